@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+# meminit: see README.md. Layout follows libbpf-bootstrap's examples/c/Makefile,
+# with -MMD -MP header dependencies and every user object depending on the skeletons.
+
+OUTPUT    ?= build
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+CC        ?= cc
+ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+
+VMLINUX_H := bpf/vmlinux/$(ARCH)/vmlinux.h
+WARNINGS  := -Wall -Wextra
+CFLAGS    ?= -g -O2
+CFLAGS    += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -DMEMINIT_VERSION='"$(VERSION)"'
+CPPFLAGS  += -I$(OUTPUT) -Icli -MMD -MP
+LIBS      := -lbpf -lelf -ljson-c -lz
+STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -ljson-c -lz -lzstd
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+CLI_SRCS  := $(filter-out cli/main.c,$(wildcard cli/*.c))
+CLI_OBJS  := $(patsubst cli/%.c,$(OUTPUT)/cli/%.o,$(CLI_SRCS))
+LIB       := $(OUTPUT)/libmeminit.a
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+ifeq ($(V),1)
+	Q =
+	msg =
+else
+	Q = @
+	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all clean deps demo test unit-tests vm-tests install kernel help vmlinux-h
+.DELETE_ON_ERROR:
+
+all: $(OUTPUT)/meminit $(OUTPUT)/meminit-static
+
+help:
+	@echo "make [all]    build meminit and meminit-static into $(OUTPUT)/"
+	@echo "make deps     install build and test dependencies (apt-get)"
+	@echo "make demo     boot a 2-node stock Debian guest and run meminit in it"
+	@echo "make test     unit tests and real-kernel QEMU tests"
+
+$(OUTPUT) $(OUTPUT)/cli $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+# BPF: clang -target bpf against the committed vmlinux.h (CO-RE).
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) $(wildcard bpf/*.h) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
+		-I$(dir $(VMLINUX_H)) -Ibpf -c $< -o $@
+	$(Q)llvm-strip -g $@ 2>/dev/null || true
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# Every user object depends on the skeletons (libbpf-bootstrap only lists them
+# for the objects that include them, which races under -j).
+$(OUTPUT)/cli/%.o: cli/%.c $(SKELS) | $(OUTPUT)/cli
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(CLI_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUTPUT)/meminit: $(OUTPUT)/cli/main.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+
+# Static binary for the test guests' initramfs.
+$(OUTPUT)/meminit-static: $(OUTPUT)/cli/main.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $< $(LIB) $(LIBS) -o $@
+
+unit-tests: $(UNIT_BINS)
+
+deps:
+	@tests/deps.sh
+
+demo: deps all
+	@tests/demo.sh
+
+test: all unit-tests
+	@tests/run-all.sh
+
+vmlinux-h:
+	bpf/gen-vmlinux-h.sh $(VMLINUX_H)
+
+install: all
+	install -D -m 0755 $(OUTPUT)/meminit $(DESTDIR)$(PREFIX)/sbin/meminit
+
+clean:
+	rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/cli/*.d $(OUTPUT)/tests/*.d)
