@@ -1,0 +1,28 @@
+# Shared by the shell tests. Every test result is one line on stdout:
+#   PASS <name>            FAIL <name>: <why>            SKIP <name>: <why>
+# tests/run-all.sh counts them. A test that cannot run says why and skips;
+# a skip is never a pass.
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MEMINIT=$TOP/build/meminit
+OUTROOT=${MEMINIT_TEST_OUT:-$TOP/build/test-out}
+mkdir -p "$OUTROOT"
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+# check NAME CONDITION-DESCRIPTION command...: PASS if the command succeeds.
+check() {
+	local name=$1 what=$2
+	shift 2
+	if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name" "$what"; fi
+}
+
+# Prerequisites, as git's t/ states them.
+have_root() { [ "$(id -u)" = 0 ]; }
+have_qemu() { command -v qemu-system-x86_64 >/dev/null && [ -x /bin/busybox ]; }
+# need_vm NAME: print SKIP and return 1 when a VM test cannot run here.
+need_vm() {
+	if ! have_qemu; then skip "$1" "qemu-system-x86_64 or busybox-static missing (make deps)"; return 1; fi
+	if [ -n "${MEMINIT_NO_VM:-}" ]; then skip "$1" "MEMINIT_NO_VM is set"; return 1; fi
+	return 0
+}

@@ -1,0 +1,136 @@
+#!/bin/bash
+# Boot a real kernel under QEMU with emulated NUMA nodes and run a script in it.
+#
+# guest.sh [options] SCRIPT
+#   --kernel 6.1|6.12|PATH   stock Debian kernel (fetched and cached) or a bzImage
+#   --nodes SIZES            memory per node, e.g. 3G,1G,0 (0 = memoryless node)
+#   --node-cpus LIST         vCPUs per node, e.g. 1,1,1 (default 1 each)
+#   --append ARGS            extra kernel command line
+#   --qemu ARGS              extra QEMU arguments (pc-dimm devices...)
+#   --maxmem SIZE            enable memory hotplug slots up to SIZE
+#   --out DIR                console.log, and whatever the script leaves in /out
+#   --timeout SECONDS        (default 300)
+# The script runs as root in a busybox initramfs with meminit (static) at
+# /bin/meminit and the kernel's config at /boot/config-$(uname -r); files it
+# writes to /out come back through the serial console (tar | base64).
+# QEMU boots are serialized with a lock so parallel tests share the 2 cores.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${MEMINIT_CACHE:-/var/cache/meminit}
+kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
+
+while [ $# -gt 1 ]; do
+	case "$1" in
+	--kernel) kernel=$2 ;;
+	--nodes) nodes=$2 ;;
+	--node-cpus) node_cpus=$2 ;;
+	--append) append=$2 ;;
+	--qemu) qemu_extra=$2 ;;
+	--maxmem) maxmem=$2 ;;
+	--out) out=$2 ;;
+	--timeout) timeout_s=$2 ;;
+	*) echo "guest.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift 2
+done
+script=${1:?guest.sh: missing SCRIPT}
+[ -n "$out" ] || { echo "guest.sh: --out DIR is required" >&2; exit 2; }
+mkdir -p "$out"
+
+case "$kernel" in
+6.1|6.12)
+	image=$("$here/kernel.sh" path "$kernel")
+	config=$("$here/kernel.sh" config "$kernel") ;;
+*)
+	image=$kernel
+	config=${GUEST_CONFIG:-$(dirname "$kernel")/config} ;;
+esac
+[ -f "$image" ] || { echo "guest.sh: no kernel image $image" >&2; exit 1; }
+
+static="$top/build/meminit-static"
+[ -x "$static" ] || { echo "guest.sh: $static not built (make)" >&2; exit 1; }
+
+# --- initramfs ---------------------------------------------------------
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,out,boot,etc,run}
+cp /bin/busybox "$root/bin/busybox"
+for a in $("$root/bin/busybox" --list); do
+	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
+done
+cp "$static" "$root/bin/meminit"
+cp "$script" "$root/test.sh"
+[ -f "$config" ] && cp "$config" "$root/boot/config-kernel"
+cat > "$root/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t tmpfs tmp /tmp
+[ -f /boot/config-kernel ] && mv /boot/config-kernel "/boot/config-$(uname -r)"
+echo "=== MEMINIT-GUEST-START"
+sh /test.sh 2>&1
+echo "=== MEMINIT-GUEST-RC $?"
+echo "=== MEMINIT-OUT-BEGIN"
+(cd /out && tar cf - . | gzip | base64)
+echo "=== MEMINIT-OUT-END"
+poweroff -f
+INIT
+chmod +x "$root/init" "$root/test.sh"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+# --- QEMU command line ---------------------------------------------------
+IFS=, read -ra sizes <<< "$nodes"
+IFS=, read -ra cpus_per <<< "${node_cpus:-}"
+numa=() ncpu=0 total_mb=0
+to_mb() { case "$1" in *G) echo $(( ${1%G} * 1024 ));; *M) echo "${1%M}";; *) echo "$1";; esac; }
+for i in "${!sizes[@]}"; do
+	mb=$(to_mb "${sizes[$i]}")
+	c=${cpus_per[$i]:-1}
+	cpuarg=""
+	if [ "$c" -gt 0 ]; then
+		cpuarg=",cpus=$ncpu-$((ncpu + c - 1))"
+		ncpu=$((ncpu + c))
+	fi
+	if [ "$mb" -gt 0 ]; then
+		numa+=(-object "memory-backend-ram,id=m$i,size=${mb}M" -numa "node,nodeid=$i$cpuarg,memdev=m$i")
+	else
+		# A memoryless node: QEMU wants a memdev on every node, so give it none of the RAM.
+		numa+=(-object "memory-backend-ram,id=m$i,size=0M" -numa "node,nodeid=$i$cpuarg,memdev=m$i")
+	fi
+	total_mb=$((total_mb + mb))
+done
+mem="${total_mb}M"
+[ -n "$maxmem" ] && mem="$mem,slots=4,maxmem=$maxmem"
+
+accel=$("$here/accel.sh")
+log=$out/console.log
+# shellcheck disable=SC2086
+cmd=(qemu-system-x86_64 -accel "$accel" -cpu max -m "$mem" -smp "$ncpu" "${numa[@]}"
+	-kernel "$image" -initrd "$work/initrd.gz"
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 $append"
+	-display none -serial "file:$log" -no-reboot $qemu_extra)
+echo "${cmd[*]}" > "$out/qemu-cmdline"
+mkdir -p "$cache"
+start=$(date +%s)
+set +e
+flock "$cache/qemu.lock" timeout "$timeout_s" "${cmd[@]}" > "$out/qemu.log" 2>&1
+rc=$?
+set -e
+echo "$(( $(date +%s) - start ))" > "$out/boot-seconds"
+if [ $rc -ne 0 ]; then
+	echo "guest.sh: QEMU exited with $rc (124 = timeout); see $log" >&2
+	exit 1
+fi
+tr -d '\r' < "$log" > "$work/log"
+sed -n '/^=== MEMINIT-OUT-BEGIN/,/^=== MEMINIT-OUT-END/p' "$work/log" | sed '1d;$d' |
+	base64 -d 2>/dev/null | tar xzf - -C "$out" 2>/dev/null ||
+	{ echo "guest.sh: no /out archive in $log" >&2; exit 1; }
+grc=$(sed -n 's/^=== MEMINIT-GUEST-RC \([0-9]*\)$/\1/p' "$work/log")
+[ "$grc" = 0 ] || { echo "guest.sh: guest script exited with ${grc:-nothing}; see $log" >&2; exit 1; }
+exit 0
