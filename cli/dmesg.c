@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a stock kernel says about memory initialization, line by line.
+ * Every message matched here is quoted from mm/mm_init.c, mm/page_alloc.c,
+ * arch/x86/mm/numa.c and kernel/smp.c of 6.1 and 6.12.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dmesg.h"
+#include "util.h"
+
+struct dmesg_state {
+	struct mi_report *r;
+	size_t lines, timed, matched;
+	double last_initmem;	/* printk time of the last "Initmem setup node" */
+	bool in_holes;		/* inside the "On node N, zone Z: holes" block */
+};
+
+/*
+ * Split one log line into timestamp and message. Returns the message, or
+ * NULL when the line carries no kernel timestamp.
+ */
+static const char *split_line(char *line, double *t)
+{
+	char *p = line, *end;
+
+	if (isdigit((unsigned char)*p)) {
+		/* /dev/kmsg: "prio,seq,usec,flags;message" */
+		unsigned long long usec;
+		int n = 0;
+
+		if (sscanf(p, "%*u,%*u,%llu,%*[^;];%n", &usec, &n) == 1 && n > 0) {
+			*t = usec / 1e6;
+			return p + n;
+		}
+		return NULL;
+	}
+	if (*p == '<') {		/* dmesg -r: "<6>[ ...] msg" */
+		p = strchr(p, '>');
+		if (!p)
+			return NULL;
+		p++;
+	}
+	if (*p != '[')
+		return NULL;
+	*t = strtod(p + 1, &end);
+	if (end == p + 1 || *end != ']')
+		return NULL;
+	p = end + 1;
+	if (*p == ' ')
+		p++;
+	/* journalctl -k -o short-monotonic: "[ t] host kernel: msg" */
+	end = strstr(p, " kernel: ");
+	if (end && !memchr(p, ' ', end - p))
+		p = end + strlen(" kernel: ");
+	return p;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+static bool parse_hash_line(struct dmesg_state *st, const char *msg, double t)
+{
+	const char *key = strstr(msg, " hash table entries: ");
+	unsigned long long entries, bytes;
+	struct mi_hash_table *tab;
+	char kind[32] = "";
+	int order, n;
+
+	/* alloc_large_system_hash's format has "(order: N, B bytes, kind)". */
+	if (!key || !strstr(key, "(order: "))
+		return false;
+	n = sscanf(key, " hash table entries: %llu (order: %d, %llu bytes, %31[^)])",
+		   &entries, &order, &bytes, kind);
+	if (n < 3)
+		return false;
+	tab = mi_report_add_table(st->r);
+	if (!tab)
+		return false;
+	snprintf(tab->name, sizeof(tab->name), "%.*s", (int)(key - msg), msg);
+	tab->entries = entries;
+	tab->bytes = bytes;
+	tab->order = order;
+	tab->printed = t;
+	if (!strcmp(kind, "linear"))
+		tab->kind = MI_HASH_LINEAR;
+	else if (!strcmp(kind, "vmalloc"))
+		tab->kind = MI_HASH_VMALLOC;
+	else if (!strcmp(kind, "vmalloc hugepage"))
+		tab->kind = MI_HASH_VMALLOC_HUGE;
+	return true;
+}
+
+static bool parse_message(struct dmesg_state *st, const char *msg, double t)
+{
+	struct mi_report *r = st->r;
+	unsigned long long a, b, c;
+	struct mi_node *node;
+	struct mi_zone *zone;
+	char name[64];
+	unsigned int ms;
+	int id, n;
+
+	if (sscanf(msg, "Linux version %127s", r->kernel) == 1) {
+		r->log_complete = true;
+		return true;
+	}
+	if (mi_starts_with(msg, "Command line: ")) {
+		mi_strlcpy(r->cmdline, msg + strlen("Command line: "), sizeof(r->cmdline));
+		trim(r->cmdline);
+		return true;
+	}
+	if (sscanf(msg, "Initmem setup node %d [mem %llx-%llx]", &id, &a, &b) == 3) {
+		node = mi_report_node(r, id);
+		if (!node)
+			return false;
+		node->seen_dmesg = true;
+		node->span.start = a;
+		node->span.end = b;
+		st->last_initmem = t;
+		return true;
+	}
+	if (sscanf(msg, "Initmem setup node %d as memoryless", &id) == 1) {
+		node = mi_report_node(r, id);
+		if (!node)
+			return false;
+		node->seen_dmesg = true;
+		node->memoryless = true;
+		st->last_initmem = t;
+		return true;
+	}
+	if (sscanf(msg, " node %d: [mem %llx-%llx]", &id, &a, &b) == 3 &&
+	    mi_starts_with(msg, "  node ")) {
+		node = mi_report_node(r, id);
+		if (!node)
+			return false;
+		node->seen_dmesg = true;
+		if (node->nr_ranges < MI_MAX_RANGES) {
+			node->ranges[node->nr_ranges].start = a;
+			node->ranges[node->nr_ranges].end = b;
+			node->nr_ranges++;
+		}
+		return true;
+	}
+	if (sscanf(msg, "On node %d, zone %63[^:]: %llu pages in unavailable ranges",
+		   &id, name, &a) == 3) {
+		node = mi_report_node(r, id);
+		zone = node ? mi_node_zone(node, name) : NULL;
+		if (!zone)
+			return false;
+		zone->hole_pages += a;
+		st->in_holes = true;
+		r->early_window_end = t;
+		return true;
+	}
+	/* 6.x: "node %d deferred pages initialised in %ums" */
+	if (sscanf(msg, "node %d deferred pages initialised in %ums", &id, &ms) == 2 ||
+	    /* 5.x: "node %d initialised, %lu pages in %ums" */
+	    sscanf(msg, "node %d initialised, %llu pages in %ums", &id, &a, &ms) == 3) {
+		node = mi_report_node(r, id);
+		if (!node)
+			return false;
+		node->deferred_ms = ms;
+		node->deferred_done = t;
+		return true;
+	}
+	if (sscanf(msg, "smp: Brought up %d node%*[s], %llu CPU", &id, &a) == 2 ||
+	    sscanf(msg, "smp: Brought up %d node, %llu CPU", &id, &a) == 2) {
+		r->smp_done = t;
+		return true;
+	}
+	if (sscanf(msg, "Built %d zonelists, mobility grouping %*[^.].  Total pages: %llu",
+		   &id, &a) == 2) {
+		r->total_pages = a;
+		return true;
+	}
+	if (sscanf(msg, "Memory: %lluK/%lluK available", &a, &b) == 2) {
+		r->mem_avail_kb = a;
+		r->mem_total_kb = b;
+		return true;
+	}
+	if (sscanf(msg, "Fallback order for Node %d:%n", &id, &n) == 1) {
+		return mi_report_node(r, id) != NULL;
+	}
+	(void)c;
+	return parse_hash_line(st, msg, t);
+}
+
+int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
+{
+	struct dmesg_state st = { .r = r, .last_initmem = MI_UNKNOWN };
+	size_t pos = 0;
+	const char *line;
+	ssize_t len;
+	char tmp[4096];
+
+	while ((len = mi_next_line(buf, &pos, &line)) >= 0) {
+		const char *msg;
+		double t;
+
+		st.lines++;
+		if (memchr(line, '\0', len)) {
+			mi_err("%s: binary data at line %zu: not a kernel log", what, st.lines);
+			return -EINVAL;
+		}
+		if ((size_t)len >= sizeof(tmp))
+			len = sizeof(tmp) - 1;	/* long lines: the head is what we match */
+		memcpy(tmp, line, len);
+		tmp[len] = '\0';
+		msg = split_line(tmp, &t);
+		if (!msg)
+			continue;
+		st.timed++;
+		/* The early window ends with the first line after the holes block. */
+		if (st.in_holes && !mi_starts_with(msg, "On node ")) {
+			r->early_window_end = t;
+			st.in_holes = false;
+		}
+		if (st.last_initmem >= 0 && r->early_window_start < 0 &&
+		    !mi_starts_with(msg, "Initmem setup node") &&
+		    !mi_starts_with(msg, "Initializing node"))
+			r->early_window_start = st.last_initmem;
+		if (parse_message(&st, msg, t))
+			st.matched++;
+	}
+	if (!st.timed) {
+		mi_err("%s: no timestamped kernel log lines (%zu lines read): not a dmesg or "
+		       "console log, or printk.time=0", what, st.lines);
+		return -EINVAL;
+	}
+	if (!st.matched || (!r->nr_nodes && !r->nr_tables)) {
+		mi_err("%s: no memory initialization messages in %zu kernel log lines: "
+		       "not a boot log", what, st.timed);
+		return -EINVAL;
+	}
+	r->log_has_times = true;
+	r->sources |= MI_SRC_DMESG;
+	if (!r->log_complete)
+		mi_report_note(r, "the kernel log does not start at boot (no \"Linux version\" "
+			       "line): the ring buffer wrapped or the file was cut; early "
+			       "messages may be missing");
+	return 0;
+}
+
+int mi_read_kmsg(char **out)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+	char rec[8192];
+	int fd, err = 0;
+
+	*out = NULL;
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r = read(fd, rec, sizeof(rec) - 1);
+
+		if (r < 0) {
+			if (errno == EAGAIN)
+				break;
+			if (errno == EPIPE)	/* overwritten while reading: skip ahead */
+				continue;
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		/* One record per read; keep only its first line (dict lines follow). */
+		rec[r] = '\0';
+		r = strcspn(rec, "\n");
+		while (cap - n < (size_t)r + 2) {
+			char *p = realloc(buf, cap ? cap * 2 : 1 << 20);
+
+			if (!p) {
+				err = -ENOMEM;
+				goto out;
+			}
+			buf = p;
+			cap = cap ? cap * 2 : 1 << 20;
+		}
+		memcpy(buf + n, rec, r);
+		n += r;
+		buf[n++] = '\n';
+	}
+out:
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	if (!buf) {
+		buf = strdup("");
+		if (!buf)
+			return -ENOMEM;
+	} else {
+		buf[n] = '\0';
+	}
+	*out = buf;
+	return 0;
+}

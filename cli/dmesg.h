@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Kernel log parser: a saved dmesg, a serial console log, or /dev/kmsg records. */
+#ifndef MEMINIT_DMESG_H
+#define MEMINIT_DMESG_H
+
+#include "model.h"
+
+/*
+ * Parse a kernel log into @r. @what names the input in error messages.
+ * Accepts "[ t] msg" (dmesg, serial console, journalctl -o short-monotonic),
+ * "<p>[ t] msg" (dmesg -r) and "p,seq,usec,flags;msg" (/dev/kmsg).
+ * Returns 0, or -EINVAL after printing one error line when the input is not
+ * a kernel boot log meminit can use.
+ */
+int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what);
+/* Read /dev/kmsg without blocking (live mode) into a NUL-terminated buffer. */
+int mi_read_kmsg(char **buf);
+
+#endif

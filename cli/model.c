@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "util.h"
+
+void mi_report_init(struct mi_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->early_window_start = MI_UNKNOWN;
+	r->early_window_end = MI_UNKNOWN;
+	r->smp_done = MI_UNKNOWN;
+	r->deferred_begin = MI_UNKNOWN;
+}
+
+void mi_report_free(struct mi_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_tables; i++)
+		free(r->tables[i].node_pages);
+	for (i = 0; i < r->nr_notes; i++)
+		free(r->notes[i]);
+	free(r->nodes);
+	free(r->tables);
+	free(r->chunks);
+	free(r->notes);
+	memset(r, 0, sizeof(*r));
+}
+
+struct mi_node *mi_report_find_node(const struct mi_report *r, int id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_nodes; i++)
+		if (r->nodes[i].id == id)
+			return &r->nodes[i];
+	return NULL;
+}
+
+struct mi_node *mi_report_node(struct mi_report *r, int id)
+{
+	struct mi_node *n;
+
+	if (id < 0 || id >= MI_MAX_NODES)
+		return NULL;
+	n = mi_report_find_node(r, id);
+	if (n)
+		return n;
+	if (mi_grow((void **)&r->nodes, &r->cap_nodes, r->nr_nodes, sizeof(*n)))
+		return NULL;
+	n = &r->nodes[r->nr_nodes++];
+	memset(n, 0, sizeof(*n));
+	n->id = id;
+	n->deferred_ms = MI_UNKNOWN;
+	n->deferred_done = MI_UNKNOWN;
+	n->deferred_start = MI_UNKNOWN;
+	return n;
+}
+
+struct mi_zone *mi_node_zone(struct mi_node *n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n->nr_zones; i++)
+		if (!strcmp(n->zones[i].name, name))
+			return &n->zones[i];
+	if (n->nr_zones >= MI_MAX_ZONES)
+		return NULL;
+	memset(&n->zones[n->nr_zones], 0, sizeof(n->zones[0]));
+	mi_strlcpy(n->zones[n->nr_zones].name, name, sizeof(n->zones[0].name));
+	return &n->zones[n->nr_zones++];
+}
+
+struct mi_hash_table *mi_report_add_table(struct mi_report *r)
+{
+	struct mi_hash_table *t;
+
+	if (mi_grow((void **)&r->tables, &r->cap_tables, r->nr_tables, sizeof(*t)))
+		return NULL;
+	t = &r->tables[r->nr_tables++];
+	memset(t, 0, sizeof(*t));
+	t->printed = MI_UNKNOWN;
+	t->start = MI_UNKNOWN;
+	t->order = -1;
+	return t;
+}
+
+struct mi_chunk *mi_report_add_chunk(struct mi_report *r)
+{
+	struct mi_chunk *c;
+
+	if (mi_grow((void **)&r->chunks, &r->cap_chunks, r->nr_chunks, sizeof(*c)))
+		return NULL;
+	c = &r->chunks[r->nr_chunks++];
+	memset(c, 0, sizeof(*c));
+	c->node = -1;
+	c->end_bound = MI_UNKNOWN;
+	return c;
+}
+
+int mi_report_note(struct mi_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	if (mi_grow((void **)&r->notes, &r->cap_notes, r->nr_notes, sizeof(char *))) {
+		free(s);
+		return -ENOMEM;
+	}
+	r->notes[r->nr_notes++] = s;
+	return 0;
+}
+
+static int node_cmp(const void *a, const void *b)
+{
+	const struct mi_node *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void mi_report_sort_nodes(struct mi_report *r)
+{
+	if (r->nr_nodes)
+		qsort(r->nodes, r->nr_nodes, sizeof(r->nodes[0]), node_cmp);
+}
+
+const char *mi_hash_kind_name(enum mi_hash_kind k)
+{
+	switch (k) {
+	case MI_HASH_LINEAR:
+		return "linear";
+	case MI_HASH_VMALLOC:
+		return "vmalloc";
+	case MI_HASH_VMALLOC_HUGE:
+		return "vmalloc hugepage";
+	default:
+		return "unknown";
+	}
+}
+
+#define NODE_SUM(field)							\
+uint64_t mi_node_##field(const struct mi_node *n)			\
+{									\
+	uint64_t s = 0;							\
+	int i;								\
+									\
+	for (i = 0; i < n->nr_zones; i++)				\
+		s += n->zones[i].field;					\
+	return s;							\
+}
+NODE_SUM(spanned)
+NODE_SUM(present)
+NODE_SUM(managed)
+
+uint64_t mi_node_holes(const struct mi_node *n)
+{
+	uint64_t s = 0;
+	int i;
+
+	for (i = 0; i < n->nr_zones; i++)
+		s += n->zones[i].hole_pages;
+	return s;
+}
+
+double mi_node_chunk_seconds(const struct mi_report *r, int node, int *nr_chunks)
+{
+	double s = 0;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < r->nr_chunks; i++) {
+		const struct mi_chunk *c = &r->chunks[i];
+
+		if (c->node != node || c->end_bound < 0)
+			continue;
+		s += c->end_bound - c->start;
+		n++;
+	}
+	if (nr_chunks)
+		*nr_chunks = n;
+	return s;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The report model: one boot of one machine. Sources (dmesg, /proc and /sys,
+ * the boot ftrace buffer, /proc/vmallocinfo) fill it; outputs only read it.
+ * Times are seconds on the kernel's local_clock() (printk) timeline; a value
+ * below 0 means "not known from the sources used".
+ */
+#ifndef MEMINIT_MODEL_H
+#define MEMINIT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MI_SCHEMA_NAME		"meminit-report"
+#define MI_SCHEMA_VERSION	1
+#define MI_MAX_NODES		1024	/* MAX_NUMNODES with NODES_SHIFT=10 */
+#define MI_MAX_RANGES		32
+#define MI_MAX_ZONES		6	/* DMA DMA32 Normal Movable Device + slack */
+#define MI_UNKNOWN		(-1.0)
+
+enum mi_source {
+	MI_SRC_DMESG		= 1 << 0,	/* kernel log: live /dev/kmsg or a file */
+	MI_SRC_PROCFS		= 1 << 1,	/* /proc/zoneinfo, node meminfo, cpulists */
+	MI_SRC_FTRACE		= 1 << 2,	/* the boot function trace (meminit arm) */
+	MI_SRC_VMALLOCINFO	= 1 << 3,	/* per-node placement of hash tables */
+};
+
+enum mi_hash_kind {
+	MI_HASH_UNKNOWN,
+	MI_HASH_LINEAR,		/* memblock or page allocator, physically contiguous */
+	MI_HASH_VMALLOC,	/* vmalloc, interleaved over nodes with hashdist */
+	MI_HASH_VMALLOC_HUGE,	/* vmalloc backed by huge pages */
+};
+
+struct mi_range {
+	uint64_t start, end;	/* physical, inclusive end as the kernel prints it */
+};
+
+struct mi_zone {
+	char name[16];
+	uint64_t start_pfn;
+	uint64_t spanned, present, managed;	/* /proc/zoneinfo */
+	uint64_t hole_pages;	/* "pages in unavailable ranges" lines of dmesg */
+	bool from_zoneinfo;
+};
+
+/* One deferred-init chunk as the boot function trace saw it. */
+struct mi_chunk {
+	int node;		/* -1 when the trace does not say which node */
+	int cpu;
+	char task[32];		/* comm-pid of the thread that ran it */
+	double start;		/* entry of deferred_init_memmap_chunk */
+	double end_bound;	/* next entry of the same thread, or the node's end */
+};
+
+struct mi_node {
+	int id;
+	bool memoryless;
+	bool seen_dmesg, seen_sysfs;
+	struct mi_range span;	/* "Initmem setup node" */
+	struct mi_range ranges[MI_MAX_RANGES];
+	int nr_ranges;
+	struct mi_zone zones[MI_MAX_ZONES];
+	int nr_zones;
+	uint64_t mem_total_kb;	/* node meminfo MemTotal */
+	char cpulist[128];
+	/* Deferred init: the kernel's own line, jiffies resolution. */
+	double deferred_ms;	/* "deferred pages initialised in N ms" */
+	double deferred_done;	/* printk time of that line */
+	/* From the boot function trace: the entry of deferred_init_memmap. */
+	double deferred_start;
+	int deferred_threads;	/* threads seen running its chunks */
+};
+
+struct mi_hash_table {
+	char name[64];
+	uint64_t entries, bytes;
+	int order;
+	enum mi_hash_kind kind;
+	double printed;		/* printk time of its "hash table entries" line */
+	double start;		/* entry of alloc_large_system_hash (boot trace) */
+	char caller[64];	/* its caller, from the boot trace */
+	/* /proc/vmallocinfo: pages per node, when the area could be matched */
+	uint64_t *node_pages;
+	int nr_node_pages;
+	bool placement_by_size;	/* matched on size among equal-sized areas */
+};
+
+struct mi_report {
+	char kernel[128];
+	char cmdline[1024];
+	unsigned int sources;	/* enum mi_source bits actually used */
+	bool live;
+	int hz;			/* CONFIG_HZ when known, for jiffies resolution */
+	bool log_complete;	/* the log starts with "Linux version" */
+	bool log_has_times;
+	uint64_t total_pages;	/* "Built N zonelists ... Total pages: N" */
+	uint64_t mem_avail_kb, mem_total_kb;	/* "Memory: A/T available" */
+	/* Early memmap init: only bounded by printk lines on a stock kernel. */
+	double early_window_start, early_window_end;
+	double smp_done;	/* "smp: Brought up" */
+	double deferred_begin;	/* page_alloc_init_late entry (trace) */
+
+	struct mi_node *nodes;
+	size_t nr_nodes, cap_nodes;
+	struct mi_hash_table *tables;
+	size_t nr_tables, cap_tables;
+	struct mi_chunk *chunks;
+	size_t nr_chunks, cap_chunks;
+	char **notes;		/* what the sources could not see, one sentence each */
+	size_t nr_notes, cap_notes;
+	char ftrace_method[256];
+};
+
+void mi_report_init(struct mi_report *r);
+void mi_report_free(struct mi_report *r);
+/* Find node id, creating it; NULL on bad id or no memory. */
+struct mi_node *mi_report_node(struct mi_report *r, int id);
+struct mi_node *mi_report_find_node(const struct mi_report *r, int id);
+struct mi_zone *mi_node_zone(struct mi_node *n, const char *name);
+struct mi_hash_table *mi_report_add_table(struct mi_report *r);
+struct mi_chunk *mi_report_add_chunk(struct mi_report *r);
+int mi_report_note(struct mi_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mi_report_sort_nodes(struct mi_report *r);
+
+const char *mi_hash_kind_name(enum mi_hash_kind k);
+uint64_t mi_node_spanned(const struct mi_node *n);
+uint64_t mi_node_present(const struct mi_node *n);
+uint64_t mi_node_managed(const struct mi_node *n);
+uint64_t mi_node_holes(const struct mi_node *n);
+/* Summed chunk time per node (bounded), and the chunk count; node -1 = unattributed. */
+double mi_node_chunk_seconds(const struct mi_report *r, int node, int *nr_chunks);
+
+#endif
