@@ -67,6 +67,12 @@ $(OUTPUT)/cli/%.o: cli/%.c $(SKELS) | $(OUTPUT)/cli
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# BPF objects and skeletons come from pattern rules, which makes them
+# intermediates: make would delete them after each build. Keep the objects,
+# and name the skeletons in an explicit rule so a missing one is rebuilt.
+.SECONDARY: $(BPF_OBJS)
+$(CLI_OBJS): $(SKELS)
+
 $(LIB): $(CLI_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
