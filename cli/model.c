@@ -191,3 +191,77 @@ double mi_node_chunk_seconds(const struct mi_report *r, int node, int *nr_chunks
 		*nr_chunks = n;
 	return s;
 }
+
+static int cpu_row_cmp(const void *a, const void *b)
+{
+	const struct mi_cpu_row *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < 0 ? 1 : y->node < 0 ? -1 : (x->node > y->node) - (x->node < y->node);
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+int mi_report_cpu_rows(const struct mi_report *r, struct mi_cpu_row **rows, size_t *nr)
+{
+	struct mi_cpu_row *v = NULL;
+	size_t n = 0, cap = 0, i, j;
+
+	for (i = 0; i < r->nr_chunks; i++) {
+		const struct mi_chunk *c = &r->chunks[i];
+
+		for (j = 0; j < n; j++)
+			if (v[j].node == c->node && v[j].cpu == c->cpu)
+				break;
+		if (j == n) {
+			if (mi_grow((void **)&v, &cap, n, sizeof(*v))) {
+				free(v);
+				return -ENOMEM;
+			}
+			memset(&v[n], 0, sizeof(v[n]));
+			v[n].node = c->node;
+			v[n].cpu = c->cpu;
+			v[n].first = c->start;
+			v[n].last = MI_UNKNOWN;
+			n++;
+		}
+		v[j].chunks++;
+		if (c->start < v[j].first)
+			v[j].first = c->start;
+		if (c->end_bound >= 0) {
+			v[j].busy += c->end_bound - c->start;
+			if (c->end_bound > v[j].last)
+				v[j].last = c->end_bound;
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cpu_row_cmp);
+	*rows = v;
+	*nr = n;
+	return 0;
+}
+
+double mi_node_deferred_traced(const struct mi_node *n)
+{
+	if (n->deferred_start < 0 || n->deferred_done < n->deferred_start)
+		return MI_UNKNOWN;
+	return n->deferred_done - n->deferred_start;
+}
+
+double mi_seconds_per_tib(double seconds, uint64_t pages)
+{
+	if (seconds < 0 || !pages)
+		return MI_UNKNOWN;
+	return seconds / ((double)pages * 4096.0 / (double)(1ULL << 40));
+}
+
+double mi_table_seconds(const struct mi_hash_table *t)
+{
+	if (t->start < 0 || t->printed < t->start)
+		return MI_UNKNOWN;
+	return t->printed - t->start;
+}
+
+double mi_deferred_resolution_ms(const struct mi_report *r)
+{
+	return r->hz > 0 ? 1000.0 / r->hz : MI_UNKNOWN;
+}

@@ -133,4 +133,24 @@ uint64_t mi_node_holes(const struct mi_node *n);
 /* Summed chunk time per node (bounded), and the chunk count; node -1 = unattributed. */
 double mi_node_chunk_seconds(const struct mi_report *r, int node, int *nr_chunks);
 
+
+/* Derived views, shared by every output so they agree. */
+struct mi_cpu_row {
+	int node;		/* -1: not tied to a node */
+	int cpu;
+	int chunks;
+	double busy;		/* summed chunk time, seconds (upper bound) */
+	double first, last;	/* first chunk start, last chunk end */
+};
+
+/* Per (node, cpu) rows of deferred-init chunks, sorted. Caller frees *rows. */
+int mi_report_cpu_rows(const struct mi_report *r, struct mi_cpu_row **rows, size_t *nr);
+/* Deferred init of node n measured by the boot trace, seconds, or MI_UNKNOWN. */
+double mi_node_deferred_traced(const struct mi_node *n);
+/* Seconds per TiB of the node's present memory. */
+double mi_seconds_per_tib(double seconds, uint64_t pages);
+/* Time from alloc_large_system_hash entry to its line, seconds, or MI_UNKNOWN. */
+double mi_table_seconds(const struct mi_hash_table *t);
+/* Resolution of the kernel's deferred-init line in ms, or MI_UNKNOWN. */
+double mi_deferred_resolution_ms(const struct mi_report *r);
 #endif
