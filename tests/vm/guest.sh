@@ -100,8 +100,8 @@ for i in "${!sizes[@]}"; do
 	if [ "$mb" -gt 0 ]; then
 		numa+=(-object "memory-backend-ram,id=m$i,size=${mb}M" -numa "node,nodeid=$i$cpuarg,memdev=m$i")
 	else
-		# A memoryless node: QEMU wants a memdev on every node, so give it none of the RAM.
-		numa+=(-object "memory-backend-ram,id=m$i,size=0M" -numa "node,nodeid=$i$cpuarg,memdev=m$i")
+		# A memoryless node: a NUMA node with CPUs and no memdev.
+		numa+=(-numa "node,nodeid=$i$cpuarg")
 	fi
 	total_mb=$((total_mb + mb))
 done
