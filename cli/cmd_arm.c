@@ -1,12 +1,93 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the verb lands in this session. */
+/*
+ * meminit arm: the kernel parameters that make the next stock boot trace
+ * itself. The function tracer starts in early_trace_init(), before
+ * page_alloc_init_late(), so a filter on the deferred-init and hash-table
+ * functions stamps their entries; trace_clock=global puts those stamps on
+ * printk's clock (see ftrace.c). 'meminit report' then reads the trace.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmds.h"
+#include "ftrace.h"
 #include "util.h"
+
+/*
+ * Per-CPU ring buffer size. padata splits each node's deferred init into at
+ * most 4 jobs per thread and no job is smaller than a section (128 MiB of
+ * x86 memory), so the chunk entries number at most memory/128 MiB; with
+ * a 4x imbalance across CPUs and ~64 bytes per entry (with page overhead),
+ * plus room for the other functions, this is what one CPU may need.
+ */
+static unsigned long buffer_kib(unsigned long long mem_bytes, long cpus)
+{
+	unsigned long long chunks = mem_bytes / (128ULL << 20) + 1;
+	unsigned long long per_cpu = (chunks + cpus - 1) / cpus * 4;
+	unsigned long long kib = 64 + per_cpu * 64 / 1024;
+
+	return kib > 1 << 20 ? 1 << 20 : kib;	/* cap at 1 GiB per CPU */
+}
 
 int cmd_arm(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	mi_err("'arm' is not built yet");
-	return MI_EXIT_ERROR;
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	unsigned long long mem;
+	long pages, page_size, cpus;
+	bool quiet = false;
+	int c, i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			printf("Usage: meminit arm [--quiet]\n\n"
+			       "Print the kernel parameters that make the next boot of a stock kernel\n"
+			       "trace its deferred init and hash tables. Add them to the next boot's\n"
+			       "command line (boot loader, or kexec --append), then run 'meminit report'.\n"
+			       "  --quiet   print the parameters only, without the explanation\n");
+			return MI_EXIT_OK;
+		default:
+			return MI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		mi_err("arm: unexpected argument '%s'", argv[optind]);
+		return MI_EXIT_USAGE;
+	}
+	pages = sysconf(_SC_PHYS_PAGES);
+	page_size = sysconf(_SC_PAGESIZE);
+	cpus = sysconf(_SC_NPROCESSORS_CONF);
+	if (pages <= 0 || page_size <= 0 || cpus <= 0) {
+		mi_err("cannot read this machine's memory size and CPU count (sysconf)");
+		return MI_EXIT_ERROR;
+	}
+	mem = (unsigned long long)pages * page_size;
+
+	printf("ftrace=function ftrace_filter=");
+	for (i = 0; mi_ftrace_functions[i]; i++)
+		printf("%s%s", i ? "," : "", mi_ftrace_functions[i]);
+	printf(" trace_clock=global trace_buf_size=%luK\n", buffer_kib(mem, cpus));
+	if (fflush(stdout)) {
+		mi_err("cannot write to standard output");
+		return MI_EXIT_ERROR;
+	}
+	if (!quiet)
+		fprintf(stderr,
+			"Add these parameters to the next boot's kernel command line (boot loader,\n"
+			"or 'kexec --append'), then run 'meminit report' after that boot. The buffer\n"
+			"is sized for %llu MiB and %ld CPUs; 'report' warns if it overflowed.\n"
+			"Cost: one ring-buffer entry per traced call, a few hundred in all.\n",
+			mem >> 20, cpus);
+	return MI_EXIT_OK;
 }
