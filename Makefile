@@ -88,7 +88,7 @@ $(OUTPUT)/meminit-static: $(OUTPUT)/cli/main.o $(LIB)
 
 $(OUTPUT)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $< $(LIB) $(LIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $< $(LIB) $(LIBS) -lm -o $@
 
 unit-tests: $(UNIT_BINS)
 

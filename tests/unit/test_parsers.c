@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parser and merge tests on real captures (tests/fixtures/README.md names
+ * the kernel and guest of each). Expected values are the kernel's own
+ * numbers: its zoneinfo and node meminfo captured in the same boot.
+ */
+#include <errno.h>
+#include <math.h>
+
+#include "unit.h"
+#include "dmesg.h"
+#include "ftrace.h"
+#include "procfs.h"
+#include "util.h"
+
+static char *load(const char *dir, const char *file)
+{
+	char name[256];
+	char *buf;
+
+	snprintf(name, sizeof(name), "%s/%s", dir, file);
+	if (mi_read_file(unit_fixture_path(name), &buf, NULL)) {
+		printf("FAIL load %s: cannot read\n", name);
+		unit_failed = 1;
+		return NULL;
+	}
+	return buf;
+}
+
+/* Node meminfo "Node N MemTotal: K kB" of the same boot. */
+static unsigned long long memtotal_kb(const char *meminfo, int node)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "Node %d MemTotal:", node);
+	p = strstr(meminfo, key);
+	return p ? strtoull(p + strlen(key), NULL, 10) : ~0ULL;
+}
+
+static uint64_t range_pages(const struct mi_node *n)
+{
+	uint64_t s = 0;
+	int i;
+
+	for (i = 0; i < n->nr_ranges; i++)
+		s += (n->ranges[i].end + 1 - n->ranges[i].start) / 4096;
+	return s;
+}
+
+/* dmesg and zoneinfo of one boot must agree; managed pages must equal MemTotal. */
+static void test_boot(const char *dir, int nodes, int memoryless_node, int tables)
+{
+	char *dm = load(dir, "dmesg.txt"), *zi = load(dir, "zoneinfo");
+	char *mi = load(dir, "node-meminfo"), *vm = load(dir, "vmallocinfo");
+	struct mi_report r;
+	char name[160];
+	size_t i;
+
+	if (!dm || !zi || !mi || !vm)
+		return;
+	mi_report_init(&r);
+	snprintf(name, sizeof(name), "%s: dmesg parses", dir);
+	EXPECT(name, mi_parse_dmesg(&r, dm, dir) == 0);
+	snprintf(name, sizeof(name), "%s: zoneinfo parses", dir);
+	EXPECT(name, mi_parse_zoneinfo(&r, zi, dir) == 0);
+	mi_report_sort_nodes(&r);
+	snprintf(name, sizeof(name), "%s: node count", dir);
+	EXPECT_EQ_U64(name, r.nr_nodes, nodes);
+	snprintf(name, sizeof(name), "%s: log is complete", dir);
+	EXPECT(name, r.log_complete && r.kernel[0]);
+	for (i = 0; i < r.nr_nodes; i++) {
+		const struct mi_node *n = &r.nodes[i];
+
+		snprintf(name, sizeof(name), "%s: node %d present pages = its dmesg ranges", dir, n->id);
+		EXPECT_EQ_U64(name, mi_node_present(n), range_pages(n));
+		snprintf(name, sizeof(name), "%s: node %d managed pages = node MemTotal", dir, n->id);
+		EXPECT_EQ_U64(name, mi_node_managed(n) * 4, memtotal_kb(mi, n->id));
+		snprintf(name, sizeof(name), "%s: node %d memoryless flag", dir, n->id);
+		EXPECT(name, n->memoryless == (n->id == memoryless_node));
+		if (!n->memoryless) {
+			snprintf(name, sizeof(name), "%s: node %d has its deferred line", dir, n->id);
+			EXPECT(name, n->deferred_ms >= 0 && n->deferred_done > 0);
+		}
+	}
+	snprintf(name, sizeof(name), "%s: hash tables", dir);
+	EXPECT_EQ_U64(name, r.nr_tables, tables);
+	snprintf(name, sizeof(name), "%s: early window bounded", dir);
+	EXPECT(name, r.early_window_start > 0 && r.early_window_end > r.early_window_start);
+	snprintf(name, sizeof(name), "%s: vmallocinfo places every vmalloc table", dir);
+	EXPECT(name, mi_parse_vmallocinfo(&r, vm, dir) >= 0);
+	for (i = 0; i < r.nr_tables; i++) {
+		const struct mi_hash_table *t = &r.tables[i];
+		uint64_t sum = 0;
+		int k;
+
+		for (k = 0; k < t->nr_node_pages; k++)
+			sum += t->node_pages[k];
+		snprintf(name, sizeof(name), "%s: %s node pages add up to its size", dir, t->name);
+		EXPECT_EQ_U64(name, sum, (t->bytes + 4095) / 4096);
+	}
+	mi_report_free(&r);
+	free(dm);
+	free(zi);
+	free(mi);
+	free(vm);
+}
+
+static void test_ftrace_612(void)
+{
+	const char *dir = "6.12-2node-ftrace";
+	char *dm = load(dir, "dmesg.txt"), *tr = load(dir, "trace.txt");
+	struct mi_cpu_row *rows;
+	struct mi_ftrace ft;
+	struct mi_report r;
+	size_t nrows, i;
+	int total = 0, cpus_node[2] = { 0 };
+
+	if (!dm || !tr)
+		return;
+	mi_report_init(&r);
+	EXPECT("6.12 ftrace: dmesg parses", mi_parse_dmesg(&r, dm, dir) == 0);
+	EXPECT("6.12 ftrace: trace parses", mi_parse_ftrace(&ft, tr, dir) == 0);
+	EXPECT_EQ_U64("6.12 ftrace: every entry read", ft.nr, ft.entries_in_buffer);
+	EXPECT("6.12 ftrace: merges", mi_merge_ftrace(&r, &ft, true) == 0);
+	r.hz = 250;
+	for (i = 0; i < r.nr_nodes; i++) {
+		const struct mi_node *n = &r.nodes[i];
+		double traced = mi_node_deferred_traced(n) * 1e3;
+
+		/* jiffies_to_msecs truncates: the kernel's ms is within one jiffy (4 ms). */
+		printf("%s node %d: traced %.3f ms, kernel %.0f ms\n",
+		       fabs(traced - n->deferred_ms) <= 4.0 ? "PASS" : "FAIL", n->id,
+		       traced, n->deferred_ms);
+		if (fabs(traced - n->deferred_ms) > 4.0)
+			unit_failed = 1;
+	}
+	EXPECT_EQ_U64("6.12 ftrace: all 15 chunks of the trace", r.nr_chunks, 15);
+	for (i = 0; i < r.nr_chunks; i++) {
+		EXPECT("6.12 ftrace: chunk tied to a node", r.chunks[i].node >= 0);
+		EXPECT("6.12 ftrace: chunk bounded", r.chunks[i].end_bound >= r.chunks[i].start);
+	}
+	EXPECT("6.12 ftrace: cpu rows", mi_report_cpu_rows(&r, &rows, &nrows) == 0);
+	for (i = 0; i < nrows; i++) {
+		total += rows[i].chunks;
+		if (rows[i].node >= 0 && rows[i].node < 2)
+			cpus_node[rows[i].node]++;
+	}
+	free(rows);
+	EXPECT_EQ_U64("6.12 ftrace: per-CPU rows sum to the chunks", total, r.nr_chunks);
+	EXPECT("6.12 ftrace: node 0 ran on 2+ CPUs", cpus_node[0] >= 2);
+	EXPECT("6.12 ftrace: node 1 ran on 2+ CPUs", cpus_node[1] >= 2);
+	for (i = 0; i < r.nr_tables; i++) {
+		char name[128];
+
+		snprintf(name, sizeof(name), "6.12 ftrace: %s has an entry before its line",
+			 r.tables[i].name);
+		EXPECT(name, r.tables[i].start > 0 && r.tables[i].start <= r.tables[i].printed);
+	}
+	EXPECT("6.12 ftrace: dentry caller", !strcmp(r.tables[0].caller, "vfs_caches_init"));
+	mi_ftrace_free(&ft);
+	mi_report_free(&r);
+	free(dm);
+	free(tr);
+}
+
+static void test_ftrace_61_empty(void)
+{
+	const char *dir = "6.1-2node-ftrace";
+	char *dm = load(dir, "dmesg.txt"), *tr = load(dir, "trace.txt");
+	struct mi_ftrace ft;
+	struct mi_report r;
+	size_t i;
+	bool said = false;
+
+	if (!dm || !tr)
+		return;
+	mi_report_init(&r);
+	EXPECT("6.1 ftrace: dmesg parses", mi_parse_dmesg(&r, dm, dir) == 0);
+	EXPECT("6.1 ftrace: empty trace parses", mi_parse_ftrace(&ft, tr, dir) == 0 && !ft.nr);
+	EXPECT("6.1 ftrace: merges", mi_merge_ftrace(&r, &ft, true) == 0);
+	for (i = 0; i < r.nr_notes; i++)
+		if (strstr(r.notes[i], "holds no entry"))
+			said = true;
+	EXPECT("6.1 ftrace: says the trace saw nothing", said);
+	EXPECT("6.1 ftrace: no chunks invented", r.nr_chunks == 0);
+	mi_ftrace_free(&ft);
+	mi_report_free(&r);
+	free(dm);
+	free(tr);
+}
+
+static void test_bad_dmesg(void)
+{
+	struct mi_report r;
+	char bin[] = "[    0.000000] Linux version 6.1\0garbage";
+
+	mi_report_init(&r);
+	EXPECT("dmesg: empty input refused", mi_parse_dmesg(&r, "", "empty") == -EINVAL);
+	mi_report_free(&r);
+	mi_report_init(&r);
+	EXPECT("dmesg: foreign text refused",
+	       mi_parse_dmesg(&r, "root:x:0:0:root:/root:/bin/bash\n", "passwd") == -EINVAL);
+	mi_report_free(&r);
+	mi_report_init(&r);
+	EXPECT("dmesg: log without memory lines refused",
+	       mi_parse_dmesg(&r, "[    1.000000] hello\n", "x") == -EINVAL);
+	mi_report_free(&r);
+	mi_report_init(&r);
+	EXPECT("dmesg: /dev/kmsg records accepted",
+	       mi_parse_dmesg(&r, "6,1,40000,-;Initmem setup node 0 [mem 0x1000-0x9efff]\n"
+			      "6,2,900000,-;node 0 deferred pages initialised in 12ms\n", "kmsg") == 0 &&
+	       r.nr_nodes == 1 && r.nodes[0].deferred_ms == 12 &&
+	       fabs(r.nodes[0].deferred_done - 0.9) < 1e-9 && !r.log_complete);
+	mi_report_free(&r);
+	mi_report_init(&r);
+	EXPECT("dmesg: a node id past MAX_NUMNODES is not a node",
+	       mi_parse_dmesg(&r, "[ 0.1] Initmem setup node 99999 [mem 0x1000-0x9efff]\n", "x") ==
+	       -EINVAL);
+	mi_report_free(&r);
+	(void)bin;
+}
+
+int main(int argc, char **argv)
+{
+	unit_init(argc, argv);
+	test_boot("6.12-2node-ftrace", 2, -1, 13);
+	test_boot("6.12-3node-memoryless", 3, 2, 13);
+	test_boot("6.1-2node-ftrace", 2, -1, 13);
+	test_boot("6.1-4node-uneven", 4, 3, 13);
+	test_ftrace_612();
+	test_ftrace_61_empty();
+	test_bad_dmesg();
+	return unit_failed;
+}
