@@ -330,8 +330,8 @@ int mi_live_read(struct mi_live *live, struct mi_live_row **rows, size_t *n)
 			.max_ns = val.max_ns, .fails = val.fails,
 		};
 	}
-	if (errno != ENOENT && err) {
-		err = -errno;
+	/* libbpf returns -errno; -ENOENT ends the walk. */
+	if (err != -ENOENT) {
 		free(out);
 		return err;
 	}
@@ -346,13 +346,15 @@ int mi_live_reset(struct mi_live *live)
 {
 	int fd = bpf_map__fd(live->skel->maps.stats);
 	struct live_key key;
+	int err;
 
 	/* Delete the first key until none is left: safe while deleting. */
-	while (!bpf_map_get_next_key(fd, NULL, &key)) {
-		if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
-			return -errno;
+	while (!(err = bpf_map_get_next_key(fd, NULL, &key))) {
+		err = bpf_map_delete_elem(fd, &key);
+		if (err && err != -ENOENT)
+			return err;
 	}
-	return errno == ENOENT ? 0 : -errno;
+	return err == -ENOENT ? 0 : err;
 }
 
 int mi_live_sum_nodes(const struct mi_live_row *rows, size_t n,
