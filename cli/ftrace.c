@@ -145,102 +145,30 @@ static bool in_window(const struct mi_node *n, double t)
 }
 
 /*
- * Padata helpers (kworker/uPOOL:N) do not say which node's job they ran.
- * A helper belongs to the one node whose deferred window holds all of its
- * chunks; when several do, unbound worker pools are created per node in
- * node order, so ambiguous helpers of distinct pools map to the ambiguous
- * nodes in pool order when the counts match. Anything else stays unknown.
+ * Padata helpers (kworker/uPOOL:N) do not say which node's job they ran,
+ * and one helper can serve several nodes in turn (seen on 6.12: a worker
+ * ran chunks of node 1, then of node 0 after node 1 had finished). So each
+ * chunk is judged alone: it belongs to a node only when that node's
+ * deferred window is the one window that holds its start. The rest stay
+ * unattributed rather than guessed.
  */
-static void attribute_helpers(struct mi_report *r)
+static void attribute_by_window(struct mi_report *r)
 {
-	struct helper { char task[32]; int pool; int node; unsigned long long mask; } h[64];
-	int nh = 0, i, amb_nodes[64], na = 0, amb_pools[64], np = 0;
-	size_t k;
+	size_t k, ni;
 
 	for (k = 0; k < r->nr_chunks; k++) {
 		struct mi_chunk *c = &r->chunks[k];
-		int j;
+		int owner = -1, hits = 0;
 
 		if (c->node >= 0)
 			continue;
-		for (j = 0; j < nh && strcmp(h[j].task, c->task); j++)
-			;
-		if (j == nh) {
-			if (nh == (int)ARRAY_SIZE(h))
-				continue;
-			mi_strlcpy(h[nh].task, c->task, sizeof(h[nh].task));
-			if (sscanf(c->task, "kworker/u%d:", &h[nh].pool) != 1)
-				h[nh].pool = -1;
-			h[nh].node = -1;
-			h[nh].mask = ~0ULL;
-			nh++;
-		}
-		{
-			unsigned long long m = 0;
-			size_t ni;
-
-			for (ni = 0; ni < r->nr_nodes && ni < 64; ni++)
-				if (in_window(&r->nodes[ni], c->start))
-					m |= 1ULL << ni;
-			h[j].mask &= m;
-		}
-	}
-	for (i = 0; i < nh; i++) {
-		if (h[i].mask && !(h[i].mask & (h[i].mask - 1)))
-			h[i].node = r->nodes[__builtin_ctzll(h[i].mask)].id;
-	}
-	/* Pool-order rule for the rest. */
-	for (k = 0; k < r->nr_nodes && k < 64; k++) {
-		bool taken = false;
-
-		for (i = 0; i < nh; i++)
-			if (h[i].node == r->nodes[k].id)
-				taken = true;
-		if (!taken && r->nodes[k].deferred_start >= 0)
-			amb_nodes[na++] = r->nodes[k].id;
-	}
-	for (i = 0; i < nh; i++) {
-		int j, dup = 0;
-
-		if (h[i].node >= 0 || h[i].pool < 0)
-			continue;
-		for (j = 0; j < np; j++)
-			if (amb_pools[j] == h[i].pool)
-				dup = 1;
-		if (!dup && np < 64)
-			amb_pools[np++] = h[i].pool;
-	}
-	if (np && np == na) {
-		/* sort pools ascending; nodes are already in id order */
-		for (i = 0; i < np; i++) {
-			int j;
-
-			for (j = i + 1; j < np; j++)
-				if (amb_pools[j] < amb_pools[i]) {
-					int t = amb_pools[i];
-
-					amb_pools[i] = amb_pools[j];
-					amb_pools[j] = t;
-				}
-		}
-		for (i = 0; i < nh; i++) {
-			int j;
-
-			if (h[i].node >= 0 || h[i].pool < 0)
-				continue;
-			for (j = 0; j < np; j++)
-				if (amb_pools[j] == h[i].pool)
-					h[i].node = amb_nodes[j];
-		}
-	}
-	for (k = 0; k < r->nr_chunks; k++) {
-		struct mi_chunk *c = &r->chunks[k];
-
-		if (c->node >= 0)
-			continue;
-		for (i = 0; i < nh; i++)
-			if (!strcmp(h[i].task, c->task))
-				c->node = h[i].node;
+		for (ni = 0; ni < r->nr_nodes; ni++)
+			if (in_window(&r->nodes[ni], c->start)) {
+				owner = r->nodes[ni].id;
+				hits++;
+			}
+		if (hits == 1)
+			c->node = owner;
 	}
 }
 
@@ -346,14 +274,15 @@ int mi_merge_ftrace(struct mi_report *r, const struct mi_ftrace *ft, bool clock_
 	if (!seen) {
 		mi_report_note(r, "the boot trace holds no entry of the deferred-init or hash-table "
 			       "functions: this kernel's function tracer could not reach them "
-			       "(on 6.1 they are __init and absent from available_filter_functions) "
-			       "or the boot was not armed (see 'meminit arm')");
+			       "or the buffer was reset: the boot was not armed ('meminit arm'), or it "
+			       "was armed without trace_clock=global and the kernel, finding the TSC "
+			       "unstable, switched trace clocks, which empties the buffer");
 		return 0;
 	}
 	if (ft->entries_written > ft->entries_in_buffer)
 		mi_report_note(r, "the boot trace buffer overflowed (%llu of %llu entries kept): "
 			       "raise trace_buf_size", ft->entries_in_buffer, ft->entries_written);
-	attribute_helpers(r);
+	attribute_by_window(r);
 	bound_chunks(r, ft);
 	merge_hash_tables(r, ft);
 	for (i = 0; i < r->nr_nodes; i++) {

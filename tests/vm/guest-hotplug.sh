@@ -1,0 +1,49 @@
+# Runs inside the guest (busybox sh) for tests/vm/test_hotplug.sh.
+# Ground truth is saved around every meminit run: /proc/zoneinfo and every
+# node's meminfo, and each of node 1's blocks with its state.
+# MODE is set by the line the test puts above this file: 612 or 61.
+cd /out || exit 1
+snap() {
+	cat /proc/zoneinfo > "zoneinfo.$1"
+	for n in /sys/devices/system/node/node[0-9]*; do
+		sed -n 's/^Node \([0-9]*\) MemTotal: *\([0-9]*\) kB/\1 \2/p' "$n/meminfo"
+	done > "memtotal.$1"
+	for b in /sys/devices/system/node/node1/memory[0-9]*; do
+		echo "${b##*/memory} $(cat "$b/state")"
+	done > "blocks1.$1"
+}
+# run NAME ARGS...: meminit's stdout, stderr and exit status into NAME.*
+run() {
+	name=$1
+	shift
+	meminit "$@" > "$name.out" 2> "$name.err"
+	echo $? > "$name.rc"
+}
+uname -r > kernel.txt
+snap before
+if [ "$MODE" = 612 ]; then
+	# A trace running beside the hotplug run: two attachments, one truth.
+	meminit trace --duration 600 --format json > trace.out 2> trace.err &
+	tp=$!
+	i=0
+	while ! grep -q 'tracing with' trace.err && kill -0 $tp 2>/dev/null && [ $i -lt 120 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	run hotplug hotplug --node 1 --cpu 1 --movable --format json
+	kill -INT $tp
+	wait $tp
+	echo $? > trace.rc
+	snap after
+	# The DIMM is now in ZONE_MOVABLE: offline and re-online it, kprobes only.
+	run cycle hotplug --node 1 --cycle --attach kprobe --format json
+	snap cycled
+	run table hotplug --node 1
+else
+	run hotplug hotplug --node 1 --cpu 1 --movable --cycle --format json
+	snap after
+	run memoryless hotplug --node 2
+	run badcpu hotplug --node 1 --cpu 63
+fi
+run badnode hotplug --node 7
+exit 0

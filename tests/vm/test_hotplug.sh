@@ -1,0 +1,162 @@
+#!/bin/bash
+# meminit hotplug / trace inside real Debian kernels under QEMU.
+#
+# Guest shape: 2 NUMA nodes (2 GiB on node 0, 1 GiB on node 1, one vCPU
+# each; on 6.1 a third, memoryless node with a vCPU), plus a coldplugged
+# 1 GiB pc-dimm on node 1 that the kernel leaves offline
+# (memhp_default_state=offline).
+#
+# Ground truth, from the same boot: the DIMM is 1 GiB = 262144 pages of
+# 4 KiB in 8 memory blocks of 128 MiB, so onlining it is 8 online_pages
+# calls of 32768 pages, all on node 1. The kernel's own counts must agree:
+# /proc/zoneinfo present pages of node 1 grow by 262144 and node 0's by 0,
+# node meminfo MemTotal of node 1 grows by 1048576 kB, node 1's blocks go
+# from offline to online in sysfs.
+source "$(dirname "$0")/../lib.sh"
+
+T=hotplug
+DIMM_PAGES=262144
+DIMM_BLOCKS=8
+# The rows of one step's per-node phase sums: "phase node calls pages ns".
+phases() { jq -r ".steps[$2].phases[] | \"\(.phase) \(.node) \(.calls) \(.pages) \(.ns)\"" "$1"; }
+# present pages of NODE in a zoneinfo file
+present() { awk -v want="$2" '/^Node/ {n=$2+0} $1=="present" && n==want {s+=$2} END {print s+0}' "$1"; }
+memtotal() { awk -v want="$2" '$1==want {print $2}' "$1"; }
+
+if ! have_root; then
+	skip "$T" "needs root (QEMU, kernel cache)"
+	exit 0
+fi
+need_vm "$T" || exit 0
+[ -x "$TOP/build/meminit-static" ] || { fail "$T" "build/meminit-static not built (make)"; exit 0; }
+command -v jq >/dev/null || { skip "$T" "jq not installed (make deps)"; exit 0; }
+
+# boot NAME KERNEL NODES CPUS MODE: one guest run, its /out in $OUTROOT/NAME.
+boot() {
+	local name=$1 kernel=$2 nodes=$3 cpus=$4 mode=$5 d=$OUTROOT/$1 script
+	rm -rf "$d"
+	mkdir -p "$d"
+	script=$d/guest-script.sh
+	{ echo "MODE=$mode"; cat "$TOP/tests/vm/guest-hotplug.sh"; } > "$script"
+	if ! "$TOP/tests/vm/guest.sh" --kernel "$kernel" --nodes "$nodes" --node-cpus "$cpus" \
+		--maxmem 8G --append "memhp_default_state=offline" \
+		--qemu "-object memory-backend-ram,id=dimm1,size=1G -device pc-dimm,id=d1,memdev=dimm1,node=1" \
+		--timeout 600 --out "$d" "$script" > "$d/guest.log" 2>&1; then
+		fail "$name: guest booted and ran" "$(tail -n1 "$d/guest.log")"
+		return 1
+	fi
+	pass "$name: guest booted and ran ($(cat "$d/kernel.txt"), $(cat "$d/boot-seconds") s)"
+}
+
+# The checks both kernels share, on hotplug.out step 0 (or the step given).
+check_dimm() {
+	local t=$1 d=$2 j=$3 step=$4 want_calls ok
+	if [ "$(cat "$d/${j%.out}.rc")" != 0 ]; then
+		fail "$t: ran" "exit $(cat "$d/${j%.out}.rc"): $(head -c 300 "$d/${j%.out}.err")"
+		return 1
+	fi
+	jq -e . "$d/$j" > /dev/null || { fail "$t: JSON" "not valid JSON"; return 1; }
+	jq -e ".steps[$step] | .blocks_done == $DIMM_BLOCKS and .blocks_failed == 0 and .pages == $DIMM_PAGES" \
+		"$d/$j" > /dev/null &&
+		pass "$t: $DIMM_BLOCKS blocks, $DIMM_PAGES pages per sysfs" ||
+		fail "$t: blocks per sysfs" "$(jq -c ".steps[$step] | [.blocks_done, .blocks_failed, .pages]" "$d/$j")"
+	# online_pages: exactly the DIMM, 8 calls, node 1 only, time measured.
+	want_calls=$DIMM_BLOCKS
+	phases "$d/$j" "$step" > "$d/$t.phases"
+	awk -v c=$want_calls -v p=$DIMM_PAGES '$1=="online_pages" && $2==1 && $3==c && $4==p && $5>0 {ok=1} END {exit !ok}' \
+		"$d/$t.phases" &&
+		pass "$t: online_pages node 1 = $want_calls calls, $DIMM_PAGES pages" ||
+		fail "$t: online_pages node 1" "$(grep online_pages "$d/$t.phases" | tr '\n' ';')"
+	ok=$(awk '$2!=1' "$d/$t.phases" | wc -l)
+	[ "$ok" = 0 ] && pass "$t: no pages on other nodes" ||
+		fail "$t: no pages on other nodes" "$(awk '$2!=1' "$d/$t.phases" | tr '\n' ';')"
+	awk -v p=$DIMM_PAGES '$1=="move_pfn_range_to_zone" && $2==1 && $4==p && $5>0 {ok=1} END {exit !ok}' "$d/$t.phases" &&
+		pass "$t: move_pfn_range_to_zone node 1 = $DIMM_PAGES pages, ns/page $(jq -r ".steps[$step].phases[] | select(.phase == \"move_pfn_range_to_zone\") | .ns_per_page | floor" "$d/$j")" ||
+		fail "$t: move_pfn_range_to_zone node 1" "$(grep move_pfn "$d/$t.phases" | tr '\n' ';')"
+	# Nested levels: the inner phase's time fits inside the outer one.
+	awk '{ns[$1]=$5} END {exit !(ns["move_pfn_range_to_zone"] <= ns["online_pages"] &&
+		(!("memmap_init_range" in ns) || ns["memmap_init_range"] <= ns["move_pfn_range_to_zone"]))}' "$d/$t.phases" &&
+		pass "$t: nested phases: inner ns <= outer ns" || fail "$t: nested phases" "inner time exceeds outer"
+}
+
+# --- stock 6.12: fentry everywhere, memmap_init_range traceable --------------
+if boot "$T 6.12" 6.12 2G,1G 1,1 612; then
+	d=$OUTROOT/$T\ 6.12
+	t="$T 6.12"
+	check_dimm "$t hotplug" "$d" hotplug.out 0
+	j=$d/hotplug.out
+	jq -e '[.probes[] | select(.function == "online_pages" or .function == "move_pfn_range_to_zone" or .function == "memmap_init_range") | .attach] == ["fentry","fentry","fentry"]' "$j" > /dev/null &&
+		pass "$t: online_pages, move_pfn_range_to_zone, memmap_init_range attach by fentry" ||
+		fail "$t: fentry attach" "$(jq -c '[.probes[] | [.function, .attach, .reason]]' "$j")"
+	awk -v p=$DIMM_PAGES '$1=="memmap_init_range" && $2==1 && $4==p && $5>0 {ok=1} END {exit !ok}' "$d/$t hotplug.phases" &&
+		pass "$t: memmap_init_range node 1 = $DIMM_PAGES pages, ns/page $(jq -r '.steps[0].phases[] | select(.phase == "memmap_init_range") | .ns_per_page | floor' "$j")" ||
+		fail "$t: memmap_init_range node 1" "$(grep memmap_init_range "$d/$t hotplug.phases" | tr '\n' ';')"
+	[ "$(jq '[.steps[0].rows[] | select(.cpu != 1)] | length' "$j")" = 0 ] &&
+		pass "$t: --cpu 1: every call ran on CPU 1" ||
+		fail "$t: --cpu 1" "$(jq -c '[.steps[0].rows[] | [.phase, .cpu]]' "$j")"
+	# Ground truth: the kernel's own counters before and after.
+	zb1=$(present "$d/zoneinfo.before" 1) za1=$(present "$d/zoneinfo.after" 1)
+	zb0=$(present "$d/zoneinfo.before" 0) za0=$(present "$d/zoneinfo.after" 0)
+	[ $((za1 - zb1)) = $DIMM_PAGES ] && [ $((za0 - zb0)) = 0 ] &&
+		pass "$t: zoneinfo present: node 1 +$((za1 - zb1)), node 0 +0" ||
+		fail "$t: zoneinfo present" "node 1 +$((za1 - zb1)), node 0 +$((za0 - zb0))"
+	mb1=$(memtotal "$d/memtotal.before" 1) ma1=$(memtotal "$d/memtotal.after" 1)
+	[ $((ma1 - mb1)) = $((DIMM_PAGES * 4)) ] &&
+		[ "$(jq '.steps[0].nodes[] | select(.id == 1) | .delta_pages' "$j")" = $DIMM_PAGES ] &&
+		[ "$(jq '.steps[0].nodes[] | select(.id == 0) | .delta_pages' "$j")" = 0 ] &&
+		pass "$t: node meminfo MemTotal: node 1 +$((ma1 - mb1)) kB, as meminit saw" ||
+		fail "$t: node meminfo MemTotal" "node 1 +$((ma1 - mb1)) kB; meminit $(jq -c '.steps[0].nodes' "$j")"
+	[ "$(awk '$2=="offline"' "$d/blocks1.before" | wc -l)" = $DIMM_BLOCKS ] &&
+		[ "$(awk '$2=="offline"' "$d/blocks1.after" | wc -l)" = 0 ] &&
+		pass "$t: sysfs: node 1's $DIMM_BLOCKS offline blocks now online" ||
+		fail "$t: sysfs block states" "before $(tr '\n' ' ' < "$d/blocks1.before"); after $(tr '\n' ' ' < "$d/blocks1.after")"
+	# The trace that ran beside it saw the same calls.
+	if [ "$(cat "$d/trace.rc")" = 0 ] &&
+		jq -e ".totals[] | select(.phase == \"online_pages\" and .node == 1 and .calls == $DIMM_BLOCKS and .pages == $DIMM_PAGES)" \
+			"$d/trace.out" > /dev/null &&
+		[ "$(jq '[.totals[] | select(.node != 1 and (.phase == "online_pages" or .phase == "memmap_init_range"))] | length' "$d/trace.out")" = 0 ]; then
+		pass "$t: trace beside it: online_pages node 1 = $DIMM_BLOCKS calls, $DIMM_PAGES pages"
+	else
+		fail "$t: trace beside it" "rc $(cat "$d/trace.rc"): $(head -c 300 "$d/trace.err") $(jq -c .totals "$d/trace.out" 2>/dev/null)"
+	fi
+	# --cycle with kprobes: offline the 8 movable blocks, online them again.
+	check_dimm "$t cycle kprobe" "$d" cycle.out 2
+	jq -e '.attach == "kprobe" and ([.steps[].step] == ["online","offline","reonline"]) and .steps[0].blocks_requested == 0 and .steps[1].blocks_done == 8' \
+		"$d/cycle.out" > /dev/null &&
+		pass "$t cycle kprobe: kprobe only; nothing left to online, 8 offlined, 8 re-onlined" ||
+		fail "$t cycle kprobe" "$(jq -c '[.attach, [.steps[] | [.step, .blocks_requested, .blocks_done]]]' "$d/cycle.out")"
+	zc1=$(present "$d/zoneinfo.cycled" 1)
+	[ "$zc1" = "$za1" ] && pass "$t cycle kprobe: zoneinfo present of node 1 back to $zc1" ||
+		fail "$t cycle kprobe: zoneinfo" "node 1 present $zc1, was $za1"
+	[ "$(cat "$d/table.rc")" = 0 ] && grep -q 'nothing to online' "$d/table.out" &&
+		pass "$t: table output, nothing left to online" || fail "$t: table output" "$(head -c 300 "$d/table.err")"
+	[ "$(cat "$d/badnode.rc")" = 1 ] && [ "$(wc -l < "$d/badnode.err")" = 1 ] &&
+		grep -q '^meminit: hotplug: node 7 does not exist' "$d/badnode.err" &&
+		pass "$t: a node that does not exist: one error line" ||
+		fail "$t: bad node" "rc $(cat "$d/badnode.rc"): $(cat "$d/badnode.err")"
+fi
+
+# --- stock 6.1: memmap_init_range is notrace; time from move_pfn_range_to_zone
+if boot "$T 6.1" 6.1 2G,1G,0 1,1,1 61; then
+	d=$OUTROOT/$T\ 6.1
+	t="$T 6.1"
+	check_dimm "$t hotplug" "$d" hotplug.out 0
+	j=$d/hotplug.out
+	jq -e '.probes[] | select(.function == "memmap_init_range") | .attach == "none" and (.reason | test("notrace"))' "$j" > /dev/null &&
+		pass "$t: memmap_init_range unavailable: $(jq -r '.probes[] | select(.function == "memmap_init_range") | .reason' "$j")" ||
+		fail "$t: memmap_init_range unavailable" "$(jq -c '.probes[] | select(.function == "memmap_init_range")' "$j")"
+	zb1=$(present "$d/zoneinfo.before" 1) za1=$(present "$d/zoneinfo.after" 1)
+	[ $((za1 - zb1)) = $DIMM_PAGES ] &&
+		pass "$t: zoneinfo present: node 1 +$((za1 - zb1)) after online + cycle" ||
+		fail "$t: zoneinfo present" "node 1 +$((za1 - zb1))"
+	check_dimm "$t cycle" "$d" hotplug.out 2
+	[ "$(cat "$d/memoryless.rc")" = 1 ] && [ "$(wc -l < "$d/memoryless.err")" = 1 ] &&
+		grep -q 'node 2 has no memory blocks' "$d/memoryless.err" &&
+		pass "$t: memoryless node: one error line" ||
+		fail "$t: memoryless node" "rc $(cat "$d/memoryless.rc"): $(cat "$d/memoryless.err")"
+	[ "$(cat "$d/badcpu.rc")" = 1 ] && [ "$(wc -l < "$d/badcpu.err")" = 1 ] &&
+		grep -q 'cannot run on CPU 63' "$d/badcpu.err" &&
+		pass "$t: a CPU that does not exist: one error line" ||
+		fail "$t: bad cpu" "rc $(cat "$d/badcpu.rc"): $(cat "$d/badcpu.err")"
+fi
+exit 0
