@@ -84,11 +84,14 @@ check_armed() {
 	local t=$1 r=$2/report.json bad n
 	jq -e '.source == "boot-ftrace"' "$r" >/dev/null && pass "$t: source is the boot trace" ||
 		fail "$t: source is the boot trace" "$(jq -c '.source, .notes' "$r")"
-	# Traced deferred time within one jiffy of the kernel's truncated ms.
+	# Traced deferred time against the kernel's line: that line is the
+	# difference of two jiffies readings (+-1 jiffy), and under TCG ticks come
+	# late and in bursts (seen: 80 ms printed for 75.2 ms traced at HZ=250),
+	# so the bound is 2 jiffies.
 	bad=$(jq '[.nodes[] | select(.deferred_init_ms != null) |
 		select(.deferred_traced_ms == null or
-		       ((.deferred_traced_ms - .deferred_init_ms) | fabs) > .deferred_init_resolution_ms)] | length' "$r")
-	[ "$bad" = 0 ] && pass "$t: traced deferred within 1 jiffy of the kernel's line" ||
+		       ((.deferred_traced_ms - .deferred_init_ms) | fabs) > 2 * .deferred_init_resolution_ms)] | length' "$r")
+	[ "$bad" = 0 ] && pass "$t: traced deferred within 2 jiffies of the kernel's line" ||
 		fail "$t: traced deferred vs kernel" "$bad nodes off"
 	# The chunks of a node's own pgdatinit thread are that node's.
 	bad=$(jq '[.deferred_chunks[] | select(.task | startswith("pgdatinit")) |
