@@ -12,13 +12,25 @@
 #include "procfs.h"
 #include "util.h"
 
+/* A saved log or trace: text only, so a NUL byte means the wrong file. */
 static int read_input(const char *path, char **buf)
 {
-	int err = mi_read_file(path, buf, NULL);
+	size_t len;
+	char *nul;
+	int err = mi_read_file(path, buf, &len);
 
-	if (err)
+	if (err) {
 		mi_err("cannot read %s: %s", path, strerror(-err));
-	return err;
+		return err;
+	}
+	nul = memchr(*buf, '\0', len);
+	if (nul) {
+		mi_err("%s: binary data at byte %zu: not a text log", path, (size_t)(nul - *buf));
+		free(*buf);
+		*buf = NULL;
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int collect_dmesg(struct mi_report *r, const struct mi_collect_opts *o)

@@ -211,10 +211,6 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 		double t;
 
 		st.lines++;
-		if (memchr(line, '\0', len)) {
-			mi_err("%s: binary data at line %zu: not a kernel log", what, st.lines);
-			return -EINVAL;
-		}
 		if ((size_t)len >= sizeof(tmp))
 			len = sizeof(tmp) - 1;	/* long lines: the head is what we match */
 		memcpy(tmp, line, len);

@@ -1,0 +1,75 @@
+#!/bin/bash
+# mi_probe_attach() on the host kernel, through a small driver built against
+# build/libmeminit.a. Ground truth is what the kernel itself exposes:
+# /sys/kernel/btf/vmlinux and the sched_switch tracepoint for tp_btf/raw_tp;
+# the kprobe PMU or tracefs kprobe_events for kprobes. fentry may be
+# allowed or refused (this project's hosts refuse it with EPERM): either
+# is a correct answer as long as a refusal comes with its reason.
+source "$(dirname "$0")/../lib.sh"
+T=probe
+have_root || { skip "$T" "needs root (BPF)"; exit 0; }
+[ -r /sys/kernel/btf/vmlinux ] || { skip "$T" "no kernel BTF here"; exit 0; }
+[ -f "$TOP/build/libmeminit.a" ] || { fail "$T" "build/libmeminit.a not built (make)"; exit 0; }
+bin=$OUTROOT/probe-attach
+cc -std=gnu11 -D_GNU_SOURCE -I"$TOP/cli" -I"$TOP/build" "$TOP/tests/cli/probe-attach.c" \
+	"$TOP/build/libmeminit.a" -lbpf -lelf -lz -o "$bin" 2> "$OUTROOT/probe-attach.cc.log" ||
+	{ fail "$T: driver builds" "$(head -n3 "$OUTROOT/probe-attach.cc.log")"; exit 0; }
+
+# probe KIND TARGET: sets rc and why; stderr into $OUTROOT/probe.err
+probe() {
+	local out
+	out=$("$bin" "$@" 2> "$OUTROOT/probe.err")
+	rc=${out%%$'\t'*}
+	why=${out#*$'\t'}
+}
+
+probe tp_btf sched_switch
+[ "$rc" = 0 ] && pass "$T: tp_btf sched_switch attaches (kernel has BTF)" ||
+	fail "$T: tp_btf sched_switch" "rc $rc: $why"
+probe raw_tp sched_switch
+[ "$rc" = 0 ] && pass "$T: raw_tp sched_switch attaches" || fail "$T: raw_tp sched_switch" "rc $rc: $why"
+
+probe fentry online_pages
+if [ "$rc" = 0 ]; then
+	pass "$T: fentry online_pages attaches on this kernel"
+elif [ "$rc" -lt 0 ] && [ -n "$why" ]; then
+	pass "$T: fentry online_pages refused, with a reason: $why"
+else
+	fail "$T: fentry online_pages" "rc $rc without a reason"
+fi
+[ ! -s "$OUTROOT/probe.err" ] && pass "$T: libbpf is silent without -v" ||
+	fail "$T: libbpf silent without -v" "$(head -n1 "$OUTROOT/probe.err")"
+
+have_kprobes=no
+[ -e /sys/bus/event_source/devices/kprobe/type ] && have_kprobes=yes
+for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+	[ -e "$d/kprobe_events" ] && have_kprobes=yes
+done
+probe kprobe online_pages
+if [ $have_kprobes = no ]; then
+	[ "$rc" -lt 0 ] && [ "$why" = "kprobes are not configured in this kernel" ] &&
+		pass "$T: kprobe: no kprobe PMU nor kprobe_events, reported as: $why" ||
+		fail "$T: kprobe without kprobes" "rc $rc: $why"
+else
+	[ "$rc" = 0 ] && pass "$T: kprobe online_pages attaches (kprobes configured)" ||
+		fail "$T: kprobe online_pages" "rc $rc: $why"
+fi
+
+probe tp_btf meminit_no_such_tracepoint
+[ "$rc" -lt 0 ] && [[ "$why" == *"meminit_no_such_tracepoint has no BTF entry"* ]] &&
+	pass "$T: unknown tracepoint: $why" || fail "$T: unknown tracepoint" "rc $rc: $why"
+probe fentry meminit_no_such_function
+[ "$rc" -lt 0 ] && [[ "$why" == *meminit_no_such_function* ]] &&
+	pass "$T: unknown function: $why" || fail "$T: unknown function" "rc $rc: $why"
+"$bin" -v fentry meminit_no_such_function > /dev/null 2> "$OUTROOT/probe.err"
+grep -q '^meminit: debug' "$OUTROOT/probe.err" && pass "$T: -v shows libbpf's messages" ||
+	fail "$T: -v shows libbpf's messages" "nothing on stderr"
+
+if command -v setpriv > /dev/null; then
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" tp_btf sched_switch 2>&1)
+	[[ "$out" == -1$'\t'"tp_btf needs root"* ]] && pass "$T: not root: ${out#*$'\t'}" ||
+		fail "$T: not root" "$out"
+else
+	skip "$T: not root" "setpriv missing"
+fi
+exit 0
