@@ -537,8 +537,10 @@ static int parse_args(struct hotplug *h, int argc, char **argv)
 	unsigned long v;
 	int c;
 
+	/* getopt's own messages are not "meminit: ..." lines: say it ourselves. */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:c:a:f:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:c:a:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (mi_parse_uint(optarg, 65535, &v)) {
@@ -581,8 +583,12 @@ static int parse_args(struct hotplug *h, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return -1;
+		case ':':
+			mi_err("hotplug: %s needs a value", argv[optind - 1]);
+			return MI_EXIT_USAGE;
 		default:
-			usage(stderr);
+			mi_err("hotplug: unknown option '%s' (see 'meminit hotplug --help')",
+			       argv[optind - 1]);
 			return MI_EXIT_USAGE;
 		}
 	}

@@ -136,8 +136,10 @@ int cmd_trace(int argc, char **argv)
 	char why[512], *end;
 	int c, err, ret = MI_EXIT_ERROR;
 
+	/* getopt's own messages are not "meminit: ..." lines: say it ourselves. */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:n:a:f:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:n:a:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			errno = 0;
@@ -173,8 +175,12 @@ int cmd_trace(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return MI_EXIT_OK;
+		case ':':
+			mi_err("trace: %s needs a value", argv[optind - 1]);
+			return MI_EXIT_USAGE;
 		default:
-			usage(stderr);
+			mi_err("trace: unknown option '%s' (see 'meminit trace --help')",
+			       argv[optind - 1]);
 			return MI_EXIT_USAGE;
 		}
 	}

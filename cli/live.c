@@ -104,6 +104,7 @@ static void phase_progs(struct live_bpf *s, unsigned int phase,
 static void choose(struct mi_live_probe *pr, enum mi_live_mode mode)
 {
 	char why_f[200] = "", why_k[200] = "";
+	const char *pf, *pk;
 	int err;
 
 	pr->how = MI_LIVE_NONE;
@@ -131,8 +132,17 @@ static void choose(struct mi_live_probe *pr, enum mi_live_mode mode)
 	} else {
 		snprintf(why_k, sizeof(why_k), "not tried (--attach fentry)");
 	}
-	/* Both refused: one reason when they agree, both otherwise. */
-	if (!strcmp(why_f, why_k))
+	/*
+	 * Both refused. When the cause is the same ("X is notrace here (fentry:
+	 * ENOTSUPP)" and "... (kprobe: EINVAL)"), say it once with both codes.
+	 */
+	pf = strstr(why_f, " (");
+	pk = strstr(why_k, " (");
+	if (pf && pk && pf - why_f == pk - why_k && !strncmp(why_f, why_k, pf - why_f) &&
+	    why_f[strlen(why_f) - 1] == ')')
+		snprintf(pr->reason, sizeof(pr->reason), "%.*s, %s", (int)strlen(why_f) - 1,
+			 why_f, pk + 2);
+	else if (!strcmp(why_f, why_k))
 		snprintf(pr->reason, sizeof(pr->reason), "%s", why_f);
 	else
 		snprintf(pr->reason, sizeof(pr->reason), "fentry: %s; kprobe: %s",

@@ -130,6 +130,40 @@ int mi_ksym_traceable(const char *func)
 	return -1;
 }
 
+/*
+ * Is @func in the kernel's init text (__init), which is freed after boot?
+ * kallsyms keeps listing such symbols, so compare the address with
+ * _sinittext/_einittext (kallsyms itself keeps
+ * those). 1/0, -1 when unknown (addresses hidden).
+ */
+static int ksym_is_init(const char *func)
+{
+	unsigned long long addr, fa = 0, ib = 0, ie = 0;
+	char type, name[256];
+	size_t cap = 0;
+	char *line = NULL;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0 && !(fa && ib && ie)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
+			continue;
+		if (!fa && !strcmp(name, func))
+			fa = addr;
+		else if (!strcmp(name, "_sinittext"))
+			ib = addr;
+		else if (!strcmp(name, "_einittext"))
+			ie = addr;
+	}
+	free(line);
+	fclose(f);
+	if (!fa || !ib || !ie)
+		return -1;
+	return fa >= ib && fa < ie;
+}
+
 /* The kernel has kprobes when it offers the kprobe PMU or tracefs kprobe_events. */
 static bool have_kprobes(void)
 {
@@ -164,8 +198,13 @@ static void explain(enum mi_attach_kind kind, const char *target, int err,
 	}
 	if (func && mi_ksym_exists(target) == 0) {
 		snprintf(reason, len,
-			 "%s is not in /proc/kallsyms (absent, inlined, or __init and freed after boot)",
+			 "%s is not in /proc/kallsyms (absent or inlined)",
 			 target);
+		return;
+	}
+	if (func && ksym_is_init(target) == 1) {
+		snprintf(reason, len, "%s is __init here, freed after boot (%s: %s)",
+			 target, k, errname(err));
 		return;
 	}
 	/*
