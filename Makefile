@@ -95,10 +95,16 @@ unit-tests: $(UNIT_BINS)
 deps:
 	@tests/deps.sh
 
-demo: deps all
+# deps first, then a fresh make: a fresh machine has no clang or bpftool
+# until deps has run, so they cannot be ordinary prerequisites under -j.
+demo:
+	@tests/deps.sh
+	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
-test: all unit-tests
+test:
+	@tests/deps.sh
+	@$(MAKE) --no-print-directory all unit-tests
 	@tests/run-all.sh
 
 vmlinux-h:
