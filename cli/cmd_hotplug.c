@@ -391,7 +391,9 @@ static void print_table(const struct hotplug *h, const char *release)
 			       m->after_kb,
 			       (m->after_kb - m->before_kb) / (h->page_size / 1024));
 		}
-		if (h->live) {
+		if (h->live && !strcmp(s->action, "offline")) {
+			printf("  (offlining is not timed: the probes are on the online paths)\n");
+		} else if (h->live) {
 			printf("  BPF, per node:\n");
 			mi_live_print_rows(stdout, s->sums, s->nsums, "    ");
 			printf("  BPF, per CPU:\n");
@@ -738,7 +740,7 @@ int cmd_hotplug(int argc, char **argv)
 	}
 	if (h.no_time[0] && !h.no_bpf) {
 		/* The blocks were onlined and counted; only the timing is missing. */
-		mi_err("hotplug: time not measured: %s (blocks and pages above come from sysfs; --no-bpf skips BPF)",
+		mi_err("hotplug: time not measured: %s; blocks and pages were counted from sysfs (--no-bpf skips BPF)",
 		       h.no_time);
 		goto out;
 	}

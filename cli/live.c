@@ -238,8 +238,23 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 	}
 	err = live_bpf__load(live->skel);
 	if (err) {
-		snprintf(errbuf, err_len, "the kernel refused the BPF programs (%s%s)",
-			 strerror(-err), mi_verbose ? "" : "; -v shows libbpf's log");
+		char *ld = NULL;
+		size_t n;
+
+		/*
+		 * The tiny probe programs call no helper, so lockdown lets them
+		 * attach; the real ones read kernel memory (CO-RE reads), which
+		 * lockdown=confidentiality forbids. Name that cause when it is it.
+		 */
+		if (!mi_read_file("/sys/kernel/security/lockdown", &ld, &n) &&
+		    strstr(ld, "[confidentiality]"))
+			snprintf(errbuf, err_len,
+				 "the kernel refused the BPF programs: lockdown=confidentiality forbids BPF reads of kernel memory (%s)",
+				 strerror(-err));
+		else
+			snprintf(errbuf, err_len, "the kernel refused the BPF programs (%s%s)",
+				 strerror(-err), mi_verbose ? "" : "; -v shows libbpf's log");
+		free(ld);
 		goto fail;
 	}
 	for (i = 0; i < LIVE_NR_PHASES; i++) {

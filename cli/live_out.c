@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "live_out.h"
 #include "util.h"
@@ -19,6 +20,16 @@ static int level_of(unsigned int phase)
 	};
 
 	return phase < LIVE_NR_PHASES ? levels[phase] : 0;
+}
+
+/* ns/page -> s/TiB: the unit the deferred-init series reported savings in. */
+static double s_per_tib(double ns_per_page)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (ps <= 0)
+		ps = 4096;
+	return ns_per_page * ((double)(1ULL << 40) / ps) / 1e9;
 }
 
 void mi_live_print_probes(FILE *f, const struct mi_live *live)
@@ -43,11 +54,11 @@ void mi_live_print_rows(FILE *f, const struct mi_live_row *rows, size_t n,
 		fprintf(f, "%s(no calls seen)\n", indent);
 		return;
 	}
-	fprintf(f, "%s%-28s %4s %4s %7s %10s %14s %9s %12s\n", indent, "phase",
-		"node", "cpu", "calls", "pages", "ns", "ns/page", "max ns");
+	fprintf(f, "%s%-28s %4s %4s %7s %10s %14s %9s %7s %12s\n", indent, "phase",
+		"node", "cpu", "calls", "pages", "ns", "ns/page", "s/TiB", "max ns");
 	for (i = 0; i < n; i++) {
 		const struct mi_live_row *r = &rows[i];
-		char name[40], node[12], cpu[12], nspp[24];
+		char name[40], node[12], cpu[12], nspp[24], stib[24];
 		int lvl = level_of(r->phase);
 
 		snprintf(name, sizeof(name), "%*s%s", 2 * lvl, "",
@@ -60,13 +71,17 @@ void mi_live_print_rows(FILE *f, const struct mi_live_row *rows, size_t n,
 			snprintf(cpu, sizeof(cpu), "all");
 		else
 			snprintf(cpu, sizeof(cpu), "%u", r->cpu);
-		if (r->pages)
+		if (r->pages) {
 			snprintf(nspp, sizeof(nspp), "%.1f", (double)r->ns / r->pages);
-		else
+			snprintf(stib, sizeof(stib), "%.2f",
+				 s_per_tib((double)r->ns / r->pages));
+		} else {
 			snprintf(nspp, sizeof(nspp), "-");
-		fprintf(f, "%s%-28s %4s %4s %7llu %10llu %14llu %9s %12llu%s\n",
+			snprintf(stib, sizeof(stib), "-");
+		}
+		fprintf(f, "%s%-28s %4s %4s %7llu %10llu %14llu %9s %7s %12llu%s\n",
 			indent, name, node, cpu, (unsigned long long)r->calls,
-			(unsigned long long)r->pages, (unsigned long long)r->ns, nspp,
+			(unsigned long long)r->pages, (unsigned long long)r->ns, nspp, stib,
 			(unsigned long long)r->max_ns, r->fails ? "  (failed calls)" : "");
 	}
 	fprintf(f, "%s(indented phases run inside the one above: their time is part of it, never add them)\n",
@@ -147,6 +162,9 @@ struct json_object *mi_live_json_rows(const struct mi_live_row *rows, size_t n)
 		err |= mi_json_add(o, "ns", json_object_new_uint64(r->ns));
 		err |= mi_json_add(o, "ns_per_page", r->pages ?
 				   json_object_new_double((double)r->ns / r->pages) : NULL);
+		err |= mi_json_add(o, "s_per_tib", r->pages ?
+				   json_object_new_double(s_per_tib((double)r->ns / r->pages)) :
+				   NULL);
 		err |= mi_json_add(o, "max_ns", json_object_new_uint64(r->max_ns));
 		err |= mi_json_add(o, "fails", json_object_new_uint64(r->fails));
 		if (json_object_array_add(arr, o)) {

@@ -39,6 +39,12 @@ if [ "$MODE" = 612 ]; then
 	run cycle hotplug --node 1 --cycle --attach kprobe --format json
 	snap cycled
 	run table hotplug --node 1
+elif [ "$MODE" = lockdown ]; then
+	# Booted with lockdown=confidentiality: BPF may not read kernel memory.
+	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	cat /sys/kernel/security/lockdown > lockdown.txt 2>&1
+	run hotplug hotplug --node 1 --format json
+	snap after
 else
 	run hotplug hotplug --node 1 --cpu 1 --movable --cycle --format json
 	snap after
