@@ -113,3 +113,26 @@ for k in 6.12 6.1; do
 		check_armed "$k-armed" "$d"
 	fi
 done
+
+# meminit check inside the same guests: attach support is probed, and the
+# facts measured by hand on these kernels hold (issue 2, "Facts measured").
+for k in 6.12 6.1; do
+	c=$OUTROOT/report-$k-armed/check.json
+	[ -f "$c" ] || { skip "$k: check" "the $k guest did not run"; continue; }
+	jq -e --arg k "$k" '.btf and (.config_source | startswith("/boot/config-")) and
+		.config.CONFIG_DEFERRED_STRUCT_PAGE_INIT == "y" and .attach.fentry.ok and
+		.functions.move_pfn_range_to_zone.fentry.ok and .functions.online_pages.kprobe.ok and
+		(.can_measure | length) >= 4 and (.patched | not) and .boot_traced' "$c" >/dev/null &&
+		pass "$k: check sees BTF, config, fentry, kprobe, the armed trace" ||
+		fail "$k: check" "$(jq -c '{btf, config_source, attach, patched, boot_traced}' "$c")"
+done
+c=$OUTROOT/report-6.12-armed/check.json
+[ -f "$c" ] && { jq -e '.functions.memmap_init_range.fentry.ok' "$c" >/dev/null &&
+	pass "6.12: check says memmap_init_range takes fentry" ||
+	fail "6.12: memmap_init_range fentry" "$(jq -c .functions.memmap_init_range "$c")"; }
+c=$OUTROOT/report-6.1-armed/check.json
+[ -f "$c" ] && { jq -e '(.functions.memmap_init_range.fentry.ok | not) and
+	(.functions.memmap_init_range.fentry.reason | test("notrace")) and
+	(.functions.memmap_init_range.kprobe.ok | not)' "$c" >/dev/null &&
+	pass "6.1: check says memmap_init_range is notrace (fentry and kprobe refused)" ||
+	fail "6.1: memmap_init_range notrace" "$(jq -c .functions.memmap_init_range "$c")"; }
