@@ -48,6 +48,8 @@ elif [ "$MODE" = lockdown ]; then
 else
 	run hotplug hotplug --node 1 --cpu 1 --movable --cycle --format json
 	snap after
+	# Without BPF: offline and re-online the same movable blocks, sysfs only.
+	run nobpf hotplug --node 1 --cycle --no-bpf --format json
 	run memoryless hotplug --node 2
 	run badcpu hotplug --node 1 --cpu 63
 fi

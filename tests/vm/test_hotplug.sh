@@ -155,6 +155,13 @@ if boot "$T 6.1" 6.1 2G,1G,0 1,1,1 61; then
 		pass "$t: zoneinfo present: node 1 +$((za1 - zb1)) after online + cycle" ||
 		fail "$t: zoneinfo present" "node 1 +$((za1 - zb1))"
 	check_dimm "$t cycle" "$d" hotplug.out 2
+	[ "$(cat "$d/nobpf.rc")" = 0 ] && [ ! -s "$d/nobpf.err" ] &&
+		jq -e '.attach == "none" and .timing.measured == false and .timing.reason == "--no-bpf" and
+			.steps[1].blocks_done == 8 and .steps[2].blocks_done == 8 and .steps[2].pages == 262144 and
+			(.steps[2].nodes[] | select(.id == 1) | .delta_pages) == 262144 and
+			(.steps[2].phases | length) == 0' "$d/nobpf.out" > /dev/null &&
+		pass "$t: --no-bpf --cycle: 8 blocks offlined and re-onlined, counted from sysfs, exit 0" ||
+		fail "$t: --no-bpf" "rc $(cat "$d/nobpf.rc"): $(cat "$d/nobpf.err") $(jq -c '[.attach, .timing, [.steps[] | [.step, .blocks_done, .pages]]]' "$d/nobpf.out")"
 	[ "$(cat "$d/memoryless.rc")" = 1 ] && [ "$(wc -l < "$d/memoryless.err")" = 1 ] &&
 		grep -q 'node 2 has no memory blocks' "$d/memoryless.err" &&
 		pass "$t: memoryless node: one error line" ||
