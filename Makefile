@@ -110,6 +110,11 @@ test:
 vmlinux-h:
 	bpf/gen-vmlinux-h.sh $(VMLINUX_H)
 
+# The patched test kernel, cached by the hash of its inputs (kernel-patches/).
+kernel:
+	@tests/deps.sh
+	@kernel-patches/build.sh
+
 install: all
 	install -D -m 0755 $(OUTPUT)/meminit $(DESTDIR)$(PREFIX)/sbin/meminit
 

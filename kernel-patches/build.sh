@@ -1,0 +1,86 @@
+#!/bin/bash
+# Build the patched test kernel reproducibly: Debian's linux-source-6.12,
+# the series in kernel-patches/ (git am), tinyconfig plus
+# kernel-patches/config/meminit.config. Results are cached outside the repo
+# under $MEMINIT_CACHE/patched/<hash of every input>/, so a second run does
+# not rebuild. Prints the cache directory on stdout as its last line.
+#
+#   build.sh [--off]     --off: the same tree with CONFIG_MEMINIT_STATS=n
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${MEMINIT_CACHE:-/var/cache/meminit}
+variant=on
+[ "${1:-}" = --off ] && variant=off
+tarball=/usr/src/linux-source-6.12.tar.xz
+[ -f "$tarball" ] || { echo "build.sh: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+
+series=()
+[ -f "$here/series" ] && mapfile -t series < <(grep -v '^\s*#' "$here/series" | sed '/^\s*$/d')
+key=$( { echo "$srcver $variant"; cat "$here/build.sh" "$here/config/meminit.config";
+	for p in "${series[@]}"; do cat "$here/$p"; done; } | sha256sum | cut -c1-16)
+out=$cache/patched/$key
+if [ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ]; then
+	echo "build.sh: cached ($srcver, $variant, ${#series[@]} patches)" >&2
+	echo "$out"
+	exit 0
+fi
+
+# One persistent tree: reset to the pristine base, then apply the series,
+# so make only rebuilds what the patches touch.
+tree=$cache/src/linux-6.12
+exec 9> "$cache/kernel-build.lock"
+flock 9
+if [ ! -f "$tree/.meminit-base" ] || [ "$(cat "$tree/.meminit-base")" != "$srcver" ]; then
+	echo "build.sh: unpacking linux-source-6.12 $srcver" >&2
+	rm -rf "$tree" && mkdir -p "$tree"
+	tar -xJf "$tarball" -C "$tree" --strip-components=1
+	git -C "$tree" init -q
+	git -C "$tree" -c user.name=meminit -c user.email=meminit@localhost add -A -f
+	git -C "$tree" -c user.name=meminit -c user.email=meminit@localhost \
+		commit -qm "linux-source-6.12 $srcver"
+	git -C "$tree" tag -f base >/dev/null
+	echo "$srcver" > "$tree/.meminit-base"
+fi
+git -C "$tree" am --abort >/dev/null 2>&1 || true
+git -C "$tree" checkout -q -f base 2>/dev/null || git -C "$tree" checkout -q -f --detach base
+git -C "$tree" clean -qfdx -e /build-* -e /.meminit-base
+for p in "${series[@]}"; do
+	git -C "$tree" -c user.name=meminit -c user.email=meminit@localhost am -q --keep-cr "$here/$p" ||
+		{ echo "build.sh: $p does not apply to linux-source-6.12 $srcver" >&2; exit 1; }
+done
+
+obj=$tree/build-$variant
+mkdir -p "$obj"
+make -C "$tree" O="$obj" -s tinyconfig >/dev/null
+frag=$obj/meminit.config
+cp "$here/config/meminit.config" "$frag"
+[ "$variant" = off ] && sed -i 's/^CONFIG_MEMINIT_STATS=y/# CONFIG_MEMINIT_STATS is not set/' "$frag"
+(cd "$obj" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null)
+make -C "$tree" O="$obj" -s olddefconfig >/dev/null
+# Every option the fragment asks for must have landed (a missing dependency
+# would otherwise drop it silently).
+missing=0
+while IFS= read -r line; do
+	case "$line" in CONFIG_*=n) opt=${line%%=*}; grep -q "^$opt=" "$obj/.config" && { echo "build.sh: $opt still set" >&2; missing=1; } ;;
+	CONFIG_*) grep -qx "$line" "$obj/.config" || { echo "build.sh: $line did not take (dependency?)" >&2; missing=1; } ;;
+	esac
+done < "$frag"
+[ $missing = 0 ] || exit 1
+
+start=$(date +%s)
+echo "build.sh: building ($variant, ${#series[@]} patches) in $obj" >&2
+if ! nice make -C "$tree" O="$obj" -j"$(nproc)" bzImage > "$obj/build.log" 2>&1; then
+	tail -n 30 "$obj/build.log" >&2
+	echo "build.sh: kernel build failed; full log in $obj/build.log" >&2
+	exit 1
+fi
+secs=$(( $(date +%s) - start ))
+mkdir -p "$out"
+cp "$obj/arch/x86/boot/bzImage" "$out/bzImage.tmp" && mv "$out/bzImage.tmp" "$out/bzImage"
+cp "$obj/.config" "$out/config"
+cp "$obj/vmlinux" "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
+echo "$secs" > "$out/build-seconds"
+git -C "$tree" log --oneline base..HEAD > "$out/series.log"
+echo "build.sh: built in ${secs}s: $out" >&2
+echo "$out"
