@@ -15,8 +15,10 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 [ -f "$tarball" ] || { echo "build.sh: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 
+# MEMINIT_SERIES=none builds the same tree unpatched, for comparisons.
 series=()
-[ -f "$here/series" ] && mapfile -t series < <(grep -v '^\s*#' "$here/series" | sed '/^\s*$/d')
+[ -f "$here/series" ] && [ "${MEMINIT_SERIES:-}" != none ] &&
+	mapfile -t series < <(grep -v '^\s*#' "$here/series" | sed '/^\s*$/d')
 key=$( { echo "$srcver $variant"; cat "$here/build.sh" "$here/config/meminit.config";
 	for p in "${series[@]}"; do cat "$here/$p"; done; } | sha256sum | cut -c1-16)
 out=$cache/patched/$key
@@ -51,11 +53,13 @@ for p in "${series[@]}"; do
 done
 
 obj=$tree/build-$variant
+[ ${#series[@]} = 0 ] && obj=$tree/build-unpatched
 mkdir -p "$obj"
 make -C "$tree" O="$obj" -s tinyconfig >/dev/null
 frag=$obj/meminit.config
 cp "$here/config/meminit.config" "$frag"
-[ "$variant" = off ] && sed -i 's/^CONFIG_MEMINIT_STATS=y/# CONFIG_MEMINIT_STATS is not set/' "$frag"
+[ "$variant" = off ] || [ ${#series[@]} = 0 ] &&
+	sed -i 's/^CONFIG_MEMINIT_STATS=y/# CONFIG_MEMINIT_STATS is not set/' "$frag"
 (cd "$obj" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null)
 make -C "$tree" O="$obj" -s olddefconfig >/dev/null
 # Every option the fragment asks for must have landed (a missing dependency
