@@ -10,6 +10,25 @@ if ! kdir=$("$TOP/kernel-patches/build.sh" 2> "$OUTROOT/kernel-build.log" | tail
 	exit 0
 fi
 pass "patched kernel: built or cached ($(cat "$kdir/build-seconds") s to build, $(wc -l < "$kdir/series.log") patches)"
+
+# Upstream quality: every patch checkpatch --strict clean, and the tree
+# builds with the option off too.
+tree=${MEMINIT_CACHE:-/var/cache/meminit}/src/linux-6.12
+while read -r p; do
+	# Debian's python3 has ply for checkpatch's SPDX check.
+	res=$(cd "$tree" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-signoff \
+		"$TOP/kernel-patches/$p" 2>&1 | grep -E '^total:|Traceback')
+	case "$res" in
+	"total: 0 errors, 0 warnings, 0 checks"*) pass "checkpatch --strict: $p" ;;
+	*) fail "checkpatch --strict: $p" "$res" ;;
+	esac
+done < "$TOP/kernel-patches/series"
+if offdir=$("$TOP/kernel-patches/build.sh" --off 2> "$OUTROOT/kernel-build-off.log" | tail -n1) &&
+	[ -f "$offdir/bzImage" ] && grep -q '^# CONFIG_MEMINIT_STATS is not set' "$offdir/config"; then
+	pass "patched kernel: builds with CONFIG_MEMINIT_STATS=n"
+else
+	fail "patched kernel: builds with CONFIG_MEMINIT_STATS=n" "$(tail -n 2 "$OUTROOT/kernel-build-off.log" | tr '\n' ' ')"
+fi
 d=$OUTROOT/patched
 rm -rf "$d"
 if ! GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" --nodes 3G,1G,0 \
