@@ -95,6 +95,7 @@ int mi_parse_ftrace(struct mi_ftrace *ft, const char *buf, const char *what)
 				if (strcmp(tracer, "function")) {
 					mi_err("%s: the trace is from the '%s' tracer; meminit reads "
 					       "the 'function' tracer (see 'meminit arm')", what, tracer);
+					mi_ftrace_free(ft);
 					return -EINVAL;
 				}
 				ft->have_header = true;
@@ -112,6 +113,7 @@ int mi_parse_ftrace(struct mi_ftrace *ft, const char *buf, const char *what)
 		err = mi_grow((void **)&ft->e, &ft->cap, ft->nr, sizeof(e));
 		if (err) {
 			mi_err("%s: out of memory", what);
+			mi_ftrace_free(ft);
 			return err;
 		}
 		ft->e[ft->nr++] = e;
