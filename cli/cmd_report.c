@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* meminit report: this boot's memory initialization, from the best source present. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,19 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: meminit report [--dmesg FILE] [--ftrace FILE] [--hz N] [--node N]\n"
-"                      [--format table|json]\n"
+"Usage: meminit report [--dmesg FILE] [--ftrace FILE] [--records FILE] [--hz N]\n"
+"                      [--node N] [--via auto|bpf|perfbuf|bin|text|none]\n"
+"                      [--timeline] [--format table|json]\n"
 "\n"
 "Without FILEs: this boot, live (root): /dev/kmsg, /proc/zoneinfo, node sysfs,\n"
-"/proc/vmallocinfo, and the boot function trace if 'meminit arm' armed it.\n"
+"/proc/vmallocinfo, the boot function trace if 'meminit arm' armed it, and on a\n"
+"kernel with kernel-patches/ booted with meminit_stats, its boot records.\n"
+"  --records FILE a saved meminit/records, records.bin, or meminit:* events\n"
+"                 (tracefs trace or 'perf script' text)\n"
+"  --via HOW      how to read the live boot records: auto (BPF replay over a\n"
+"                 ring buffer, else records.bin, else the text file), bpf,\n"
+"                 perfbuf (BPF over a perf buffer), bin, text, none\n"
+"  --timeline     also print every record by CPU in start order\n"
 "  --dmesg FILE   a saved dmesg or serial-console log instead of the live log\n"
 "  --ftrace FILE  a saved boot function trace (/sys/kernel/tracing/trace)\n"
 "  --hz N         CONFIG_HZ of the logged kernel (resolution of its deferred line)\n"
@@ -31,13 +40,115 @@ static int keep_only_node(struct mi_report *r, int id)
 
 	for (i = 0; i < r->nr_nodes; i++)
 		if (r->nodes[i].id == id) {
+			size_t j, k = 0;
+
 			r->nodes[0] = r->nodes[i];
 			r->nr_nodes = 1;
+			/* Records of other nodes go too; those of no node stay. */
+			for (j = 0; j < r->nr_events; j++)
+				if (r->events[j].node == id || r->events[j].node < 0)
+					r->events[k++] = r->events[j];
+			r->nr_events = k;
 			return 0;
 		}
 	mi_err("node %d does not exist on this %s (%zu node%s)", id,
 	       r->live ? "machine" : "log", r->nr_nodes, r->nr_nodes == 1 ? "" : "s");
 	return -1;
+}
+
+int mi_parse_via(const char *s, enum mi_records_via *via)
+{
+	static const char *const names[] = {
+		[MI_VIA_AUTO] = "auto", [MI_VIA_BPF] = "bpf", [MI_VIA_PERFBUF] = "perfbuf",
+		[MI_VIA_BIN] = "bin", [MI_VIA_TEXT] = "text", [MI_VIA_NONE] = "none",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i])) {
+			*via = i;
+			return 0;
+		}
+	mi_err("--via: '%s' is not auto, bpf, perfbuf, bin, text or none", s);
+	return -EINVAL;
+}
+
+static int write_report(struct mi_report *r, int fmt, int node)
+{
+	int err = 0;
+
+	if (node >= 0)
+		err = keep_only_node(r, node);
+	if (!err) {
+		err = fmt == MI_FMT_JSON ? mi_write_json(stdout, r) : mi_write_table(stdout, r);
+		if (!err && fflush(stdout))
+			err = -1;
+		if (err)
+			mi_err("cannot write the report to standard output");
+	}
+	return err;
+}
+
+/* meminit import-perf FILE: 'perf script' of meminit:* events, as a report. */
+int cmd_import_perf(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dmesg", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "timeline", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct mi_collect_opts co = { .live = false };
+	int fmt = MI_FMT_TABLE, node = -1, c, err;
+	struct mi_report r;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:n:f:Th", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			co.dmesg_path = optarg;
+			break;
+		case 'n':
+			node = strtol(optarg, &end, 10);
+			if (*end || !*optarg || node < 0 || node >= MI_MAX_NODES) {
+				mi_err("--node: '%s' is not a node number", optarg);
+				return MI_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			fmt = mi_parse_format(optarg);
+			if (fmt < 0)
+				return MI_EXIT_USAGE;
+			break;
+		case 'T':
+			mi_output_timeline = true;
+			break;
+		case 'h':
+			printf("Usage: meminit import-perf [--dmesg FILE] [--node N] [--timeline]\n"
+			       "                           [--format table|json] FILE\n\n"
+			       "Read 'perf script' output of meminit:* events (perf record -e 'meminit:*'\n"
+			       "on a kernel with kernel-patches/, e.g. around 'echo 1 >\n"
+			       "/sys/kernel/debug/meminit/replay') into the same report as 'meminit report'.\n"
+			       "The text of /sys/kernel/tracing/trace with those events works too.\n");
+			return MI_EXIT_OK;
+		default:
+			return MI_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		mi_err("import-perf: %s", optind < argc ? "one FILE only" : "missing FILE");
+		return MI_EXIT_USAGE;
+	}
+	co.perf_path = argv[optind];
+	mi_report_init(&r);
+	err = mi_collect(&r, &co);
+	if (!err)
+		err = write_report(&r, fmt, node);
+	mi_report_free(&r);
+	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
 }
 
 int cmd_report(int argc, char **argv)
@@ -48,6 +159,9 @@ int cmd_report(int argc, char **argv)
 		{ "hz", required_argument, NULL, 'z' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "records", required_argument, NULL, 'r' },
+		{ "via", required_argument, NULL, 'V' },
+		{ "timeline", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -57,8 +171,19 @@ int cmd_report(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:t:z:n:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:t:z:n:f:r:V:Th", opts, NULL)) != -1) {
 		switch (c) {
+		case 'r':
+			co.records_path = optarg;
+			co.live = false;
+			break;
+		case 'V':
+			if (mi_parse_via(optarg, &co.via))
+				return MI_EXIT_USAGE;
+			break;
+		case 'T':
+			mi_output_timeline = true;
+			break;
 		case 'd':
 			co.dmesg_path = optarg;
 			co.live = false;
@@ -99,15 +224,8 @@ int cmd_report(int argc, char **argv)
 	}
 	mi_report_init(&r);
 	err = mi_collect(&r, &co);
-	if (!err && node >= 0)
-		err = keep_only_node(&r, node);
-	if (!err) {
-		err = fmt == MI_FMT_JSON ? mi_write_json(stdout, &r) : mi_write_table(stdout, &r);
-		if (!err && fflush(stdout))
-			err = -1;
-		if (err)
-			mi_err("cannot write the report to standard output");
-	}
+	if (!err)
+		err = write_report(&r, fmt, node);
 	mi_report_free(&r);
 	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
 }

@@ -8,5 +8,6 @@ int cmd_report(int argc, char **argv);
 int cmd_arm(int argc, char **argv);
 int cmd_hotplug(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_import_perf(int argc, char **argv);
 
 #endif

@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
+#include "bootrec.h"
 #include "collect.h"
 #include "dmesg.h"
 #include "ftrace.h"
 #include "kconfig.h"
 #include "procfs.h"
+#include "records.h"
 #include "util.h"
 
 /* A saved log or trace: text only, so a NUL byte means the wrong file. */
@@ -100,6 +103,34 @@ static int read_live_trace(char **buf)
 	return -ENOENT;
 }
 
+/*
+ * A boot armed with trace_event=meminit:meminit_record holds the phases that
+ * ran after event tracing came up (early_initcall): deferred init, late hash
+ * tables. The boot records hold the same phases: an event equal to a record
+ * is dropped, one the records lack (lost to overflow) is added.
+ */
+static int merge_trace_events(struct mi_report *r, const char *buf, const char *what)
+{
+	size_t before = r->nr_events, other;
+	uint64_t dups = r->rec_dups;
+	unsigned int src = r->sources;
+	int err;
+
+	if (!strstr(buf, "meminit_record: ") && !strstr(buf, "meminit_replay: "))
+		return 0;
+	err = mi_parse_records_events(r, buf, what, &other);
+	if (err)
+		return err;
+	r->sources = src | MI_SRC_FTRACE;
+	if (!(src & MI_SRC_RECORDS))
+		snprintf(r->rec_via, sizeof(r->rec_via), "boot trace (%s) of meminit:meminit_record",
+			 what);
+	mi_report_note(r, "boot trace %s: %llu meminit events already in the boot records, "
+		       "%zu added (not counted twice)", what,
+		       (unsigned long long)(r->rec_dups - dups), r->nr_events - before);
+	return 0;
+}
+
 static int collect_ftrace(struct mi_report *r, const struct mi_collect_opts *o)
 {
 	struct mi_ftrace ft;
@@ -116,10 +147,18 @@ static int collect_ftrace(struct mi_report *r, const struct mi_collect_opts *o)
 		if (!o->live || read_live_trace(&buf))
 			return 0;	/* no boot trace: dmesg alone */
 		what = "tracefs";
-		if (!strstr(buf, "# tracer: function\n")) {
-			free(buf);
-			return 0;	/* tracing is not the armed function tracer */
-		}
+	}
+	err = merge_trace_events(r, buf, what);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	if (!strstr(buf, "# tracer: function\n")) {
+		free(buf);
+		if (!o->ftrace_path || r->nr_events)
+			return 0;	/* not the armed function tracer */
+		mi_err("%s: neither a function trace nor meminit events", what);
+		return -EINVAL;
 	}
 	err = mi_parse_ftrace(&ft, buf, what);
 	free(buf);
@@ -129,6 +168,116 @@ static int collect_ftrace(struct mi_report *r, const struct mi_collect_opts *o)
 	err = mi_merge_ftrace(r, &ft, clock_ok);
 	mi_ftrace_free(&ft);
 	return err;
+}
+
+/* The records file that says whether the kernel was booted with meminit_stats. */
+static bool recording_off(void)
+{
+	char *buf;
+	bool off;
+
+	if (mi_read_file(MI_RECORDS_DIR "/records", &buf, NULL))
+		return false;
+	off = strstr(buf, " recording off") != NULL;
+	free(buf);
+	return off;
+}
+
+static int collect_records_live(struct mi_report *r, const struct mi_collect_opts *o)
+{
+	char why[256];
+	int err;
+
+	if (!mi_bootrec_kernel_patched())
+		return 0;
+	if (access(MI_RECORDS_DIR, F_OK)) {
+		mi_report_note(r, "this kernel has the meminit patches but %s is missing "
+			       "(debugfs not mounted?): no boot records", MI_RECORDS_DIR);
+		return 0;
+	}
+	if (recording_off()) {
+		mi_report_note(r, "this kernel has the meminit patches but was booted without "
+			       "\"meminit_stats\": no boot records (see 'meminit arm')");
+		return 0;
+	}
+	if (o->via == MI_VIA_AUTO || o->via == MI_VIA_BPF || o->via == MI_VIA_PERFBUF) {
+		err = mi_bootrec_replay(r, o->via == MI_VIA_PERFBUF ? MI_BOOTREC_PERFBUF :
+					MI_BOOTREC_AUTO, why, sizeof(why));
+		if (!err)
+			return 0;
+		if (o->via != MI_VIA_AUTO) {
+			mi_err("boot records through BPF: %s", why);
+			return err;
+		}
+		r->nr_events = 0;
+		mi_warn("BPF path refused (%s): reading %s/records.bin instead", why,
+			MI_RECORDS_DIR);
+	}
+	if (o->via != MI_VIA_TEXT) {
+		char *buf;
+		size_t len;
+
+		err = mi_read_file(MI_RECORDS_DIR "/records.bin", &buf, &len);
+		if (!err) {
+			err = mi_parse_records_bin(r, buf, len, MI_RECORDS_DIR "/records.bin");
+			free(buf);
+			if (!err) {
+				snprintf(r->rec_via, sizeof(r->rec_via), "debugfs %s/records.bin%s",
+					 MI_RECORDS_DIR, o->via == MI_VIA_AUTO ? " (BPF refused)" : "");
+				return 0;
+			}
+			return err;
+		}
+		if (o->via == MI_VIA_BIN) {
+			mi_err("cannot read %s/records.bin: %s", MI_RECORDS_DIR, strerror(-err));
+			return err;
+		}
+		mi_warn("cannot read %s/records.bin (%s): reading the text file", MI_RECORDS_DIR,
+			strerror(-err));
+	}
+	{
+		char *buf;
+
+		err = mi_read_file(MI_RECORDS_DIR "/records", &buf, NULL);
+		if (err) {
+			mi_err("cannot read %s/records: %s", MI_RECORDS_DIR, strerror(-err));
+			return err;
+		}
+		err = mi_parse_records_text(r, buf, MI_RECORDS_DIR "/records");
+		free(buf);
+		if (!err)
+			snprintf(r->rec_via, sizeof(r->rec_via), "debugfs %s/records%s",
+				 MI_RECORDS_DIR, o->via == MI_VIA_AUTO ? " (BPF refused)" : "");
+		return err;
+	}
+}
+
+static int collect_records(struct mi_report *r, const struct mi_collect_opts *o)
+{
+	size_t other = 0;
+	char *buf;
+	int err;
+
+	if (o->via == MI_VIA_NONE)
+		return 0;
+	if (o->records_path)
+		return mi_load_records_file(r, o->records_path);
+	if (o->perf_path) {
+		err = read_input(o->perf_path, &buf);
+		if (err)
+			return err;
+		err = mi_parse_records_events(r, buf, o->perf_path, &other);
+		free(buf);
+		if (err)
+			return err;
+		snprintf(r->rec_via, sizeof(r->rec_via), "perf script %s", o->perf_path);
+		if (other)
+			mi_report_note(r, "%s: %zu lines of other events ignored", o->perf_path, other);
+		return 0;
+	}
+	if (o->live)
+		return collect_records_live(r, o);
+	return 0;
 }
 
 /* Derive what the sources imply, and say what they cannot see. */
@@ -148,7 +297,13 @@ static void finish(struct mi_report *r, const struct mi_collect_opts *o)
 	}
 	if (o->hz)
 		r->hz = o->hz;
-	if (!any_deferred)
+	if (r->nr_events) {
+		if (!(r->sources & MI_SRC_PROCFS))
+			mi_report_note(r, "from saved records only: pages per node are the records' "
+				       "sums, not checked against a live /proc/zoneinfo");
+		return;
+	}
+	if ((r->sources & MI_SRC_DMESG) && !any_deferred)
 		mi_report_note(r, "no \"deferred pages initialised\" line: this kernel initialized "
 			       "every struct page early (CONFIG_DEFERRED_STRUCT_PAGE_INIT off, or "
 			       "memory small enough for the early pass)");
@@ -175,9 +330,11 @@ int mi_collect(struct mi_report *r, const struct mi_collect_opts *o)
 	int err;
 
 	r->live = o->live;
-	err = collect_dmesg(r, o);
-	if (err)
-		return err;
+	if (o->live || o->dmesg_path) {
+		err = collect_dmesg(r, o);
+		if (err)
+			return err;
+	}
 	if (o->live) {
 		err = collect_procfs(r);
 		if (err)
@@ -194,7 +351,13 @@ int mi_collect(struct mi_report *r, const struct mi_collect_opts *o)
 			}
 		}
 	}
+	err = collect_records(r, o);
+	if (err)
+		return err;
 	err = collect_ftrace(r, o);
+	if (err)
+		return err;
+	err = mi_records_finish(r);
 	if (err)
 		return err;
 	finish(r, o);

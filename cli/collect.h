@@ -5,13 +5,27 @@
 
 #include "model.h"
 
+enum mi_records_via {
+	MI_VIA_AUTO,		/* BPF replay, else records.bin, else records text */
+	MI_VIA_BPF,		/* BPF replay only (ring buffer where there is one) */
+	MI_VIA_PERFBUF,		/* BPF replay over a perf buffer */
+	MI_VIA_BIN,		/* debugfs records.bin */
+	MI_VIA_TEXT,		/* debugfs records */
+	MI_VIA_NONE,		/* ignore the records (stock-kernel sources only) */
+};
+
 struct mi_collect_opts {
 	const char *dmesg_path;		/* saved log; NULL = live /dev/kmsg */
 	const char *ftrace_path;	/* saved boot trace; NULL = tracefs when live */
 	bool live;			/* also read /proc, /sys and tracefs */
 	int hz;				/* CONFIG_HZ override, 0 = from the config */
+	const char *records_path;	/* saved records, records.bin or meminit:* events */
+	const char *perf_path;		/* 'perf script' output of meminit:* events */
+	enum mi_records_via via;	/* how to read a patched kernel's records live */
 };
 
+/* "auto", "bpf"...: 0, or -EINVAL after an error line. */
+int mi_parse_via(const char *s, enum mi_records_via *via);
 /* Returns 0, or -errno after one error line. */
 int mi_collect(struct mi_report *r, const struct mi_collect_opts *o);
 

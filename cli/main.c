@@ -22,6 +22,7 @@ static const struct cmd cmds[] = {
 	{ "arm",     cmd_arm,     "kernel parameters that make the next boot trace itself" },
 	{ "hotplug", cmd_hotplug, "online a node's memory blocks and time struct page init (BPF)" },
 	{ "trace",   cmd_trace,   "trace the runtime struct page paths live (BPF)" },
+	{ "import-perf", cmd_import_perf, "report from 'perf script' output of meminit:* events" },
 };
 
 static void usage(FILE *f)
@@ -30,7 +31,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "Usage: meminit [-v] VERB [OPTIONS]\n\nVerbs:\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n'meminit VERB --help' describes a verb's options.\n"
 		   "Exit status: 0 success, 1 error (one line on stderr says why), 2 usage.\n");
 }

@@ -15,6 +15,8 @@ void mi_report_init(struct mi_report *r)
 	r->early_window_end = MI_UNKNOWN;
 	r->smp_done = MI_UNKNOWN;
 	r->deferred_begin = MI_UNKNOWN;
+	r->rec_overflow = -1;
+	r->rec_capacity = -1;
 }
 
 void mi_report_free(struct mi_report *r)
@@ -28,6 +30,7 @@ void mi_report_free(struct mi_report *r)
 	free(r->nodes);
 	free(r->tables);
 	free(r->chunks);
+	free(r->events);
 	free(r->notes);
 	memset(r, 0, sizeof(*r));
 }
@@ -101,6 +104,14 @@ struct mi_chunk *mi_report_add_chunk(struct mi_report *r)
 	c->node = -1;
 	c->end_bound = MI_UNKNOWN;
 	return c;
+}
+
+int mi_report_add_event(struct mi_report *r, const struct mi_event *e)
+{
+	if (mi_grow((void **)&r->events, &r->cap_events, r->nr_events, sizeof(*e)))
+		return -ENOMEM;
+	r->events[r->nr_events++] = *e;
+	return 0;
 }
 
 int mi_report_note(struct mi_report *r, const char *fmt, ...)

@@ -24,6 +24,57 @@ enum mi_source {
 	MI_SRC_PROCFS		= 1 << 1,	/* /proc/zoneinfo, node meminfo, cpulists */
 	MI_SRC_FTRACE		= 1 << 2,	/* the boot function trace (meminit arm) */
 	MI_SRC_VMALLOCINFO	= 1 << 3,	/* per-node placement of hash tables */
+	MI_SRC_RECORDS		= 1 << 4,	/* patched kernel: boot records */
+	MI_SRC_PERF		= 1 << 5,	/* perf script / tracefs text of meminit:* */
+};
+
+/*
+ * Phases of the patched kernel's records (enum meminit_phase of
+ * include/linux/meminit_stats.h, kernel-patches/0001), same numbers.
+ */
+enum mi_phase {
+	MI_PH_VMEMMAP,
+	MI_PH_MEMMAP_EARLY,
+	MI_PH_HOLES,
+	MI_PH_RESERVED,
+	MI_PH_FREE_EARLY,
+	MI_PH_DEFERRED_NODE,
+	MI_PH_DEFERRED_CHUNK,
+	MI_PH_DEFERRED_GROW,
+	MI_PH_HASH,
+	MI_PH_PAGE_EXT,
+	MI_PH_HOTPLUG,
+	MI_PH_DEVICE,
+	MI_PH_NR,
+};
+
+/* Record flags (MEMINIT_REC_*). */
+#define MI_REC_HASH_MEMBLOCK	0x0001
+#define MI_REC_HASH_LINEAR	0x0002
+#define MI_REC_HASH_VMALLOC	0x0004
+#define MI_REC_HASH_HUGE	0x0008
+#define MI_REC_HASH_ZERO	0x0010
+#define MI_REC_HASH_CALLER_INITS 0x0020
+#define MI_REC_SPLIT		0x0040
+
+/*
+ * One record of the patched kernel: a phase on one node (or zone range,
+ * padata chunk, hash table), timed with local_clock() on one CPU.
+ */
+struct mi_event {
+	int phase;		/* enum mi_phase */
+	int node;		/* -1: not tied to one node */
+	int zone;		/* zone index, -1 when not applicable */
+	int cpu;
+	int threads;		/* deferred node: threads that took part */
+	uint64_t start_ns, end_ns;
+	uint64_t split_ns;	/* with MI_REC_SPLIT: end of the first part */
+	uint64_t start_pfn;
+	uint64_t pages;		/* struct pages; a hash record: entries */
+	uint64_t bytes;
+	unsigned int flags, aux;
+	bool live;		/* meminit_record after boot, not a boot record */
+	char name[32];		/* hash table name, "" if none */
 };
 
 enum mi_hash_kind {
@@ -111,6 +162,15 @@ struct mi_report {
 	char **notes;		/* what the sources could not see, one sentence each */
 	size_t nr_notes, cap_notes;
 	char ftrace_method[256];
+
+	/* Patched kernel: boot records (records.c), attribution in attrib.c. */
+	struct mi_event *events;
+	size_t nr_events, cap_events;
+	char rec_via[160];	/* how the records were read */
+	int rec_version;	/* 0 when no header was seen */
+	long long rec_overflow;	/* -1: unknown (no header) */
+	long long rec_capacity;	/* -1: unknown */
+	uint64_t rec_dups;	/* duplicates dropped when merging sources */
 };
 
 void mi_report_init(struct mi_report *r);
@@ -124,6 +184,8 @@ struct mi_chunk *mi_report_add_chunk(struct mi_report *r);
 int mi_report_note(struct mi_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void mi_report_sort_nodes(struct mi_report *r);
+/* Append a copy of @e; returns 0 or -ENOMEM. */
+int mi_report_add_event(struct mi_report *r, const struct mi_event *e);
 
 const char *mi_hash_kind_name(enum mi_hash_kind k);
 uint64_t mi_node_spanned(const struct mi_node *n);

@@ -4,8 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attrib.h"
 #include "output.h"
+#include "records.h"
 #include "util.h"
+
+bool mi_output_timeline;
 
 int mi_parse_format(const char *s)
 {
@@ -41,12 +45,26 @@ static const char *fmt_bytes(char *buf, size_t len, double bytes)
 
 static void sources_line(FILE *f, const struct mi_report *r)
 {
-	fprintf(f, "source: %s%s%s%s%s\n",
-		r->live ? "live " : "",
-		r->sources & MI_SRC_DMESG ? "kernel log" : "",
-		r->sources & MI_SRC_PROCFS ? " + /proc,/sys" : "",
-		r->sources & MI_SRC_VMALLOCINFO ? " + vmallocinfo" : "",
-		r->sources & MI_SRC_FTRACE ? " + boot function trace" : "");
+	static const struct { unsigned int bit; const char *name; } src[] = {
+		{ MI_SRC_RECORDS, "boot records" },
+		{ MI_SRC_PERF, "meminit events" },
+		{ MI_SRC_DMESG, "kernel log" },
+		{ MI_SRC_PROCFS, "/proc,/sys" },
+		{ MI_SRC_VMALLOCINFO, "vmallocinfo" },
+		{ MI_SRC_FTRACE, "boot trace" },
+	};
+	bool first = true;
+	size_t i;
+
+	if (r->nr_events)
+		fprintf(f, "boot records: %s\n", r->rec_via[0] ? r->rec_via : "?");
+	fprintf(f, "source: %s", r->live ? "live " : "");
+	for (i = 0; i < ARRAY_SIZE(src); i++)
+		if (r->sources & src[i].bit) {
+			fprintf(f, "%s%s", first ? "" : " + ", src[i].name);
+			first = false;
+		}
+	fprintf(f, "\n");
 }
 
 static void nodes_section(FILE *f, const struct mi_report *r)
@@ -199,6 +217,217 @@ static void tables_section(FILE *f, const struct mi_report *r)
 		fprintf(f, "(no \"hash table entries\" lines in the log)\n");
 }
 
+static const char *fmt_num(char *buf, size_t len, const char *fmt, double v)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, fmt, v);
+	return buf;
+}
+
+static void records_header(FILE *f, const struct mi_report *r)
+{
+	char over[32], cap[32];
+
+	snprintf(over, sizeof(over), r->rec_overflow >= 0 ? "%lld" : "unknown", r->rec_overflow);
+	snprintf(cap, sizeof(cap), r->rec_capacity >= 0 ? "%lld" : "?", r->rec_capacity);
+	fprintf(f, "\nBoot records (patched kernel, local_clock() ns): %zu records, overflow %s, "
+		"capacity %s%s\n", r->nr_events, over, cap,
+		r->rec_overflow > 0 ? "  ** INCOMPLETE: records were lost, sums below are short **" :
+		"");
+}
+
+static void pages_section(FILE *f, const struct mi_report *r, const struct mi_attrib *a)
+{
+	size_t i;
+
+	fprintf(f, "\nStruct pages per node (records: memmap_early + reserved + deferred + "
+		"deferred_grow; holes apart)\n");
+	fprintf(f, "%-5s %12s %12s %-10s %10s %10s\n", "NODE", "RECORDS", "PRESENT",
+		"CHECK", "HOLES(rec)", "HOLES(log)");
+	for (i = 0; i < r->nr_nodes; i++) {
+		const struct mi_node *n = &r->nodes[i];
+		uint64_t got = mi_attrib_node_pages(r, n->id);
+		const char *check;
+		char pres[32];
+
+		if (!(r->sources & MI_SRC_PROCFS)) {
+			snprintf(pres, sizeof(pres), "-");
+			check = "no zoneinfo";
+		} else {
+			snprintf(pres, sizeof(pres), "%llu", (unsigned long long)mi_node_present(n));
+			check = !a->complete ? "incomplete" :
+				got == mi_node_present(n) ? "equal" : "DIFFERENT";
+		}
+		fprintf(f, "%-5d %12llu %12s %-10s %10llu %10llu\n", n->id,
+			(unsigned long long)got, pres, check,
+			(unsigned long long)mi_attrib_node_holes(r, n->id),
+			(unsigned long long)mi_node_holes(n));
+	}
+}
+
+static void phases_section(FILE *f, const struct mi_report *r, const struct mi_attrib *a)
+{
+	size_t i;
+
+	fprintf(f, "\nAttribution per node and phase (wall: union of the records' spans, deferred: "
+		"the node's thread; cpu: summed over CPUs;\n"
+		"init|2nd: the kernel's split, 2nd = free to buddy; ns/page on cpu time; "
+		"s/TiB on wall time per TiB of the node's memory;\n"
+		"GB/s: struct pages written (64 B a page; vmemmap/page_ext: their bytes) per CPU)\n");
+	fprintf(f, "%-4s %-13s %4s %4s %3s %9s %9s %9s %9s %9s %9s %8s %8s %6s\n", "NODE",
+		"PHASE", "RECS", "CPUS", "THR", "PAGES", "BYTES", "WALL(ms)", "CPU(ms)",
+		"INIT(ms)", "2ND(ms)", "ns/page", "s/TiB", "GB/s");
+	for (i = 0; i < a->nr_phases; i++) {
+		const struct mi_phase_sum *p = &a->phases[i];
+		uint64_t norm = p->node >= 0 ? mi_attrib_node_norm_pages(r, p->node) : 0;
+		char node[8], b[32], w[16], c[16], p1[16], p2[16], npp[16], tib[16], gb[16], thr[8];
+
+		snprintf(node, sizeof(node), p->node >= 0 ? "%d" : "-", p->node);
+		snprintf(thr, sizeof(thr), p->threads ? "%d" : "-", p->threads);
+		fprintf(f, "%-4s %-13s %4d %4d %3s %9llu %9s %9s %9s %9s %9s %8s %8s %6s\n", node,
+			mi_attrib_phase_label(p->phase), p->records, p->cpus, thr,
+			(unsigned long long)p->pages,
+			p->bytes ? fmt_bytes(b, sizeof(b), (double)p->bytes) : "-",
+			fmt_num(w, sizeof(w), "%.3f", p->wall * 1e3),
+			fmt_num(c, sizeof(c), "%.3f", p->cpu * 1e3),
+			fmt_num(p1, sizeof(p1), "%.3f", p->part1 >= 0 ? p->part1 * 1e3 : -1),
+			fmt_num(p2, sizeof(p2), "%.3f", p->part2 >= 0 ? p->part2 * 1e3 : -1),
+			fmt_num(npp, sizeof(npp), "%.1f", mi_ns_per_page(p->cpu, p->pages)),
+			fmt_num(tib, sizeof(tib), "%.2f", mi_seconds_per_tib(p->wall, norm)),
+			fmt_num(gb, sizeof(gb), "%.2f", mi_phase_gbps(p)));
+	}
+}
+
+static void record_cpus_section(FILE *f, const struct mi_report *r, const struct mi_attrib *a)
+{
+	size_t i;
+	int node;
+
+	fprintf(f, "\nDeferred init per CPU (records: one per padata chunk, on the CPU that ran it)\n");
+	fprintf(f, "%-5s %-4s %7s %10s %10s %11s %11s\n", "NODE", "CPU", "CHUNKS", "PAGES",
+		"BUSY(ms)", "FIRST(s)", "LAST(s)");
+	for (i = 0; i < r->nr_nodes; i++) {
+		uint64_t pages = 0;
+		double busy = 0;
+		size_t j;
+
+		node = r->nodes[i].id;
+		for (j = 0; j < a->nr_cpus; j++) {
+			const struct mi_cpu_sum *c = &a->cpus[j];
+
+			if (c->phase != MI_PH_DEFERRED_CHUNK || c->node != node)
+				continue;
+			fprintf(f, "%-5d %-4d %7d %10llu %10.3f %11.6f %11.6f\n", node, c->cpu,
+				c->records, (unsigned long long)c->pages, c->busy * 1e3, c->start,
+				c->end);
+			pages += c->pages;
+			busy += c->busy;
+		}
+		if (busy > 0)
+			fprintf(f, "%-5d %-4s %7s %10llu %10.3f\n", node, "all", "",
+				(unsigned long long)pages, busy * 1e3);
+	}
+	fprintf(f, "\nPer CPU, every phase (busy = summed record time)\n");
+	fprintf(f, "%-4s %-15s %-5s %5s %10s %10s %11s %11s\n", "CPU", "PHASE", "NODE", "RECS",
+		"PAGES", "BUSY(ms)", "FIRST(s)", "LAST(s)");
+	for (i = 0; i < a->nr_cpus; i++) {
+		const struct mi_cpu_sum *c = &a->cpus[i];
+		char nd[8];
+
+		snprintf(nd, sizeof(nd), c->node >= 0 ? "%d" : "-", c->node);
+		fprintf(f, "%-4d %-15s %-5s %5d %10llu %10.3f %11.6f %11.6f\n", c->cpu,
+			mi_phase_name(c->phase), nd, c->records, (unsigned long long)c->pages,
+			c->busy * 1e3, c->start, c->end);
+	}
+}
+
+static void record_tables_section(FILE *f, const struct mi_report *r)
+{
+	size_t i;
+	int k;
+
+	fprintf(f, "\nLarge system hash tables (records: allocation and zeroing timed apart "
+		"where HASH_ZERO)\n");
+	fprintf(f, "%-26s %9s %10s %-16s %4s %11s %9s %9s %9s %7s %s\n", "NAME", "ENTRIES",
+		"BYTES", "KIND", "NODE", "START(s)", "ALLOC(ms)", "ZERO(ms)", "TOTAL(ms)",
+		"ZERO GB/s", "PAGES PER NODE");
+	for (i = 0; i < r->nr_events; i++) {
+		const struct mi_event *e = &r->events[i];
+		const struct mi_hash_table *t = NULL;
+		char b[32], a1[16], z[16], gb[16], nd[8];
+		size_t j;
+
+		if (e->phase != MI_PH_HASH)
+			continue;
+		for (j = 0; j < r->nr_tables; j++)
+			if (!strcmp(r->tables[j].name, e->name))
+				t = &r->tables[j];
+		snprintf(nd, sizeof(nd), e->node >= 0 ? "%d" : "-", e->node);
+		fprintf(f, "%-26.26s %9llu %10s %-16s %4s %11.6f %9s %9s %9.3f %9s ", e->name,
+			(unsigned long long)e->pages, fmt_bytes(b, sizeof(b), (double)e->bytes),
+			mi_hash_record_kind(e), nd, e->start_ns / 1e9,
+			fmt_num(a1, sizeof(a1), "%.3f",
+				mi_event_part1(e) >= 0 ? mi_event_part1(e) * 1e3 : -1),
+			e->flags & MI_REC_HASH_CALLER_INITS ? "caller" :
+			fmt_num(z, sizeof(z), "%.3f",
+				mi_event_part2(e) >= 0 ? mi_event_part2(e) * 1e3 : -1),
+			mi_event_seconds(e) * 1e3,
+			fmt_num(gb, sizeof(gb), "%.2f", mi_hash_zero_gbps(e)));
+		if (t && t->nr_node_pages) {
+			for (k = 0; k < t->nr_node_pages; k++)
+				if (t->node_pages[k])
+					fprintf(f, "N%d=%llu ", k, (unsigned long long)t->node_pages[k]);
+		} else {
+			fprintf(f, "%s", e->node >= 0 ? "(one node)" : "-");
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "(ZERO \"caller\": no HASH_ZERO, the caller initializes the buckets after)\n");
+}
+
+static void timeline_section(FILE *f, const struct mi_report *r, const struct mi_attrib *a)
+{
+	int cpu = -1;
+	size_t i;
+
+	fprintf(f, "\nTimeline per CPU (records in start order; gaps are work not recorded)\n");
+	for (i = 0; i < a->nr_timeline; i++) {
+		const struct mi_event *e = &r->events[a->timeline[i]];
+		char nd[8];
+
+		if (e->cpu != cpu) {
+			cpu = e->cpu;
+			fprintf(f, "CPU %d\n", cpu);
+			fprintf(f, "  %12s %12s %10s  %-15s %-4s %10s %s\n", "START(s)", "END(s)",
+				"TIME(ms)", "PHASE", "NODE", "PAGES", "NAME");
+		}
+		snprintf(nd, sizeof(nd), e->node >= 0 ? "%d" : "-", e->node);
+		fprintf(f, "  %12.6f %12.6f %10.3f  %-15s %-4s %10llu %s\n", e->start_ns / 1e9,
+			e->end_ns / 1e9, mi_event_seconds(e) * 1e3, mi_phase_name(e->phase), nd,
+			(unsigned long long)e->pages, e->name);
+	}
+}
+
+static int records_sections(FILE *f, const struct mi_report *r)
+{
+	struct mi_attrib a;
+
+	if (mi_attrib_build(r, &a))
+		return -1;
+	records_header(f, r);
+	pages_section(f, r, &a);
+	phases_section(f, r, &a);
+	record_cpus_section(f, r, &a);
+	record_tables_section(f, r);
+	if (mi_output_timeline)
+		timeline_section(f, r, &a);
+	fprintf(f, "\nSplit method: %s.\n", mi_split_method);
+	mi_attrib_free(&a);
+	return 0;
+}
+
 int mi_write_table(FILE *f, const struct mi_report *r)
 {
 	size_t i;
@@ -207,9 +436,15 @@ int mi_write_table(FILE *f, const struct mi_report *r)
 	sources_line(f, r);
 	nodes_section(f, r);
 	zones_section(f, r);
-	cpus_section(f, r);
-	early_section(f, r);
-	tables_section(f, r);
+	if (r->nr_events) {
+		cpus_section(f, r);
+		if (records_sections(f, r))
+			return -1;
+	} else {
+		cpus_section(f, r);
+		early_section(f, r);
+		tables_section(f, r);
+	}
 	if (r->nr_notes) {
 		fprintf(f, "\nWhat these sources cannot see\n");
 		for (i = 0; i < r->nr_notes; i++)

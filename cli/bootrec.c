@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User-space side of bpf/records.bpf.c, libbpf-tools style:
+ * open -> set rodata, map type and autoload -> load -> attach -> consume ->
+ * destroy. A ring buffer where libbpf's probe says the kernel has one, a
+ * perf buffer otherwise (libbpf-tools' compat.c does the same).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <linux/types.h>
+
+#include "../bpf/records.h"
+#include "bootrec.h"
+#include "probe.h"
+#include "records.h"
+#include "util.h"
+#include "records.skel.h"
+
+struct mi_bootrec {
+	struct records_bpf *skel;
+	struct bpf_link *link;
+	struct ring_buffer *rb;
+	struct perf_buffer *pb;
+	struct mi_event *ev;
+	size_t nr, cap;
+	uint64_t lost_pb;	/* perf buffer losses, counted by libbpf */
+	int err;		/* -ENOMEM from a callback */
+};
+
+bool mi_bootrec_kernel_patched(void)
+{
+	return access("/sys/kernel/tracing/events/meminit", F_OK) == 0 ||
+	       access("/sys/kernel/debug/tracing/events/meminit", F_OK) == 0 ||
+	       access(MI_RECORDS_DIR, F_OK) == 0;
+}
+
+static void to_event(const struct rec_event *re, struct mi_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->phase = re->phase;
+	e->node = re->nid < 0 ? -1 : re->nid;
+	e->zone = re->zone == 0xff ? -1 : (int)re->zone;
+	e->cpu = re->cpu;
+	e->threads = re->nr_threads;
+	e->start_ns = re->start_ns;
+	e->end_ns = re->end_ns;
+	e->split_ns = re->split_ns;
+	e->start_pfn = re->start_pfn;
+	e->pages = re->nr_pages;
+	e->bytes = re->bytes;
+	e->flags = re->flags;
+	e->aux = re->aux;
+	e->live = re->source == REC_SRC_LIVE;
+	memcpy(e->name, re->name, sizeof(e->name));
+	e->name[sizeof(e->name) - 1] = '\0';
+}
+
+static int take(struct mi_bootrec *b, const void *data, size_t size)
+{
+	struct rec_event re;
+
+	if (size < sizeof(re))
+		return 0;
+	memcpy(&re, data, sizeof(re));
+	if (mi_grow((void **)&b->ev, &b->cap, b->nr, sizeof(*b->ev))) {
+		b->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	to_event(&re, &b->ev[b->nr++]);
+	return 0;
+}
+
+static int on_rb(void *ctx, void *data, size_t size)
+{
+	return take(ctx, data, size);
+}
+
+static void on_pb(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)cpu;
+	take(ctx, data, size);
+}
+
+static void on_pb_lost(void *ctx, int cpu, __u64 cnt)
+{
+	struct mi_bootrec *b = ctx;
+
+	(void)cpu;
+	b->lost_pb += cnt;
+}
+
+static size_t pow2_at_least(size_t v)
+{
+	size_t p = 1;
+
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+/*
+ * Open, load and attach one program of records.bpf.c with its buffer sized
+ * for @nr_expected events (all on one CPU: a replay runs in the writer).
+ */
+static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mode,
+		    size_t nr_expected, char *why, size_t len)
+{
+	struct bpf_program *prog;
+	struct mi_bootrec *b;
+	size_t bytes = pow2_at_least((nr_expected + 64) * (sizeof(struct rec_event) + 16));
+	bool ringbuf;
+	int err;
+
+	*out = NULL;
+	mi_bpf_init();
+	if (geteuid() != 0) {
+		snprintf(why, len, "BPF needs root (CAP_BPF and CAP_PERFMON)");
+		return -EPERM;
+	}
+	if (!mi_have_btf()) {
+		snprintf(why, len, "no kernel BTF (/sys/kernel/btf/vmlinux missing): tp_btf cannot attach");
+		return -ENOENT;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	ringbuf = mode == MI_BOOTREC_AUTO &&
+		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	if (bytes < 65536)
+		bytes = 65536;
+	b->skel = records_bpf__open();
+	if (!b->skel) {
+		err = -errno;
+		snprintf(why, len, "cannot open the BPF object: %s", strerror(-err));
+		goto fail;
+	}
+	b->skel->rodata->use_ringbuf = ringbuf;
+	b->skel->rodata->targ_tgid = replay ? (__u32)getpid() : 0;
+	if (ringbuf) {
+		err = bpf_map__set_max_entries(b->skel->maps.rb, bytes);
+	} else {
+		/* No ring buffer map: turn it into a small perf array, unused. */
+		err = bpf_map__set_type(b->skel->maps.rb, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+		if (!err)
+			err = bpf_map__set_key_size(b->skel->maps.rb, sizeof(__u32));
+		if (!err)
+			err = bpf_map__set_value_size(b->skel->maps.rb, sizeof(__u32));
+		if (!err)
+			err = bpf_map__set_max_entries(b->skel->maps.rb, 1);
+	}
+	if (!err)
+		err = bpf_program__set_autoload(b->skel->progs.on_replay, replay);
+	if (!err)
+		err = bpf_program__set_autoload(b->skel->progs.on_record, !replay);
+	if (err) {
+		snprintf(why, len, "cannot set up the BPF object: %s", strerror(-err));
+		goto fail;
+	}
+	err = records_bpf__load(b->skel);
+	if (err) {
+		snprintf(why, len, "the kernel refused the BPF programs (%s%s)", strerror(-err),
+			 mi_verbose ? "" : "; -v shows libbpf's log");
+		goto fail;
+	}
+	prog = replay ? b->skel->progs.on_replay : b->skel->progs.on_record;
+	b->link = bpf_program__attach(prog);
+	if (!b->link) {
+		err = -errno;
+		snprintf(why, len, "tp_btf on meminit:%s refused (%s)",
+			 replay ? "meminit_replay" : "meminit_record", strerror(-err));
+		goto fail;
+	}
+	if (ringbuf) {
+		b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.rb), on_rb, b, NULL);
+		if (!b->rb) {
+			err = -errno;
+			snprintf(why, len, "cannot open the ring buffer: %s", strerror(-err));
+			goto fail;
+		}
+	} else {
+		b->pb = perf_buffer__new(bpf_map__fd(b->skel->maps.pb),
+					 pow2_at_least(bytes / 4096 + 1), on_pb, on_pb_lost,
+					 b, NULL);
+		if (!b->pb) {
+			err = -errno;
+			snprintf(why, len, "cannot open the perf buffer: %s", strerror(-err));
+			goto fail;
+		}
+	}
+	*out = b;
+	return 0;
+fail:
+	mi_bootrec_destroy(b);
+	return err < 0 ? err : -EINVAL;
+}
+
+static int consume(struct mi_bootrec *b)
+{
+	int n;
+
+	n = b->rb ? ring_buffer__consume(b->rb) : perf_buffer__consume(b->pb);
+	if (b->err)
+		return b->err;
+	return n < 0 ? n : 0;
+}
+
+const char *mi_bootrec_buf_name(const struct mi_bootrec *b)
+{
+	return b->rb ? "ring buffer" : "perf buffer";
+}
+
+uint64_t mi_bootrec_lost(const struct mi_bootrec *b)
+{
+	return b->lost_pb + (b->skel && b->skel->bss ? b->skel->bss->lost : 0);
+}
+
+const struct mi_event *mi_bootrec_events(const struct mi_bootrec *b, size_t *n)
+{
+	*n = b->nr;
+	return b->ev;
+}
+
+void mi_bootrec_destroy(struct mi_bootrec *b)
+{
+	if (!b)
+		return;
+	ring_buffer__free(b->rb);
+	perf_buffer__free(b->pb);
+	bpf_link__destroy(b->link);
+	records_bpf__destroy(b->skel);
+	free(b->ev);
+	free(b);
+}
+
+/* records.bin's header: how many records to expect, and the overflow. */
+static int read_header(struct mi_records_header *h, char *why, size_t len)
+{
+	unsigned char buf[MI_RECORDS_HDR_SIZE];
+	ssize_t n;
+	int fd;
+
+	fd = open(MI_RECORDS_DIR "/records.bin", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, len, "cannot open %s/records.bin: %s", MI_RECORDS_DIR,
+			 strerror(errno));
+		return -errno;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n != (ssize_t)sizeof(buf)) {
+		snprintf(why, len, "%s/records.bin: short header", MI_RECORDS_DIR);
+		return -EIO;
+	}
+	memcpy(h, buf, sizeof(*h));
+	if (h->magic != MI_RECORDS_MAGIC || h->version != MI_RECORDS_VERSION) {
+		snprintf(why, len, "%s/records.bin: magic or version %u not understood",
+			 MI_RECORDS_DIR, h->version);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf mode, char *why,
+		      size_t why_len)
+{
+	struct mi_records_header h = { 0 };
+	struct mi_bootrec *b;
+	size_t i, unknown = 0;
+	ssize_t w;
+	int fd, err;
+
+	err = read_header(&h, why, why_len);
+	if (err)
+		return err;
+	err = open_one(&b, true, mode, h.nr_records, why, why_len);
+	if (err)
+		return err;
+	fd = open(MI_RECORDS_DIR "/replay", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		snprintf(why, why_len, "cannot open %s/replay: %s", MI_RECORDS_DIR, strerror(-err));
+		goto out;
+	}
+	/* The kernel emits every record inside this write, in our context. */
+	w = write(fd, "1\n", 2);
+	err = w < 0 ? -errno : 0;
+	close(fd);
+	if (err) {
+		snprintf(why, why_len, "writing %s/replay: %s", MI_RECORDS_DIR, strerror(-err));
+		goto out;
+	}
+	err = consume(b);
+	if (err) {
+		snprintf(why, why_len, "reading the %s: %s", mi_bootrec_buf_name(b), strerror(-err));
+		goto out;
+	}
+	if (b->nr != h.nr_records || mi_bootrec_lost(b)) {
+		snprintf(why, why_len, "the BPF %s delivered %zu of %u records (%llu lost)",
+			 mi_bootrec_buf_name(b), b->nr, h.nr_records,
+			 (unsigned long long)mi_bootrec_lost(b));
+		err = -EIO;
+		goto out;
+	}
+	for (i = 0; i < b->nr; i++) {
+		if (b->ev[i].phase < 0 || b->ev[i].phase >= MI_PH_NR) {
+			unknown++;
+			continue;
+		}
+		err = mi_report_add_event(r, &b->ev[i]);
+		if (err) {
+			snprintf(why, why_len, "out of memory");
+			goto out;
+		}
+	}
+	if (unknown)
+		mi_report_note(r, "%zu records of phases this meminit does not know were left out",
+			       unknown);
+	r->rec_version = h.version;
+	r->rec_overflow = h.nr_overflow;
+	r->rec_capacity = h.capacity;
+	r->sources |= MI_SRC_RECORDS;
+	snprintf(r->rec_via, sizeof(r->rec_via),
+		 "BPF tp_btf on meminit:meminit_replay, %s", mi_bootrec_buf_name(b));
+out:
+	mi_bootrec_destroy(b);
+	return err;
+}
+
+int mi_bootrec_live_open(struct mi_bootrec **out, char *why, size_t why_len)
+{
+	return open_one(out, false, MI_BOOTREC_AUTO, 4096, why, why_len);
+}
+
+int mi_bootrec_live_poll(struct mi_bootrec *b, int timeout_ms)
+{
+	int n;
+
+	n = b->rb ? ring_buffer__poll(b->rb, timeout_ms) : perf_buffer__poll(b->pb, timeout_ms);
+	if (b->err)
+		return b->err;
+	if (n == -EINTR)
+		return 0;
+	return n < 0 ? n : 0;
+}

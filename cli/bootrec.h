@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The patched kernel's meminit:* tracepoints through BPF (bpf/records.bpf.c):
+ * typed records over a ring buffer (perf buffer where the kernel has no ring
+ * buffer). Library style like live.h: an opaque handle, no printing; the
+ * reason for a refusal comes back in @why.
+ */
+#ifndef MEMINIT_BOOTREC_H
+#define MEMINIT_BOOTREC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+enum mi_bootrec_buf {
+	MI_BOOTREC_AUTO,	/* ring buffer when the kernel has it */
+	MI_BOOTREC_PERFBUF,	/* perf buffer even where a ring buffer works */
+};
+
+/* Does this kernel have the patches' tracepoints (tracefs or BTF)? */
+bool mi_bootrec_kernel_patched(void);
+
+/*
+ * Attach tp_btf to meminit:meminit_replay, write meminit/replay, and append
+ * every boot record received to r->events; the record count and overflow
+ * come from records.bin's header, and a short delivery is refused.
+ * Returns 0, or -errno with @why saying why (BPF refused, not patched...).
+ */
+int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf buf,
+		      char *why, size_t why_len);
+
+struct mi_bootrec;
+
+/* Attach tp_btf to meminit:meminit_record: phases as they end (hotplug...). */
+int mi_bootrec_live_open(struct mi_bootrec **out, char *why, size_t why_len);
+/* Poll for up to @timeout_ms; returns 0 or -errno. */
+int mi_bootrec_live_poll(struct mi_bootrec *b, int timeout_ms);
+/* The events received so far, and those the buffer dropped. */
+const struct mi_event *mi_bootrec_events(const struct mi_bootrec *b, size_t *n);
+uint64_t mi_bootrec_lost(const struct mi_bootrec *b);
+const char *mi_bootrec_buf_name(const struct mi_bootrec *b);
+void mi_bootrec_destroy(struct mi_bootrec *b);
+
+#endif
