@@ -72,7 +72,7 @@ int mi_parse_uint(const char *s, unsigned long max, unsigned long *out)
 /* Sleep until the deadline (0 = none) or a signal. */
 static void wait_for_end(double duration)
 {
-	struct timespec t0, now, tick = { 0, 100 * 1000 * 1000 };
+	struct timespec t0, now, tick = { 0, 100L * 1000 * 1000 };
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!exiting) {

@@ -106,7 +106,7 @@ static bool parse_hash_line(struct dmesg_state *st, const char *msg, double t)
 static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 {
 	struct mi_report *r = st->r;
-	unsigned long long a, b, c;
+	unsigned long long a, b;
 	struct mi_node *node;
 	struct mi_zone *zone;
 	char name[64];
@@ -194,7 +194,6 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 	if (sscanf(msg, "Fallback order for Node %d:%n", &id, &n) == 1) {
 		return mi_report_node(r, id) != NULL;
 	}
-	(void)c;
 	return parse_hash_line(st, msg, t);
 }
 

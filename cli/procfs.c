@@ -14,9 +14,8 @@ int mi_parse_zoneinfo(struct mi_report *r, const char *buf, const char *what)
 	struct mi_zone *zone = NULL;
 	size_t pos = 0, zones = 0;
 	const char *line;
-	ssize_t len;
 
-	while ((len = mi_next_line(buf, &pos, &line)) >= 0) {
+	while (mi_next_line(buf, &pos, &line) >= 0) {
 		unsigned long long v;
 		char name[16];
 		int id;
