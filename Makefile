@@ -15,6 +15,9 @@ VMLINUX_H := bpf/vmlinux/$(ARCH)/vmlinux.h
 WARNINGS  := -Wall -Wextra
 CFLAGS    ?= -g -O2
 CFLAGS    += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -DMEMINIT_VERSION='"$(VERSION)"'
+# Sanitizer or fuzzer instrumentation, set by the asan and fuzz targets below.
+SANITIZE  ?=
+CFLAGS    += $(SANITIZE)
 CPPFLAGS  += -I$(OUTPUT) -Icli -MMD -MP
 LIBS      := -lbpf -lelf -ljson-c -lz
 STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -ljson-c -lz -lzstd
@@ -36,7 +39,8 @@ else
 	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps demo test unit-tests vm-tests install kernel help vmlinux-h
+.PHONY: all clean deps demo test unit-tests vm-tests install kernel help vmlinux-h \
+	asan fuzz fuzz-build fuzz-bins lint
 .DELETE_ON_ERROR:
 
 all: $(OUTPUT)/meminit $(OUTPUT)/meminit-static
@@ -46,6 +50,9 @@ help:
 	@echo "make deps     install build and test dependencies (apt-get)"
 	@echo "make demo     boot a 2-node stock Debian guest and run meminit in it"
 	@echo "make test     unit tests and real-kernel QEMU tests"
+	@echo "make asan     meminit and unit tests with ASan+UBSan into build-asan/"
+	@echo "make fuzz     run every libFuzzer target for FUZZ_TIME s (default 60)"
+	@echo "make lint     cppcheck and clang-tidy (suppressions: tests/lint/)"
 
 $(OUTPUT) $(OUTPUT)/cli $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -104,8 +111,37 @@ demo:
 
 test:
 	@tests/deps.sh
-	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory all unit-tests asan fuzz-build
 	@tests/run-all.sh
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build of meminit (dynamic) and
+# the unit tests, in its own output folder; UBSan aborts on the first report.
+ASAN_OUT  ?= build-asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	@$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUT) SANITIZE="$(ASAN_FLAGS)" \
+		$(ASAN_OUT)/meminit unit-tests
+
+# libFuzzer targets (clang), one per parser: tests/fuzz/fuzz_*.c linked with
+# the library built with fuzzer-no-link instrumentation in its own folder.
+FUZZ_OUT  ?= build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRCS))
+fuzz-build:
+	@$(MAKE) --no-print-directory OUTPUT=$(FUZZ_OUT) CC=$(CLANG) \
+		SANITIZE="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+fuzz-bins: $(FUZZ_BINS)
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB) | $(OUTPUT)
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz \
+		-DFIXTURES='"$(CURDIR)/tests/fixtures"' $< $(LIB) $(LIBS) -o $@
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_TIME)
+
+lint:
+	@tests/lint/run.sh
 
 vmlinux-h:
 	bpf/gen-vmlinux-h.sh $(VMLINUX_H)
@@ -119,6 +155,6 @@ install: all
 	install -D -m 0755 $(OUTPUT)/meminit $(DESTDIR)$(PREFIX)/sbin/meminit
 
 clean:
-	rm -rf $(OUTPUT)
+	rm -rf $(OUTPUT) $(ASAN_OUT) $(FUZZ_OUT)
 
--include $(wildcard $(OUTPUT)/cli/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/cli/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/*.d)

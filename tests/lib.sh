@@ -3,7 +3,7 @@
 # tests/run-all.sh counts them. A test that cannot run says why and skips;
 # a skip is never a pass.
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-MEMINIT=$TOP/build/meminit
+MEMINIT=${MEMINIT_BIN:-$TOP/build/meminit}	# MEMINIT_BIN: another build (build-asan)
 OUTROOT=${MEMINIT_TEST_OUT:-$TOP/build/test-out}
 mkdir -p "$OUTROOT"
 
