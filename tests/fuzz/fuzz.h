@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the libFuzzer targets: each parser takes a NUL-terminated text
+ * buffer, as mi_read_file() gives it; the data after an embedded NUL is what
+ * read_input() in collect.c refuses, so the targets see the text up to it.
+ */
+#ifndef MEMINIT_FUZZ_H
+#define MEMINIT_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "output.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static inline char *fuzz_text(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (!s)
+		abort();
+	memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+static FILE *fuzz_null;
+
+/* Every output reads the model: run both on whatever a parser built. */
+static inline void fuzz_outputs(const struct mi_report *r)
+{
+	if (!fuzz_null) {
+		fuzz_null = fopen("/dev/null", "w");
+		if (!fuzz_null)
+			abort();
+	}
+	mi_write_table(fuzz_null, r);
+	mi_write_json(fuzz_null, r);
+}
+
+/* A real fixture, read once (FIXTURES is set by the Makefile). */
+static inline char *fuzz_fixture(const char *rel)
+{
+	char path[1024], *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, rel);
+	if (mi_read_file(path, &buf, NULL)) {
+		fprintf(stderr, "fuzz: cannot read %s\n", path);
+		abort();
+	}
+	return buf;
+}
+
+#endif
