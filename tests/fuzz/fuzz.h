@@ -7,6 +7,7 @@
 #ifndef MEMINIT_FUZZ_H
 #define MEMINIT_FUZZ_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
