@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "collect.h"
 #include "output.h"
+#include "safe_file.h"
 #include "util.h"
 
 static void usage(FILE *f)
@@ -16,7 +17,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: meminit report [--dmesg FILE] [--ftrace FILE] [--records FILE] [--hz N]\n"
 "                      [--node N] [--via auto|bpf|perfbuf|bin|text|none]\n"
-"                      [--timeline] [--format table|json]\n"
+"                      [--timeline] [--format table|json] [--output FILE]\n"
 "\n"
 "Without FILEs: this boot, live (root): /dev/kmsg, /proc/zoneinfo, node sysfs,\n"
 "/proc/vmallocinfo, the boot function trace if 'meminit arm' armed it, and on a\n"
@@ -31,7 +32,9 @@ static void usage(FILE *f)
 "  --ftrace FILE  a saved boot function trace (/sys/kernel/tracing/trace)\n"
 "  --hz N         CONFIG_HZ of the logged kernel (resolution of its deferred line)\n"
 "  --node N       only node N\n"
-"  --format F     table (default) or json (schema: docs/json-schema.md)\n");
+"  --format F     table (default) or json (schema: docs/json-schema.md)\n"
+"  --output FILE  write the report to FILE (mode 0600, replaced atomically;\n"
+"                 a symbolic link is refused) instead of standard output\n");
 }
 
 static int keep_only_node(struct mi_report *r, int id)
@@ -73,12 +76,25 @@ int mi_parse_via(const char *s, enum mi_records_via *via)
 	return -EINVAL;
 }
 
-static int write_report(struct mi_report *r, int fmt, int node)
+static int write_report(struct mi_report *r, int fmt, int node, const char *output)
 {
+	struct mi_safe_file sf;
 	int err = 0;
 
 	if (node >= 0)
 		err = keep_only_node(r, node);
+	if (!err && output && strcmp(output, "-")) {
+		err = mi_safe_open(&sf, output, MI_RESULT_MODE);
+		if (err)
+			return err;
+		err = fmt == MI_FMT_JSON ? mi_write_json(sf.f, r) : mi_write_table(sf.f, r);
+		if (err) {
+			mi_err("cannot write the report to %s", output);
+			mi_safe_abort(&sf);
+			return err;
+		}
+		return mi_safe_commit(&sf);
+	}
 	if (!err) {
 		err = fmt == MI_FMT_JSON ? mi_write_json(stdout, r) : mi_write_table(stdout, r);
 		if (!err && fflush(stdout))
@@ -146,7 +162,7 @@ int cmd_import_perf(int argc, char **argv)
 	mi_report_init(&r);
 	err = mi_collect(&r, &co);
 	if (!err)
-		err = write_report(&r, fmt, node);
+		err = write_report(&r, fmt, node, NULL);
 	mi_report_free(&r);
 	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
 }
@@ -162,17 +178,22 @@ int cmd_report(int argc, char **argv)
 		{ "records", required_argument, NULL, 'r' },
 		{ "via", required_argument, NULL, 'V' },
 		{ "timeline", no_argument, NULL, 'T' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct mi_collect_opts co = { .live = true };
 	int fmt = MI_FMT_TABLE, node = -1, c, err;
+	const char *output = NULL;
 	struct mi_report r;
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:t:z:n:f:r:V:Th", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:t:z:n:f:r:V:To:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
 		case 'r':
 			co.records_path = optarg;
 			co.live = false;
@@ -225,7 +246,7 @@ int cmd_report(int argc, char **argv)
 	mi_report_init(&r);
 	err = mi_collect(&r, &co);
 	if (!err)
-		err = write_report(&r, fmt, node);
+		err = write_report(&r, fmt, node, output);
 	mi_report_free(&r);
 	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
 }
