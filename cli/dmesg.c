@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,71 @@ struct dmesg_state {
 	size_t lines, timed, matched;
 	double last_initmem;	/* printk time of the last "Initmem setup node" */
 	bool in_holes;		/* inside the "On node N, zone Z: holes" block */
+	size_t version_line;	/* line of "Linux version" */
+	/* The first line no kernel prints: the log is refused, never half-read. */
+	size_t bad_line;
+	char bad[160];
 };
+
+static bool refuse(struct dmesg_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static bool refuse(struct dmesg_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->bad_line)
+		return false;
+	st->bad_line = st->lines;
+	va_start(ap, fmt);
+	vsnprintf(st->bad, sizeof(st->bad), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/*
+ * A number in a memory message that the kernel cannot have printed: a
+ * negative one (sscanf's %u and %llu take "-5" and wrap it) or one past 64
+ * bits (sscanf saturates it). Returns the number's text, or NULL.
+ */
+static const char *bad_number(const char *msg)
+{
+	const char *p;
+
+	for (p = msg; *p; p++) {
+		const char *q = p;
+		size_t digits = 0;
+		bool hex = false;
+
+		if (!isdigit((unsigned char)*p) || (p > msg && isalnum((unsigned char)p[-1])))
+			continue;
+		if (p > msg && p[-1] == '-' && (p - 1 == msg || strchr(" :(,=", p[-2])))
+			return p - 1;
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+			hex = true;
+			q += 2;
+		}
+		while (hex ? isxdigit((unsigned char)*q) : isdigit((unsigned char)*q)) {
+			if (!(digits == 0 && *q == '0'))	/* leading zeros are fine */
+				digits++;
+			q++;
+		}
+		if (hex ? digits > 16 : digits > 20 ||
+		    (digits == 20 && strncmp(q - 20, "18446744073709551615", 20) > 0))
+			return p;
+		p = q - 1;
+	}
+	return NULL;
+}
+
+static struct mi_node *node_of(struct dmesg_state *st, int id)
+{
+	struct mi_node *n = mi_report_node(st->r, id);
+
+	if (!n && (id < 0 || id >= MI_MAX_NODES))
+		refuse(st, "node %d out of range (0-%d)", id, MI_MAX_NODES - 1);
+	return n;
+}
 
 /*
  * Split one log line into timestamp and message. Returns the message, or
@@ -50,8 +116,12 @@ static const char *split_line(char *line, double *t)
 	}
 	if (*p != '[')
 		return NULL;
-	*t = strtod(p + 1, &end);
-	if (end == p + 1 || *end != ']')
+	while (*++p == ' ')
+		;
+	if (!isdigit((unsigned char)*p))	/* no sign, nan or inf */
+		return NULL;
+	*t = strtod(p, &end);
+	if (end == p || *end != ']' || !isfinite(*t))
 		return NULL;
 	p = end + 1;
 	if (*p == ' ')
@@ -114,18 +184,25 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 	int id, n;
 
 	if (sscanf(msg, "Linux version %127s", r->kernel) == 1) {
+		if (st->version_line)
+			return refuse(st, "a second boot starts here (\"Linux version\" also at "
+				      "line %zu): cut the log to one boot", st->version_line);
+		st->version_line = st->lines;
 		r->log_complete = true;
 		return true;
 	}
+
 	if (mi_starts_with(msg, "Command line: ")) {
 		mi_strlcpy(r->cmdline, msg + strlen("Command line: "), sizeof(r->cmdline));
 		trim(r->cmdline);
 		return true;
 	}
 	if (sscanf(msg, "Initmem setup node %d [mem %llx-%llx]", &id, &a, &b) == 3) {
-		node = mi_report_node(r, id);
+		node = node_of(st, id);
 		if (!node)
 			return false;
+		if (node->seen_dmesg && (node->span.end || node->memoryless))
+			return refuse(st, "node %d is set up twice", id);
 		node->seen_dmesg = true;
 		node->span.start = a;
 		node->span.end = b;
@@ -133,9 +210,11 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		return true;
 	}
 	if (sscanf(msg, "Initmem setup node %d as memoryless", &id) == 1) {
-		node = mi_report_node(r, id);
+		node = node_of(st, id);
 		if (!node)
 			return false;
+		if (node->seen_dmesg && (node->span.end || node->memoryless))
+			return refuse(st, "node %d is set up twice", id);
 		node->seen_dmesg = true;
 		node->memoryless = true;
 		st->last_initmem = t;
@@ -143,7 +222,7 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 	}
 	if (sscanf(msg, " node %d: [mem %llx-%llx]", &id, &a, &b) == 3 &&
 	    mi_starts_with(msg, "  node ")) {
-		node = mi_report_node(r, id);
+		node = node_of(st, id);
 		if (!node)
 			return false;
 		node->seen_dmesg = true;
@@ -156,7 +235,7 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 	}
 	if (sscanf(msg, "On node %d, zone %63[^:]: %llu pages in unavailable ranges",
 		   &id, name, &a) == 3) {
-		node = mi_report_node(r, id);
+		node = node_of(st, id);
 		zone = node ? mi_node_zone(node, name) : NULL;
 		if (!zone)
 			return false;
@@ -169,9 +248,11 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 	if (sscanf(msg, "node %d deferred pages initialised in %ums", &id, &ms) == 2 ||
 	    /* 5.x: "node %d initialised, %lu pages in %ums" */
 	    sscanf(msg, "node %d initialised, %llu pages in %ums", &id, &a, &ms) == 3) {
-		node = mi_report_node(r, id);
+		node = node_of(st, id);
 		if (!node)
 			return false;
+		if (node->deferred_ms >= 0)
+			return refuse(st, "node %d finishes deferred init twice", id);
 		node->deferred_ms = ms;
 		node->deferred_done = t;
 		return true;
@@ -192,7 +273,7 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		return true;
 	}
 	if (sscanf(msg, "Fallback order for Node %d:%n", &id, &n) == 1) {
-		return mi_report_node(r, id) != NULL;
+		return node_of(st, id) != NULL;
 	}
 	return parse_hash_line(st, msg, t);
 }
@@ -227,8 +308,20 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 		    !mi_starts_with(msg, "Initmem setup node") &&
 		    !mi_starts_with(msg, "Initializing node"))
 			r->early_window_start = st.last_initmem;
-		if (parse_message(&st, msg, t))
+		if (parse_message(&st, msg, t)) {
+			const char *num;
+
 			st.matched++;
+			/* Only what the parser read matters; other messages may say anything. */
+			if (!mi_starts_with(msg, "Command line: ") &&
+			    !mi_starts_with(msg, "Linux version ") && (num = bad_number(msg)))
+				refuse(&st, "'%.24s': a number no kernel prints (negative or "
+				       "past 64 bits)", num);
+		}
+		if (st.bad_line) {
+			mi_err("%s: line %zu: %s", what, st.bad_line, st.bad);
+			return -EINVAL;
+		}
 	}
 	if (!st.timed) {
 		mi_err("%s: no timestamped kernel log lines (%zu lines read): not a dmesg or "
