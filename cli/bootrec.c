@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -28,6 +30,9 @@ struct mi_bootrec {
 	struct bpf_link *link;
 	struct ring_buffer *rb;
 	struct perf_buffer *pb;
+	/* The ring buffer read by mmap, where the kernel has no epoll. */
+	void *cons_page, *prod_area;
+	size_t rb_size, page;
 	struct mi_event *ev;
 	size_t nr, cap;
 	uint64_t lost_pb;	/* perf buffer losses, counted by libbpf */
@@ -94,6 +99,63 @@ static void on_pb_lost(void *ctx, int cpu, __u64 cnt)
 
 	(void)cpu;
 	b->lost_pb += cnt;
+}
+
+/*
+ * libbpf's ring_buffer and perf_buffer managers need epoll, which a small
+ * kernel may lack (CONFIG_EPOLL=n: the patched test kernel's tinyconfig).
+ * The BPF ring buffer itself is plain shared memory (kernel/bpf/ringbuf.c):
+ * a consumer page, then the producer page and the data mapped twice, each
+ * record an 8-byte header (length with busy/discard bits) rounded to 8.
+ */
+#define RB_BUSY_BIT	(1U << 31)
+#define RB_DISCARD_BIT	(1U << 30)
+#define RB_HDR_SZ	8
+
+static int mmap_ringbuf(struct mi_bootrec *b, int fd, size_t size)
+{
+	b->page = sysconf(_SC_PAGESIZE);
+	b->rb_size = size;
+	b->cons_page = mmap(NULL, b->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (b->cons_page == MAP_FAILED) {
+		b->cons_page = NULL;
+		return -errno;
+	}
+	b->prod_area = mmap(NULL, b->page + 2 * size, PROT_READ, MAP_SHARED, fd, b->page);
+	if (b->prod_area == MAP_FAILED) {
+		b->prod_area = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+static int consume_mmap(struct mi_bootrec *b)
+{
+	unsigned long *cons = b->cons_page;
+	const unsigned long *prod = b->prod_area;
+	const unsigned char *data = (const unsigned char *)b->prod_area + b->page;
+	unsigned long c = __atomic_load_n(cons, __ATOMIC_ACQUIRE);
+	unsigned long p = __atomic_load_n(prod, __ATOMIC_ACQUIRE);
+	int err;
+
+	while (c < p) {
+		const uint32_t *hdr = (const uint32_t *)(data + (c & (b->rb_size - 1)));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+
+		if (len & RB_BUSY_BIT)
+			break;
+		if (!(len & RB_DISCARD_BIT)) {
+			err = take(b, (const unsigned char *)hdr + RB_HDR_SZ,
+				   len & ~(RB_BUSY_BIT | RB_DISCARD_BIT));
+			if (err)
+				return err;
+		}
+		c += ((len & ~(RB_BUSY_BIT | RB_DISCARD_BIT)) + RB_HDR_SZ + 7) & ~7UL;
+		__atomic_store_n(cons, c, __ATOMIC_RELEASE);
+		if (c == p)
+			p = __atomic_load_n(prod, __ATOMIC_ACQUIRE);
+	}
+	return 0;
 }
 
 static size_t pow2_at_least(size_t v)
@@ -181,7 +243,14 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 	}
 	if (ringbuf) {
 		b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.rb), on_rb, b, NULL);
-		if (!b->rb) {
+		if (!b->rb && errno == ENOSYS) {
+			/* No epoll in this kernel: read the ring buffer's pages. */
+			err = mmap_ringbuf(b, bpf_map__fd(b->skel->maps.rb), bytes);
+			if (err) {
+				snprintf(why, len, "cannot mmap the ring buffer: %s", strerror(-err));
+				goto fail;
+			}
+		} else if (!b->rb) {
 			err = -errno;
 			snprintf(why, len, "cannot open the ring buffer: %s", strerror(-err));
 			goto fail;
@@ -192,7 +261,8 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 					 b, NULL);
 		if (!b->pb) {
 			err = -errno;
-			snprintf(why, len, "cannot open the perf buffer: %s", strerror(-err));
+			snprintf(why, len, "cannot open the perf buffer: %s%s", strerror(-err),
+				 -err == ENOSYS ? " (libbpf's perf buffer needs epoll; this kernel has none, CONFIG_EPOLL=n)" : "");
 			goto fail;
 		}
 	}
@@ -207,6 +277,8 @@ static int consume(struct mi_bootrec *b)
 {
 	int n;
 
+	if (b->cons_page)
+		return consume_mmap(b);
 	n = b->rb ? ring_buffer__consume(b->rb) : perf_buffer__consume(b->pb);
 	if (b->err)
 		return b->err;
@@ -215,7 +287,7 @@ static int consume(struct mi_bootrec *b)
 
 const char *mi_bootrec_buf_name(const struct mi_bootrec *b)
 {
-	return b->rb ? "ring buffer" : "perf buffer";
+	return b->cons_page ? "ring buffer (mmap, no epoll)" : b->rb ? "ring buffer" : "perf buffer";
 }
 
 uint64_t mi_bootrec_lost(const struct mi_bootrec *b)
@@ -233,6 +305,10 @@ void mi_bootrec_destroy(struct mi_bootrec *b)
 {
 	if (!b)
 		return;
+	if (b->cons_page)
+		munmap(b->cons_page, b->page);
+	if (b->prod_area)
+		munmap(b->prod_area, b->page + 2 * b->rb_size);
 	ring_buffer__free(b->rb);
 	perf_buffer__free(b->pb);
 	bpf_link__destroy(b->link);
@@ -342,8 +418,14 @@ int mi_bootrec_live_open(struct mi_bootrec **out, char *why, size_t why_len)
 
 int mi_bootrec_live_poll(struct mi_bootrec *b, int timeout_ms)
 {
+	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
 	int n;
 
+	if (b->cons_page) {
+		if (timeout_ms > 0)
+			nanosleep(&ts, NULL);
+		return consume_mmap(b);
+	}
 	n = b->rb ? ring_buffer__poll(b->rb, timeout_ms) : perf_buffer__poll(b->pb, timeout_ms);
 	if (b->err)
 		return b->err;

@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootrec.h"
 #include "cmds.h"
+#include "records.h"
 #include "live.h"
 #include "live_out.h"
 #include "util.h"
@@ -69,10 +71,14 @@ int mi_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-/* Sleep until the deadline (0 = none) or a signal. */
-static void wait_for_end(double duration)
+/*
+ * Sleep until the deadline (0 = none) or a signal; with the patched kernel's
+ * meminit:meminit_record attached, poll its buffer meanwhile.
+ */
+static int wait_for_end(double duration, struct mi_bootrec *br)
 {
 	struct timespec t0, now, tick = { 0, 100L * 1000 * 1000 };
+	int err;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!exiting) {
@@ -82,13 +88,119 @@ static void wait_for_end(double duration)
 			    (now.tv_nsec - t0.tv_nsec) / 1e9 >= duration)
 				break;
 		}
-		nanosleep(&tick, NULL);
+		if (br) {
+			err = mi_bootrec_live_poll(br, 100);
+			if (err)
+				return err;
+		} else {
+			nanosleep(&tick, NULL);
+		}
 	}
+	return br ? mi_bootrec_live_poll(br, 0) : 0;
+}
+
+/* Rows of the patched kernel's records, per (phase, node, cpu). */
+struct rec_row {
+	int phase, node, cpu;
+	uint64_t calls, pages, ns, max_ns;
+};
+
+static int rec_row_cmp(const void *a, const void *b)
+{
+	const struct rec_row *x = a, *y = b;
+
+	if (x->phase != y->phase)
+		return x->phase - y->phase;
+	if (x->node != y->node)
+		return x->node - y->node;
+	return x->cpu - y->cpu;
+}
+
+static int rec_rows(const struct mi_event *ev, size_t n, struct rec_row **out, size_t *nr)
+{
+	struct rec_row *v = NULL;
+	size_t cap = 0, cnt = 0, i, j;
+
+	for (i = 0; i < n; i++) {
+		uint64_t ns = ev[i].end_ns > ev[i].start_ns ? ev[i].end_ns - ev[i].start_ns : 0;
+
+		for (j = 0; j < cnt; j++)
+			if (v[j].phase == ev[i].phase && v[j].node == ev[i].node &&
+			    v[j].cpu == ev[i].cpu)
+				break;
+		if (j == cnt) {
+			if (mi_grow((void **)&v, &cap, cnt, sizeof(*v))) {
+				free(v);
+				return -ENOMEM;
+			}
+			v[cnt++] = (struct rec_row){ .phase = ev[i].phase, .node = ev[i].node,
+						     .cpu = ev[i].cpu };
+		}
+		v[j].calls++;
+		v[j].pages += ev[i].pages;
+		v[j].ns += ns;
+		if (ns > v[j].max_ns)
+			v[j].max_ns = ns;
+	}
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), rec_row_cmp);
+	*out = v;
+	*nr = cnt;
+	return 0;
+}
+
+static void print_rec_rows(const struct rec_row *v, size_t n, uint64_t lost, const char *buf)
+{
+	size_t i;
+
+	printf("\nmeminit:meminit_record (patched kernel, tp_btf, %s): per phase, node, CPU\n",
+	       buf);
+	if (!n)
+		printf("  (no records)\n");
+	else
+		printf("  %-14s %4s %4s %7s %10s %14s %9s %12s\n", "phase", "node", "cpu",
+		       "records", "pages", "ns", "ns/page", "max ns");
+	for (i = 0; i < n; i++) {
+		char node[8];
+
+		snprintf(node, sizeof(node), v[i].node >= 0 ? "%d" : "-", v[i].node);
+		printf("  %-14s %4s %4d %7llu %10llu %14llu %9.1f %12llu\n",
+		       mi_phase_name(v[i].phase), node, v[i].cpu,
+		       (unsigned long long)v[i].calls, (unsigned long long)v[i].pages,
+		       (unsigned long long)v[i].ns,
+		       v[i].pages ? (double)v[i].ns / v[i].pages : 0.0,
+		       (unsigned long long)v[i].max_ns);
+	}
+	if (lost)
+		printf("warning: %llu records lost by the buffer; totals are short\n",
+		       (unsigned long long)lost);
+}
+
+static struct json_object *json_rec_rows(const struct rec_row *v, size_t n)
+{
+	struct json_object *a = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; a && i < n; i++) {
+		o = json_object_new_object();
+		mi_json_add(o, "phase", json_object_new_string(mi_phase_name(v[i].phase)));
+		mi_json_add(o, "node", v[i].node >= 0 ? json_object_new_int(v[i].node) : NULL);
+		mi_json_add(o, "cpu", json_object_new_int(v[i].cpu));
+		mi_json_add(o, "records", json_object_new_uint64(v[i].calls));
+		mi_json_add(o, "pages", json_object_new_uint64(v[i].pages));
+		mi_json_add(o, "ns", json_object_new_uint64(v[i].ns));
+		mi_json_add(o, "ns_per_page", v[i].pages ?
+			    json_object_new_double((double)v[i].ns / v[i].pages) : NULL);
+		mi_json_add(o, "max_ns", json_object_new_uint64(v[i].max_ns));
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 static int print_json(struct mi_live *live, const struct mi_live_row *rows,
 		      size_t n, const struct mi_live_row *sums, size_t ns,
-		      double secs)
+		      double secs, struct mi_bootrec *br, const struct rec_row *rr,
+		      size_t nrr)
 {
 	struct json_object *root;
 	struct utsname u;
@@ -108,6 +220,17 @@ static int print_json(struct mi_live *live, const struct mi_live_row *rows,
 	err |= mi_json_add(root, "probes", mi_live_json_probes(live));
 	err |= mi_json_add(root, "rows", mi_live_json_rows(rows, n));
 	err |= mi_json_add(root, "totals", mi_live_json_rows(sums, ns));
+	if (br) {
+		struct json_object *o = json_object_new_object();
+
+		err |= mi_json_add(o, "tracepoint", json_object_new_string("meminit:meminit_record"));
+		err |= mi_json_add(o, "buffer", json_object_new_string(mi_bootrec_buf_name(br)));
+		err |= mi_json_add(o, "lost", json_object_new_uint64(mi_bootrec_lost(br)));
+		err |= mi_json_add(o, "rows", json_rec_rows(rr, nrr));
+		err |= mi_json_add(root, "records", o);
+	} else {
+		err |= mi_json_add(root, "records", NULL);
+	}
 	if (!err)
 		err = mi_json_print(root);
 	json_object_put(root);
@@ -129,7 +252,9 @@ int cmd_trace(int argc, char **argv)
 	struct timespec t0, t1;
 	struct sigaction sa;
 	struct mi_live *live = NULL;
-	size_t n = 0, nsum = 0;
+	struct mi_bootrec *br = NULL;
+	struct rec_row *rr = NULL;
+	size_t n = 0, nsum = 0, nrr = 0;
 	bool json = false;
 	double duration = 0, secs;
 	unsigned long v;
@@ -203,7 +328,14 @@ int cmd_trace(int argc, char **argv)
 		mi_err("trace: %s", why);
 		return MI_EXIT_ERROR;
 	}
-	if (!mi_live_nr_attached(live)) {
+	/* A patched kernel records each hotplug/device memmap init itself. */
+	if (mi_bootrec_kernel_patched()) {
+		char bwhy[256];
+
+		if (mi_bootrec_live_open(&br, bwhy, sizeof(bwhy)))
+			mi_warn("trace: meminit:meminit_record not attached: %s", bwhy);
+	}
+	if (!mi_live_nr_attached(live) && !br) {
 		const struct mi_live_probe *p;
 		size_t np;
 
@@ -223,12 +355,26 @@ int cmd_trace(int argc, char **argv)
 		mi_live_print_probes(stdout, live);
 		fflush(stdout);
 	}
-	fprintf(stderr, "meminit: tracing with %d probes; %s\n",
-		mi_live_nr_attached(live),
+	fprintf(stderr, "meminit: tracing with %d probes%s; %s\n",
+		mi_live_nr_attached(live), br ? " and meminit:meminit_record" : "",
 		duration > 0 ? "stops after --duration or Ctrl-C" : "Ctrl-C to stop");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	wait_for_end(duration);
+	err = wait_for_end(duration, br);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (err) {
+		mi_err("trace: reading meminit:meminit_record: %s", strerror(-err));
+		goto out;
+	}
+	if (br) {
+		const struct mi_event *ev;
+		size_t nev;
+
+		ev = mi_bootrec_events(br, &nev);
+		if (rec_rows(ev, nev, &rr, &nrr)) {
+			mi_err("trace: out of memory");
+			goto out;
+		}
+	}
 	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 
 	err = mi_live_read(live, &rows, &n);
@@ -239,7 +385,7 @@ int cmd_trace(int argc, char **argv)
 		goto out;
 	}
 	if (json) {
-		if (print_json(live, rows, n, sums, nsum, secs)) {
+		if (print_json(live, rows, n, sums, nsum, secs, br, rr, nrr)) {
 			mi_err("trace: cannot write JSON output");
 			goto out;
 		}
@@ -251,11 +397,15 @@ int cmd_trace(int argc, char **argv)
 		if (mi_live_lost(live))
 			printf("warning: %llu samples lost to full maps; totals are short\n",
 			       (unsigned long long)mi_live_lost(live));
+		if (br)
+			print_rec_rows(rr, nrr, mi_bootrec_lost(br), mi_bootrec_buf_name(br));
 	}
 	ret = MI_EXIT_OK;
 out:
 	free(rows);
 	free(sums);
+	free(rr);
+	mi_bootrec_destroy(br);
 	mi_live_destroy(live);
 	return ret;
 }

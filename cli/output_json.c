@@ -7,8 +7,11 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "attrib.h"
 #include "output.h"
+#include "records.h"
 #include "util.h"
 
 /* Unknown values are null, never 0 or -1. */
@@ -96,6 +99,14 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 		json_object_array_add(a, c);
 	}
 	add(o, "deferred_cpus", a);
+	if (r->nr_events) {
+		uint64_t got = mi_attrib_node_pages(r, n->id);
+
+		add(o, "record_pages", u64(got));
+		add(o, "record_hole_pages", u64(mi_attrib_node_holes(r, n->id)));
+		add(o, "record_pages_equal_present", counts && r->rec_overflow == 0 ?
+		    json_object_new_boolean(got == mi_node_present(n)) : NULL);
+	}
 	return o;
 }
 
@@ -133,6 +144,10 @@ static json_object *sources_json(unsigned int s)
 {
 	json_object *a = json_object_new_array();
 
+	if (s & MI_SRC_RECORDS)
+		json_object_array_add(a, json_object_new_string("boot-records"));
+	if (s & MI_SRC_PERF)
+		json_object_array_add(a, json_object_new_string("meminit-events"));
 	if (s & MI_SRC_DMESG)
 		json_object_array_add(a, json_object_new_string("dmesg"));
 	if (s & MI_SRC_PROCFS)
@@ -142,6 +157,170 @@ static json_object *sources_json(unsigned int s)
 	if (s & MI_SRC_FTRACE)
 		json_object_array_add(a, json_object_new_string("boot-ftrace"));
 	return a;
+}
+
+static json_object *ms_or_null2(double seconds)
+{
+	return seconds >= 0 ? json_object_new_double(seconds * 1e3) : NULL;
+}
+
+static json_object *records_json(const struct mi_report *r, const struct mi_attrib *a)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "via", json_object_new_string(r->rec_via));
+	add(o, "version", r->rec_version ? json_object_new_int(r->rec_version) : NULL);
+	add(o, "nr_records", u64(r->nr_events));
+	add(o, "overflow", r->rec_overflow >= 0 ? json_object_new_int64(r->rec_overflow) : NULL);
+	add(o, "capacity", r->rec_capacity >= 0 ? json_object_new_int64(r->rec_capacity) : NULL);
+	add(o, "complete", json_object_new_boolean(a->complete));
+	add(o, "duplicates_dropped", u64(r->rec_dups));
+	return o;
+}
+
+static json_object *phase_json(const struct mi_report *r, const struct mi_phase_sum *p)
+{
+	json_object *o = json_object_new_object();
+	uint64_t norm = p->node >= 0 ? mi_attrib_node_norm_pages(r, p->node) : 0;
+	bool split = p->part1 >= 0;
+
+	add(o, "phase", json_object_new_string(mi_attrib_phase_label(p->phase)));
+	add(o, "node", p->node >= 0 ? json_object_new_int(p->node) : NULL);
+	add(o, "records", json_object_new_int(p->records));
+	add(o, "cpus", json_object_new_int(p->cpus));
+	add(o, "threads", p->threads ? json_object_new_int(p->threads) : NULL);
+	add(o, "pages", u64(p->pages));
+	add(o, "bytes", u64(p->bytes));
+	add(o, "start_s", json_object_new_double(p->start));
+	add(o, "end_s", json_object_new_double(p->end));
+	add(o, "wall_ms", ms_or_null2(p->wall));
+	add(o, "cpu_ms", ms_or_null2(p->cpu));
+	add(o, "init_ms", split ? ms_or_null2(p->part1) : NULL);
+	add(o, "free_ms", split ? ms_or_null2(p->part2) : NULL);
+	add(o, "ns_per_page", num_or_null(mi_ns_per_page(p->cpu, p->pages)));
+	add(o, "s_per_tib", num_or_null(mi_seconds_per_tib(p->wall, norm)));
+	add(o, "cpu_s_per_tib", num_or_null(mi_seconds_per_tib(p->cpu, norm)));
+	add(o, "write_gbps_per_cpu", num_or_null(mi_phase_gbps(p)));
+	return o;
+}
+
+static json_object *cpu_json(const struct mi_cpu_sum *c)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "cpu", json_object_new_int(c->cpu));
+	add(o, "phase", json_object_new_string(mi_phase_name(c->phase)));
+	add(o, "node", c->node >= 0 ? json_object_new_int(c->node) : NULL);
+	add(o, "records", json_object_new_int(c->records));
+	add(o, "pages", u64(c->pages));
+	add(o, "busy_ms", json_object_new_double(c->busy * 1e3));
+	add(o, "start_s", json_object_new_double(c->start));
+	add(o, "end_s", json_object_new_double(c->end));
+	return o;
+}
+
+static json_object *hash_record_json(const struct mi_report *r, const struct mi_event *e)
+{
+	json_object *o = json_object_new_object(), *np = NULL;
+	const struct mi_hash_table *t = NULL;
+	size_t j;
+	int k;
+
+	for (j = 0; j < r->nr_tables; j++)
+		if (!strcmp(r->tables[j].name, e->name))
+			t = &r->tables[j];
+	add(o, "name", json_object_new_string(e->name));
+	add(o, "entries", u64(e->pages));
+	add(o, "bytes", u64(e->bytes));
+	add(o, "placement", json_object_new_string(mi_hash_record_kind(e)));
+	add(o, "node", e->node >= 0 ? json_object_new_int(e->node) : NULL);
+	add(o, "cpu", json_object_new_int(e->cpu));
+	add(o, "start_s", json_object_new_double(e->start_ns / 1e9));
+	add(o, "end_s", json_object_new_double(e->end_ns / 1e9));
+	add(o, "total_ms", json_object_new_double(mi_event_seconds(e) * 1e3));
+	add(o, "alloc_ms", ms_or_null2(mi_event_part1(e)));
+	add(o, "zero_ms", ms_or_null2(mi_event_part2(e)));
+	add(o, "zeroing", json_object_new_string(e->flags & MI_REC_HASH_ZERO ? "timed apart" :
+		e->flags & MI_REC_HASH_CALLER_INITS ? "by the caller, after" : "unknown"));
+	add(o, "zero_gbps", num_or_null(mi_hash_zero_gbps(e)));
+	add(o, "hash_flags", json_object_new_int((int)e->aux));
+	if (t && t->nr_node_pages) {
+		np = json_object_new_object();
+		for (k = 0; k < t->nr_node_pages; k++) {
+			char key[16];
+
+			if (!t->node_pages[k])
+				continue;
+			snprintf(key, sizeof(key), "%d", k);
+			add(np, key, u64(t->node_pages[k]));
+		}
+	}
+	add(o, "node_pages", np);
+	return o;
+}
+
+static json_object *event_json(const struct mi_event *e)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "phase", json_object_new_string(mi_phase_name(e->phase)));
+	add(o, "node", e->node >= 0 ? json_object_new_int(e->node) : NULL);
+	add(o, "zone", e->zone >= 0 ? json_object_new_int(e->zone) : NULL);
+	add(o, "cpu", json_object_new_int(e->cpu));
+	add(o, "threads", json_object_new_int(e->threads));
+	add(o, "start_ns", u64(e->start_ns));
+	add(o, "end_ns", u64(e->end_ns));
+	add(o, "split_ns", e->flags & MI_REC_SPLIT ? u64(e->split_ns) : NULL);
+	add(o, "start_pfn", u64(e->start_pfn));
+	add(o, "pages", u64(e->pages));
+	add(o, "bytes", u64(e->bytes));
+	add(o, "flags", json_object_new_int((int)e->flags));
+	add(o, "aux", json_object_new_int64(e->aux));
+	add(o, "name", e->name[0] ? json_object_new_string(e->name) : NULL);
+	add(o, "live", json_object_new_boolean(e->live));
+	return o;
+}
+
+static int add_records(json_object *root, const struct mi_report *r)
+{
+	struct mi_attrib at;
+	json_object *a;
+	size_t i;
+
+	if (mi_attrib_build(r, &at))
+		return -1;
+	add(root, "records", records_json(r, &at));
+	add(root, "split_method", json_object_new_string(mi_split_method));
+	a = json_object_new_array();
+	for (i = 0; i < at.nr_phases; i++)
+		json_object_array_add(a, phase_json(r, &at.phases[i]));
+	add(root, "phases", a);
+	a = json_object_new_array();
+	for (i = 0; i < at.nr_cpus; i++)
+		json_object_array_add(a, cpu_json(&at.cpus[i]));
+	add(root, "cpus", a);
+	a = json_object_new_array();
+	for (i = 0; i < r->nr_events; i++)
+		if (r->events[i].phase == MI_PH_HASH)
+			json_object_array_add(a, hash_record_json(r, &r->events[i]));
+	add(root, "hash_records", a);
+	a = json_object_new_array();
+	for (i = 0; i < at.nr_timeline; i++)
+		json_object_array_add(a, event_json(&r->events[at.timeline[i]]));
+	add(root, "events", a);
+	mi_attrib_free(&at);
+	return 0;
+}
+
+static const char *source_name(const struct mi_report *r)
+{
+	if (r->sources & MI_SRC_RECORDS)
+		return "boot-records";
+	if (r->nr_events && (r->sources & MI_SRC_FTRACE))
+		return "boot-ftrace-events";
+	if (r->nr_events)
+		return "meminit-events";
+	return r->sources & MI_SRC_FTRACE ? "boot-ftrace" : "dmesg";
 }
 
 int mi_write_json(FILE *f, const struct mi_report *r)
@@ -159,8 +338,7 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	add(root, "schema_version", json_object_new_int(MI_SCHEMA_VERSION));
 	add(root, "meminit_version", json_object_new_string(MEMINIT_VERSION));
 	add(root, "kernel", r->kernel[0] ? json_object_new_string(r->kernel) : NULL);
-	add(root, "source", json_object_new_string(r->sources & MI_SRC_FTRACE ?
-						   "boot-ftrace" : "dmesg"));
+	add(root, "source", json_object_new_string(source_name(r)));
 	add(root, "sources", sources_json(r->sources));
 	add(root, "live", json_object_new_boolean(r->live));
 	add(root, "clock", json_object_new_string("local_clock (printk), seconds since boot"));
@@ -172,7 +350,7 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	o = json_object_new_object();
 	add(o, "start_s", num_or_null(r->early_window_start));
 	add(o, "end_s", num_or_null(r->early_window_end));
-	add(o, "timed", json_object_new_boolean(false));
+	add(o, "timed", json_object_new_boolean(r->nr_events > 0));
 	add(o, "what", json_object_new_string("early memmap init of all nodes on the boot CPU, "
 					      "bounded by printk lines"));
 	add(root, "early_window", o);
@@ -202,6 +380,11 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	for (i = 0; i < r->nr_tables; i++)
 		json_object_array_add(a, table_json(&r->tables[i]));
 	add(root, "hash_tables", a);
+	if (r->nr_events && add_records(root, r)) {
+		json_object_put(root);
+		free(rows);
+		return -1;
+	}
 	a = json_object_new_array();
 	for (i = 0; i < r->nr_notes; i++)
 		json_object_array_add(a, json_object_new_string(r->notes[i]));

@@ -10,6 +10,8 @@
 #   --maxmem SIZE            enable memory hotplug slots up to SIZE
 #   --out DIR                console.log, and whatever the script leaves in /out
 #   --timeout SECONDS        (default 300)
+#   --bin PATH               a host program to put in the guest at the same path,
+#                            with the shared libraries ldd names (e.g. /usr/bin/perf)
 # The script runs as root in a busybox initramfs with meminit (static) at
 # /bin/meminit and the kernel's config at /boot/config-$(uname -r); files it
 # writes to /out come back through the serial console (tar | base64).
@@ -19,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
 kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
+bins=()
 
 while [ $# -gt 1 ]; do
 	case "$1" in
@@ -30,6 +33,7 @@ while [ $# -gt 1 ]; do
 	--maxmem) maxmem=$2 ;;
 	--out) out=$2 ;;
 	--timeout) timeout_s=$2 ;;
+	--bin) bins+=("$2") ;;
 	*) echo "guest.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -62,6 +66,13 @@ for a in $("$root/bin/busybox" --list); do
 done
 cp "$static" "$root/bin/meminit"
 cp "$script" "$root/test.sh"
+for b in "${bins[@]}"; do
+	[ -x "$b" ] || { echo "guest.sh: --bin $b is not an executable" >&2; exit 1; }
+	for f in "$b" $(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+done
 [ -f "$config" ] && cp "$config" "$root/boot/config-kernel"
 cat > "$root/init" <<'INIT'
 #!/bin/sh
