@@ -76,7 +76,7 @@ int mi_parse_ftrace(struct mi_ftrace *ft, const char *buf, const char *what)
 	size_t pos = 0, lines = 0, bad = 0;
 	const char *line;
 	ssize_t len;
-	int err;
+	int err, nr_cpus = 0;
 
 	memset(ft, 0, sizeof(*ft));
 	while ((len = mi_next_line(buf, &pos, &line)) >= 0) {
@@ -100,8 +100,8 @@ int mi_parse_ftrace(struct mi_ftrace *ft, const char *buf, const char *what)
 				}
 				ft->have_header = true;
 			}
-			sscanf(tmp, "# entries-in-buffer/entries-written: %llu/%llu",
-			       &ft->entries_in_buffer, &ft->entries_written);
+			sscanf(tmp, "# entries-in-buffer/entries-written: %llu/%llu #P:%d",
+			       &ft->entries_in_buffer, &ft->entries_written, &nr_cpus);
 			continue;
 		}
 		if (!tmp[0])
@@ -109,6 +109,13 @@ int mi_parse_ftrace(struct mi_ftrace *ft, const char *buf, const char *what)
 		if (parse_entry(tmp, &e)) {
 			bad++;
 			continue;
+		}
+		/* The header's #P is the number of per-CPU buffers the trace has. */
+		if (nr_cpus > 0 && e.cpu >= nr_cpus) {
+			mi_err("%s: line %zu: an entry of CPU %d, but the trace has %d CPUs (#P:%d)",
+			       what, lines, e.cpu, nr_cpus, nr_cpus);
+			mi_ftrace_free(ft);
+			return -EINVAL;
 		}
 		err = mi_grow((void **)&ft->e, &ft->cap, ft->nr, sizeof(e));
 		if (err) {
