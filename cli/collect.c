@@ -53,7 +53,7 @@ static int collect_dmesg(struct mi_report *r, const struct mi_collect_opts *o)
 	if (err) {
 		mi_err("cannot read the kernel log /dev/kmsg: %s%s", strerror(-err),
 		       err == -EPERM || err == -EACCES ?
-		       " (needs root, or kernel.dmesg_restrict=0)" : "");
+		       " (needs root: CAP_SYSLOG, or kernel.dmesg_restrict=0)" : "");
 		return err;
 	}
 	err = mi_parse_dmesg(r, buf, "/dev/kmsg");
