@@ -15,6 +15,29 @@ cache=${MEMINIT_CACHE:-/var/cache/meminit}
 out=$top/build/cost
 mkdir -p "$out"
 
+# Per kernel, mean over its boots: the early memmap window (last "Initmem
+# setup" line to the last unavailable-range line), deferred init (smp up to
+# the last node's line), and two absolute stamps for the rest of boot. The
+# relative columns compare with the unpatched kernel.
+summarize() {
+	echo "| kernel | boots | early memmap window (ms) | vs unpatched | deferred init, smp up to last node line (ms) | vs unpatched | Mountpoint-cache line at (ms) | initmem freed at (ms) |"
+	echo "|---|---|---|---|---|---|---|---|"
+	awk '{
+		k = $1; early = $4 - $3; dl = ($6 > $7 ? $6 : $7) - $5
+		if (!(k in n)) order[++m] = k
+		n[k]++; e[k] += early; d[k] += dl; h[k] += $8; b[k] += $9
+	} END {
+		e0 = e[order[1]] / n[order[1]]; d0 = d[order[1]] / n[order[1]]
+		for (i = 1; i <= m; i++) { k = order[i]
+			printf "| %s | %d | %.3f | %+.3f%% | %.3f | %+.3f%% | %.3f | %.3f |\n", k, n[k],
+				e[k] / n[k], (e[k] / n[k] - e0) * 100 / e0,
+				d[k] / n[k], (d[k] / n[k] - d0) * 100 / d0, h[k] / n[k], b[k] / n[k] }
+	}' "$1"
+}
+
+[ "${1:-}" = --summarize ] && { summarize "$out/stamps.txt"; exit 0; }
+
+
 unpatched=$(MEMINIT_SERIES=none "$top/kernel-patches/build.sh" 2>/dev/null | tail -n1)
 off=$("$top/kernel-patches/build.sh" --off 2>/dev/null | tail -n1)
 on=$("$top/kernel-patches/build.sh" 2>/dev/null | tail -n1)
@@ -52,15 +75,4 @@ $(stamp "$f" 'Freeing unused kernel image (initmem)')"
 	boot on-param-on "$on" "meminit_stats"
 } > "$out/stamps.txt"
 
-echo "| kernel | boots | early memmap window (ms) | smp up to last deferred line (ms) | to Mountpoint-cache hash (ms) | to freeing initmem (ms) |"
-echo "|---|---|---|---|---|---|"
-awk '{
-	early = $4 - $3; dl = ($5 > $6 ? $5 : $6); dl = (dl > $7 ? dl : $7)
-	k = $1; n[k]++; e[k] += early; d[k] += dl - $4; h[k] += $8; b[k] += $9
-	if (!(k in first)) { first[k] = 1; order[++m] = k }
-	if (n[k] > 1 && (emin[k] != early || bmin[k] != $9)) same[k] = 0; else if (n[k] == 1) { same[k] = 1; emin[k] = early; bmin[k] = $9 }
-} END {
-	for (i = 1; i <= m; i++) { k = order[i]
-		printf "| %s | %d%s | %.3f | %.3f | %.3f | %.3f |\n", k, n[k], same[k] ? " (identical)" : "",
-			e[k] / n[k], d[k] / n[k], h[k] / n[k], b[k] / n[k] }
-}' "$out/stamps.txt"
+summarize "$out/stamps.txt"
