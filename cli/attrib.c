@@ -189,10 +189,21 @@ static int timeline_cmp(const void *a, const void *b)
 	return (x->end_ns > y->end_ns) - (x->end_ns < y->end_ns);
 }
 
+/*
+ * Sums are kept in integer nanoseconds (as doubles holding integers, exact
+ * below 2^53) and turned into seconds at the end: the report must not
+ * depend on the order the records arrived in (BPF, debugfs, a trace).
+ */
+static double ns_of(double seconds)
+{
+	return seconds < 0 ? seconds : (double)(uint64_t)(seconds * 1e9 + 0.5);
+}
+
 static int add_phase_event(struct mi_attrib *a, size_t *cap, const struct mi_event *e)
 {
 	struct mi_phase_sum *p = NULL;
-	double t = mi_event_seconds(e), p1 = mi_event_part1(e), p2 = mi_event_part2(e);
+	double t = ns_of(mi_event_seconds(e)), p1 = ns_of(mi_event_part1(e));
+	double p2 = ns_of(mi_event_part2(e));
 	size_t i;
 
 	for (i = 0; i < a->nr_phases; i++)
@@ -251,7 +262,7 @@ static int add_cpu_event(struct mi_attrib *a, size_t *cap, const struct mi_event
 	}
 	c->records++;
 	c->pages += e->pages;
-	c->busy += mi_event_seconds(e);
+	c->busy += ns_of(mi_event_seconds(e));
 	if (e->start_ns / 1e9 < c->start)
 		c->start = e->start_ns / 1e9;
 	if (e->end_ns / 1e9 > c->end)
@@ -286,9 +297,16 @@ int mi_attrib_build(const struct mi_report *r, struct mi_attrib *a)
 		if (add_cpu_event(a, &ccap, e))
 			goto nomem;
 	}
+	for (i = 0; i < a->nr_cpus; i++)
+		a->cpus[i].busy /= 1e9;
 	for (i = 0; i < a->nr_phases; i++) {
 		struct mi_phase_sum *p = &a->phases[i];
 
+		p->cpu /= 1e9;
+		if (p->part1 >= 0) {
+			p->part1 /= 1e9;
+			p->part2 /= 1e9;
+		}
 		p->wall = union_seconds(r, p->phase, p->node);
 		p->cpus = count_cpus(a, p->phase, p->node);
 		if (p->phase != MI_PH_DEFERRED_CHUNK)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bootrec.h"
 #include "cmds.h"
 #include "ftrace.h"
 #include "util.h"
@@ -41,7 +42,7 @@ int cmd_arm(int argc, char **argv)
 	};
 	unsigned long long mem;
 	long pages, page_size, cpus;
-	bool quiet = false;
+	bool quiet = false, patched = false;
 	int c, i;
 
 	optind = 1;
@@ -74,15 +75,33 @@ int cmd_arm(int argc, char **argv)
 	}
 	mem = (unsigned long long)pages * page_size;
 
-	printf("ftrace=function ftrace_filter=");
-	for (i = 0; mi_ftrace_functions[i]; i++)
-		printf("%s%s", i ? "," : "", mi_ftrace_functions[i]);
-	printf(" trace_clock=global trace_buf_size=%luK\n", buffer_kib(mem, cpus));
+	if (mi_bootrec_kernel_patched()) {
+		/*
+		 * The patched kernel records every phase itself (meminit_stats);
+		 * meminit:meminit_record, on from early_initcall, also puts the
+		 * deferred and late phases in the boot trace: 'report' merges
+		 * the two without counting a phase twice, and the trace keeps
+		 * what an overflowed record buffer lost.
+		 */
+		printf("meminit_stats trace_event=meminit:meminit_record trace_clock=global "
+		       "trace_buf_size=%luK\n", buffer_kib(mem, cpus));
+		patched = true;
+	} else {
+		printf("ftrace=function ftrace_filter=");
+		for (i = 0; mi_ftrace_functions[i]; i++)
+			printf("%s%s", i ? "," : "", mi_ftrace_functions[i]);
+		printf(" trace_clock=global trace_buf_size=%luK\n", buffer_kib(mem, cpus));
+	}
 	if (fflush(stdout)) {
 		mi_err("cannot write to standard output");
 		return MI_EXIT_ERROR;
 	}
-	if (!quiet)
+	if (!quiet && patched)
+		fprintf(stderr,
+			"This kernel has the meminit patches: meminit_stats turns its boot records\n"
+			"on, and trace_event= puts meminit:meminit_record in the boot trace.\n"
+			"Add them to the next boot's command line, then run 'meminit report'.\n");
+	else if (!quiet)
 		fprintf(stderr,
 			"Add these parameters to the next boot's kernel command line (boot loader,\n"
 			"or 'kexec --append'), then run 'meminit report' after that boot. The buffer\n"

@@ -487,6 +487,17 @@ int mi_records_finish(struct mi_report *r)
 			return -EINVAL;
 		}
 	mi_report_sort_nodes(r);
+	{
+		size_t stuck = 0;
+
+		for (i = 0; i < r->nr_events; i++)
+			stuck += r->events[i].pages && r->events[i].end_ns == r->events[i].start_ns;
+		if (stuck)
+			mi_report_note(r, "%zu records with pages took 0 ns: local_clock() did not "
+				       "advance across them (an unstable sched_clock is held to "
+				       "the last tick, as under QEMU TCG); their own time is unknown "
+				       "and sums that include them are low", stuck);
+	}
 	if (r->rec_overflow > 0) {
 		mi_warn("the kernel's boot record buffer overflowed: %lld records lost",
 			r->rec_overflow);

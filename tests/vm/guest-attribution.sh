@@ -14,6 +14,9 @@ for n in /sys/devices/system/node/node[0-9]*; do
 	cat $n/meminfo
 	echo "Node ${n##*node} cpulist $(cat $n/cpulist)"
 done > node-meminfo
+cat $t/trace > boot-trace.txt
+echo > $t/trace
+meminit arm -q > arm.txt 2> arm.err
 cp $d/records records.txt
 cat $d/records.bin > records.bin
 # run NAME ARGS...: meminit's stdout, stderr and exit status into NAME.*

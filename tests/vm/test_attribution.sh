@@ -32,7 +32,7 @@ mkdir -p "$d"
 bins=()
 [ -x /usr/bin/perf ] && file -L /usr/bin/perf | grep -q ELF && bins=(--bin /usr/bin/perf)
 if ! GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" --nodes 3G,1G,0 \
-	--node-cpus 2,2,1 --maxmem 8G --append "meminit_stats memhp_default_state=offline" \
+	--node-cpus 2,2,1 --maxmem 8G --append "meminit_stats trace_event=meminit:meminit_record trace_clock=global memhp_default_state=offline" \
 	--qemu "-object memory-backend-ram,id=dimm1,size=1G -device pc-dimm,id=d1,memdev=dimm1,node=1" \
 	"${bins[@]}" --timeout 600 --out "$d" "$TOP/tests/vm/guest-attribution.sh" > "$d/guest.log" 2>&1; then
 	fail "$T: patched guest booted and ran" "$(tail -n1 "$d/guest.log")"
@@ -51,6 +51,18 @@ done
 j=$d/auto.out
 jq -e '.source == "boot-records" and .records.complete and .records.overflow == 0' "$j" > /dev/null &&
 	pass "$T: source boot-records, no overflow" || fail "$T: source" "$(jq -c .records "$j")"
+
+# Boot armed with the patched parameters: the boot trace's meminit_record
+# events are the same phases as the boot records, merged without counting twice.
+grep -q '^meminit_stats trace_event=meminit:meminit_record' "$d/arm.txt" &&
+	pass "$T: arm on the patched kernel prints meminit_stats and trace_event=meminit:meminit_record" ||
+	fail "$T: arm" "$(cat "$d/arm.txt" "$d/arm.err")"
+nb=$(grep -c 'meminit_record: ' "$d/boot-trace.txt")
+nrec=$(sed -n 's/^# records \([0-9]*\) .*/\1/p' "$d/records.txt")
+jq -e --argjson nb "$nb" --argjson nrec "$nrec" \
+	'.records.duplicates_dropped == $nb and (.events | length) == $nrec and $nb > 0' "$j" > /dev/null &&
+	pass "$T: boot trace merged: $nb meminit_record events, all already in the $nrec records, none counted twice" ||
+	fail "$T: boot trace merge" "$nb trace events, $nrec records: $(jq -c .records "$j")"
 
 # Ground truth 1: pages per node = /proc/zoneinfo present, exactly.
 ok=1
