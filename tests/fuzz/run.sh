@@ -67,7 +67,7 @@ for t in "${targets[@]}"; do
 		if "$bin" -runs=1 "${files[@]}" > "$log" 2>&1; then
 			pass "$name (${#files[@]} inputs)"
 		else
-			fail "$name" "a kept input fails again: $(grep -m1 -E 'ERROR|runtime error|Running:' "$log" | tail -c 200) (log: $log)"
+			fail "$name" "a kept input fails again: $(grep -a -m1 -E 'ERROR|runtime error|Running:' "$log" | tail -c 200) (log: $log)"
 		fi
 		continue
 	fi
@@ -78,11 +78,11 @@ for t in "${targets[@]}"; do
 		-artifact_prefix="$out/crashes/$t/" "${dirs[@]}" > "$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
+	cov=$(grep -aoE 'cov: [0-9]+' "$log" | tail -1)
 	if [ $rc = 0 ]; then
 		pass "$name (${mode} s, ${execs:-?} runs, ${cov:-cov ?})"
 	else
-		art=$(grep -oE "$out/crashes/$t/[^ ]+" "$log" | tail -1)
-		fail "$name" "$(grep -m1 -E 'ERROR: |runtime error|deadly signal|timeout' "$log" | tail -c 200); input: ${art:-?} (log: $log)"
+		art=$(grep -aoE "$out/crashes/$t/[^ ]+" "$log" | tail -1)
+		fail "$name" "$(grep -a -m1 -E 'ERROR: |runtime error|deadly signal|timeout' "$log" | tail -c 200); input: ${art:-?} (log: $log)"
 	fi
 done
