@@ -136,19 +136,20 @@ int mi_safe_commit(struct mi_safe_file *sf)
 	const char *what = "write";
 	int err = 0;
 
+	/* A stream error may leave errno 0: it is still an error. */
 	if (fflush(sf->f) || ferror(sf->f))
-		err = -errno;
+		err = errno ? -errno : -EIO;
 	else if (fsync(fileno(sf->f)))
 		err = -errno, what = "fsync";
 	if (fclose(sf->f) && !err)
-		err = -errno, what = "close";
+		err = errno ? -errno : -EIO, what = "close";
 	sf->f = NULL;
 	if (!err && renameat(sf->dirfd, sf->tmp, sf->dirfd, sf->name))
 		err = -errno, what = "rename the temporary over";
 	if (err) {
-		mi_err("cannot %s %s: %s", what, sf->path, strerror(err ? -err : EIO));
+		mi_err("cannot %s %s: %s", what, sf->path, strerror(-err));
 		mi_safe_abort(sf);
-		return err ? err : -EIO;
+		return err;
 	}
 	sf->tmp[0] = '\0';
 	/* The rename is durable once the directory is. */
@@ -168,10 +169,10 @@ int mi_safe_write_file(const char *path, const void *buf, size_t len, mode_t mod
 	if (err)
 		return err;
 	if (len && fwrite(buf, 1, len, sf.f) != len) {
-		err = -errno;
-		mi_err("cannot write %s: %s", path, strerror(err ? -err : EIO));
+		err = errno ? -errno : -EIO;
+		mi_err("cannot write %s: %s", path, strerror(-err));
 		mi_safe_abort(&sf);
-		return err ? err : -EIO;
+		return err;
 	}
 	return mi_safe_commit(&sf);
 }
