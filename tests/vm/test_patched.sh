@@ -32,7 +32,7 @@ fi
 d=$OUTROOT/patched
 rm -rf "$d"
 if ! GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" --nodes 3G,1G,0 \
-	--node-cpus 2,2,1 --append "meminit_stats" --out "$d" "$TOP/tests/vm/guest-records.sh" \
+	--node-cpus 2,2,1 --append "meminit_stats page_owner=on" --out "$d" "$TOP/tests/vm/guest-records.sh" \
 	> "$d.log" 2>&1; then
 	fail "patched kernel: boot" "$(tail -n1 "$d.log")"
 	exit 0
@@ -50,12 +50,12 @@ read -r nrec over rec_on <<< "$hdr"
 ok=1
 while read -r id kb cpus; do
 	[ "$kb" = 0 ] && continue
-	for ph in vmemmap memmap_early deferred_node deferred_chunk; do
+	for ph in vmemmap memmap_early reserved free_early deferred_node deferred_chunk page_ext; do
 		awk -v n="$id" -v p="$ph" '$1 == p && $2 == n {f=1} END {exit !f}' "$r" ||
 			{ ok=0; echo "    node $id has no $ph record"; }
 	done
 done < "$d/nodes.txt"
-[ $ok = 1 ] && pass "records: every node with memory has vmemmap, early and deferred records" ||
+[ $ok = 1 ] && pass "records: every node with memory has vmemmap, early, reserved, free, deferred and page_ext records" ||
 	fail "records: phases per node" "missing"
 
 # Struct pages per node: early + reserved (late) + deferred chunks + grow
@@ -104,3 +104,28 @@ got=$(grep -c 'meminit_replay:' "$d/replay.txt")
 sz=$(stat -c %s "$d/records.bin")
 [ "$sz" = $((32 + nrec * 96)) ] && [ "$(head -c 8 "$d/records.bin")" = MMEMINIT ] &&
 	pass "records.bin: header and $nrec records of 96 bytes" || fail "records.bin" "size $sz"
+
+# Tracing without the boot buffer: trace_event= sees deferred init as it
+# happens (event tracing is up from early_initcall), recording stays off.
+d2=$OUTROOT/patched-trace-event
+rm -rf "$d2"
+cat > "$d2.sh" <<'GUEST'
+cat /sys/kernel/tracing/trace > /out/trace.txt
+head -2 /sys/kernel/debug/meminit/records > /out/records-head.txt
+dmesg > /out/dmesg.txt
+GUEST
+if GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" --nodes 2G,1G \
+	--node-cpus 1,1 --append "trace_event=meminit:meminit_record trace_buf_size=1M" \
+	--out "$d2" "$d2.sh" > "$d2.log" 2>&1; then
+	nodes=$(grep -c 'deferred pages initialised' "$d2/dmesg.txt")
+	got=$(grep -c 'meminit_record: phase=deferred_node' "$d2/trace.txt")
+	chunks=$(grep -c 'meminit_record: phase=deferred_chunk' "$d2/trace.txt")
+	[ "$got" = "$nodes" ] && [ "$chunks" -ge "$nodes" ] &&
+		pass "trace_event=meminit:meminit_record: $got deferred_node and $chunks chunk events" ||
+		fail "trace_event= sees deferred init" "$got node events for $nodes nodes, $chunks chunks"
+	grep -q '^# records 0 overflow 0 .*recording off$' "$d2/records-head.txt" &&
+		pass "without meminit_stats nothing is recorded" ||
+		fail "without meminit_stats nothing is recorded" "$(tr '\n' ' ' < "$d2/records-head.txt")"
+else
+	fail "patched kernel: trace_event boot" "$(tail -n1 "$d2.log")"
+fi
