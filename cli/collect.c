@@ -153,12 +153,10 @@ static int collect_ftrace(struct mi_report *r, const struct mi_collect_opts *o)
 		free(buf);
 		return err;
 	}
-	if (!strstr(buf, "# tracer: function\n")) {
+	if (!strstr(buf, "# tracer: function\n") &&
+	    (!o->ftrace_path || strstr(buf, "meminit_record: ") || strstr(buf, "meminit_replay: "))) {
 		free(buf);
-		if (!o->ftrace_path || r->nr_events)
-			return 0;	/* not the armed function tracer */
-		mi_err("%s: neither a function trace nor meminit events", what);
-		return -EINVAL;
+		return 0;	/* not the armed function tracer: its events are merged */
 	}
 	err = mi_parse_ftrace(&ft, buf, what);
 	free(buf);

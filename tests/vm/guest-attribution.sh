@@ -15,7 +15,6 @@ for n in /sys/devices/system/node/node[0-9]*; do
 	echo "Node ${n##*node} cpulist $(cat $n/cpulist)"
 done > node-meminfo
 cat $t/trace > boot-trace.txt
-echo > $t/trace
 meminit arm -q > arm.txt 2> arm.err
 cp $d/records records.txt
 cat $d/records.bin > records.bin
@@ -33,6 +32,7 @@ run bin report --via bin --format json
 run text report --via text --format json
 run table report --timeline
 # The replay through tracefs: the text 'perf script' also prints.
+echo > $t/trace
 echo 1 > $t/events/meminit/meminit_replay/enable
 echo 1 > $d/replay
 cat $t/trace > replay-trace.txt
