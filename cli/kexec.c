@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kexec.h>
+#include <linux/reboot.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kexec.h"
+#include "util.h"
+
+#ifndef KEXEC_FILE_UNLOAD
+#define KEXEC_FILE_UNLOAD	0x00000001
+#endif
+#ifndef KEXEC_FILE_NO_INITRAMFS
+#define KEXEC_FILE_NO_INITRAMFS	0x00000004
+#endif
+
+static int open_regular(const char *what, const char *path, int *fd, off_t *size)
+{
+	struct stat st;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		int err = -errno;
+
+		mi_err("%s %s: %s", what, path, strerror(-err));
+		return err;
+	}
+	if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
+		mi_err("%s %s is not a regular file", what, path);
+		close(*fd);
+		*fd = -1;
+		return -EINVAL;
+	}
+	*size = st.st_size;
+	return 0;
+}
+
+int mi_kexec_check_image(const char *path)
+{
+	unsigned char hdr[0x240];
+	off_t size;
+	ssize_t n;
+	int fd, err;
+
+	err = open_regular("kernel image", path, &fd, &size);
+	if (err)
+		return err;
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	if (n < 0) {
+		err = -errno;
+		mi_err("kernel image %s: %s", path, strerror(-err));
+		return err;
+	}
+#if defined(__x86_64__)
+	/* Documentation/arch/x86/boot.rst: "HdrS" at 0x202, xloadflags at 0x236. */
+	if (n < (ssize_t)sizeof(hdr) || memcmp(hdr + 0x202, "HdrS", 4)) {
+		mi_err("%s is not a kernel image (no x86 boot header \"HdrS\" at 0x202: "
+		       "give a bzImage/vmlinuz, not vmlinux or an initrd)", path);
+		return -ENOEXEC;
+	}
+	if (!(hdr[0x236] & 0x1)) {	/* XLF_KERNEL_64 */
+		mi_err("%s is a kernel without a 64-bit entry point: kexec_file_load "
+		       "cannot run it", path);
+		return -ENOEXEC;
+	}
+#elif defined(__aarch64__)
+	/* Documentation/arch/arm64/booting.rst: "ARM\x64" at 0x38. */
+	if (n < 0x40 || memcmp(hdr + 0x38, "ARM\x64", 4)) {
+		mi_err("%s is not an arm64 kernel Image (no \"ARM\\x64\" magic)", path);
+		return -ENOEXEC;
+	}
+#else
+	(void)n;
+	(void)hdr;
+#endif
+	(void)size;
+	return 0;
+}
+
+int mi_kexec_check_initrd(const char *path)
+{
+	off_t size;
+	int fd, err;
+
+	err = open_regular("initrd", path, &fd, &size);
+	if (err)
+		return err;
+	close(fd);
+	if (!size) {
+		mi_err("initrd %s is empty", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const char *mi_kexec_unsupported(void)
+{
+	char *buf = NULL;
+	size_t len;
+	bool disabled = false;
+
+	if (access("/sys/kernel/kexec_loaded", F_OK))
+		return "this kernel has no kexec (/sys/kernel/kexec_loaded is missing: "
+		       "CONFIG_KEXEC_CORE is off)";
+	if (!mi_read_file("/proc/sys/kernel/kexec_load_disabled", &buf, &len)) {
+		disabled = buf[0] == '1';
+		free(buf);
+	}
+	if (disabled)
+		return "kexec is disabled on this kernel (kernel.kexec_load_disabled = 1 "
+		       "until the next boot)";
+	if (geteuid())
+		return "kexec_file_load needs root (CAP_SYS_BOOT)";
+	return NULL;
+}
+
+static const char *load_hint(int err)
+{
+	switch (err) {
+	case ENOSYS:
+		return " (this kernel has no kexec_file_load: CONFIG_KEXEC_FILE is off)";
+	case ENOEXEC:
+		return " (the kernel refused the image: not a kernel it can load)";
+	case EPERM:
+		return " (needs root with CAP_SYS_BOOT; also refused under lockdown or "
+		       "with kernel.kexec_load_disabled = 1)";
+	case EKEYREJECTED:
+	case EBADMSG:
+		return " (the image's signature was rejected: CONFIG_KEXEC_SIG_FORCE or lockdown)";
+	case EBUSY:
+		return " (another kexec load is in progress)";
+	default:
+		return "";
+	}
+}
+
+int mi_kexec_load(const char *kernel, const char *initrd, const char *cmdline)
+{
+	unsigned long flags = 0;
+	int kfd = -1, ifd = -1, err;
+	off_t size;
+	long ret;
+
+	err = open_regular("kernel image", kernel, &kfd, &size);
+	if (err)
+		return err;
+	if (initrd && *initrd) {
+		err = open_regular("initrd", initrd, &ifd, &size);
+		if (err) {
+			close(kfd);
+			return err;
+		}
+	} else {
+		flags |= KEXEC_FILE_NO_INITRAMFS;
+	}
+	/* cmdline_len counts the terminating NUL. */
+	ret = syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1, cmdline, flags);
+	err = ret ? -errno : 0;
+	close(kfd);
+	if (ifd >= 0)
+		close(ifd);
+	if (err)
+		mi_err("kexec_file_load of %s failed: %s%s", kernel, strerror(-err), load_hint(-err));
+	return err;
+}
+
+int mi_kexec_unload(void)
+{
+	if (syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL, (unsigned long)KEXEC_FILE_UNLOAD))
+		return -errno;
+	return 0;
+}
+
+int mi_kexec_reboot(void)
+{
+	int err;
+
+	sync();
+	if (reboot(LINUX_REBOOT_CMD_KEXEC)) {
+		err = -errno;
+		mi_err("reboot into the loaded kernel failed: %s", strerror(-err));
+		return err;
+	}
+	return -EIO;	/* not reached */
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runset.h"
+#include "runstate.h"
+#include "stats.h"
+#include "util.h"
+
+static double num(json_object *o, const char *k)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, k, &v) ||
+	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		return -1;
+	return json_object_get_double(v);
+}
+
+static int inum(json_object *o, const char *k)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_int))
+		return -1;
+	return json_object_get_int(v);
+}
+
+static const char *str(json_object *o, const char *k)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static json_object *arr(json_object *o, const char *k)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_array))
+		return NULL;
+	return v;
+}
+
+struct mi_metric *mi_runset_find(const struct mi_runset *rs, const struct mi_metric *like)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nr; i++)
+		if (!strcmp(rs->m[i].phase, like->phase) && rs->m[i].node == like->node &&
+		    rs->m[i].cpu == like->cpu)
+			return &rs->m[i];
+	return NULL;
+}
+
+static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu, double ms,
+		      int run, double pages, double norm, const char *pages_what)
+{
+	struct mi_metric like = { .node = node, .cpu = cpu }, *m;
+
+	if (ms < 0)
+		return 0;
+	mi_strlcpy(like.phase, phase, sizeof(like.phase));
+	m = mi_runset_find(rs, &like);
+	if (!m) {
+		if (mi_grow((void **)&rs->m, &rs->cap, rs->nr, sizeof(*rs->m)))
+			return -ENOMEM;
+		m = &rs->m[rs->nr++];
+		*m = like;
+		m->pages_what = pages_what;
+	}
+	if (m->n == m->cap) {
+		int ncap = m->cap ? 2 * m->cap : 8;
+		double *v = realloc(m->v, ncap * sizeof(*v));
+		int *r;
+
+		if (!v)
+			return -ENOMEM;
+		m->v = v;
+		r = realloc(m->run, ncap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		m->run = r;
+		m->cap = ncap;
+	}
+	m->v[m->n] = ms;
+	m->run[m->n] = run;
+	m->n++;
+	/* Pages change little between runs of one variant: keep the largest seen. */
+	if (pages > m->pages)
+		m->pages = pages;
+	if (norm > m->norm_pages)
+		m->norm_pages = norm;
+	return 0;
+}
+
+static double node_present(json_object *rep, int node)
+{
+	json_object *nodes = arr(rep, "nodes");
+	size_t i;
+
+	for (i = 0; nodes && i < json_object_array_length(nodes); i++) {
+		json_object *n = json_object_array_get_idx(nodes, i);
+
+		if (inum(n, "id") == node)
+			return num(n, "present_pages") > 0 ? num(n, "present_pages") :
+			       num(n, "record_pages");
+	}
+	return 0;
+}
+
+/* Every metric one report gives. */
+static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, int idx)
+{
+	json_object *a, *e;
+	bool patched = arr(rep, "phases") != NULL;
+	size_t i, k;
+	int err = 0, node;
+	char name[64];
+
+	err = add_sample(rs, "boot: kernel start to hook", -1, -1,
+			 num(run, "boot_to_hook_s") >= 0 ? num(run, "boot_to_hook_s") * 1e3 : -1,
+			 idx, 0, 0, NULL);
+	a = arr(rep, "phases");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		node = inum(e, "node");
+		snprintf(name, sizeof(name), "%s", str(e, "phase") ?: "?");
+		err = add_sample(rs, name, node, -1, num(e, "wall_ms"), idx,
+				 num(e, "pages") > 0 ? num(e, "pages") : 0,
+				 node >= 0 ? node_present(rep, node) : 0, "pages of the phase");
+	}
+	a = arr(rep, "cpus");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		snprintf(name, sizeof(name), "%s (busy)", str(e, "phase") ?: "?");
+		err = add_sample(rs, name, inum(e, "node"), inum(e, "cpu"), num(e, "busy_ms"),
+				 idx, num(e, "pages") > 0 ? num(e, "pages") : 0, 0,
+				 "pages of the phase on this CPU");
+	}
+	a = arr(rep, "hash_records");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		snprintf(name, sizeof(name), "hash %s", str(e, "name") ?: "?");
+		err = add_sample(rs, name, -1, -1, num(e, "total_ms"), idx,
+				 num(e, "bytes") > 0 ? num(e, "bytes") / 4096 : 0, 0,
+				 "4 KiB pages of the table");
+	}
+	a = arr(rep, "nodes");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
+		json_object *cpus;
+		double present;
+
+		e = json_object_array_get_idx(a, i);
+		node = inum(e, "id");
+		present = node_present(rep, node);
+		if (!patched) {
+			err = add_sample(rs, "deferred init (kernel line, jiffies)", node, -1,
+					 num(e, "deferred_init_ms"), idx, present, present,
+					 "present pages of the node");
+			if (!err)
+				err = add_sample(rs, "deferred init (boot trace)", node, -1,
+						 num(e, "deferred_traced_ms"), idx, present, present,
+						 "present pages of the node");
+		}
+		cpus = arr(e, "deferred_cpus");
+		for (k = 0; !err && cpus && k < json_object_array_length(cpus); k++) {
+			json_object *c = json_object_array_get_idx(cpus, k);
+
+			err = add_sample(rs, "deferred chunks (trace bound)", node, inum(c, "cpu"),
+					 num(c, "busy_ms_bound"), idx, 0, 0, NULL);
+		}
+	}
+	a = arr(rep, "hash_tables");
+	for (i = 0; !err && !patched && a && i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		snprintf(name, sizeof(name), "hash %s (trace bound)", str(e, "name") ?: "?");
+		err = add_sample(rs, name, -1, -1, num(e, "time_ms_bound"), idx,
+				 num(e, "bytes") > 0 ? num(e, "bytes") / 4096 : 0, 0,
+				 "4 KiB pages of the table");
+	}
+	if (!err && !patched) {
+		json_object *w;
+		double s0, s1;
+
+		if (json_object_object_get_ex(rep, "early_window", &w)) {
+			s0 = num(w, "start_s");
+			s1 = num(w, "end_s");
+			if (s0 >= 0 && s1 >= s0)
+				err = add_sample(rs, "early window (printk bound)", -1, -1,
+						 (s1 - s0) * 1e3, idx, 0, 0, NULL);
+		}
+	}
+	return err ? -ENOMEM : 0;
+}
+
+static int cmp_metric(const void *a, const void *b)
+{
+	const struct mi_metric *x = a, *y = b;
+	int c = strcmp(x->phase, y->phase);
+
+	if (c)
+		return c;
+	if (x->node != y->node)
+		return x->node - y->node;
+	return x->cpu - y->cpu;
+}
+
+int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
+{
+	struct mi_kx_plan plan;
+	char dir[1024], path[2048];
+	const char *colon;
+	struct stat st;
+	struct dirent **names = NULL;
+	int nr_names, i, err = 0, vi = -1;
+
+	memset(rs, 0, sizeof(*rs));
+	mi_strlcpy(dir, spec, sizeof(dir));
+	colon = strrchr(spec, ':');
+	if (stat(spec, &st) && colon) {
+		/* DIR:VARIANT */
+		mi_strlcpy(dir, spec, (size_t)(colon - spec) + 1 < sizeof(dir) ?
+			   (size_t)(colon - spec) + 1 : sizeof(dir));
+		mi_strlcpy(rs->variant, colon + 1, sizeof(rs->variant));
+	}
+	mi_strlcpy(rs->dir, dir, sizeof(rs->dir));
+	err = mi_kx_plan_read(dir, &plan);
+	if (err)
+		return err;
+	rs->nr_variants = plan.nr_variants;
+	if (rs->variant[0]) {
+		for (i = 0; i < plan.nr_variants; i++)
+			if (!strcmp(plan.v[i].name, rs->variant))
+				vi = i;
+		if (vi < 0) {
+			mi_err("%s has no variant '%s'", dir, rs->variant);
+			return -ENOENT;
+		}
+	} else if (plan.nr_variants > 1 && !all) {
+		mi_err("%s holds %d variants: name one as %s:%s", dir, plan.nr_variants, dir,
+		       plan.v[0].name);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "%s/runs", dir);
+	nr_names = scandir(path, &names, NULL, alphasort);
+	if (nr_names < 0) {
+		err = -errno;
+		mi_err("cannot read %s: %s", path, strerror(-err));
+		return err;
+	}
+	for (i = 0; i < nr_names; i++) {
+		const char *n = names[i]->d_name;
+		json_object *o, *rep;
+		int run;
+
+		if (strncmp(n, "run-", 4) || !strstr(n, ".json") || strcmp(strstr(n, ".json"), ".json"))
+			continue;
+		if (err)
+			continue;
+		snprintf(path, sizeof(path), "%s/runs/%s", dir, n);
+		o = mi_kx_read_json(path);
+		if (!o) {
+			err = -EINVAL;
+			continue;
+		}
+		run = inum(o, "run");
+		if (!str(o, "schema") || strcmp(str(o, "schema"), MI_KX_RUN_SCHEMA) || run < 0 ||
+		    !json_object_object_get_ex(o, "report", &rep) ||
+		    !json_object_is_type(rep, json_type_object) ||
+		    !str(rep, "schema") || strcmp(str(rep, "schema"), "meminit-report")) {
+			mi_err("%s is not a meminit kexec run with a report", path);
+			err = -EINVAL;
+		} else if (vi < 0 || inum(o, "variant_index") == vi) {
+			if (!rs->nr_runs) {
+				mi_strlcpy(rs->kernel, str(rep, "kernel") ?: "?", sizeof(rs->kernel));
+				mi_strlcpy(rs->source, str(rep, "source") ?: "?", sizeof(rs->source));
+			}
+			rs->nr_runs++;
+			err = add_report(rs, o, rep, run);
+			if (err)
+				mi_err("out of memory");
+		}
+		json_object_put(o);
+	}
+	for (i = 0; i < nr_names; i++)
+		free(names[i]);
+	free(names);
+	if (!err && !rs->nr_runs) {
+		mi_err("%s%s%s has no completed runs yet", dir, rs->variant[0] ? ":" : "",
+		       rs->variant);
+		err = -ENOENT;
+	}
+	if (err) {
+		mi_runset_free(rs);
+		return err;
+	}
+	qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
+	return 0;
+}
+
+void mi_runset_free(struct mi_runset *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nr; i++) {
+		free(rs->m[i].v);
+		free(rs->m[i].run);
+	}
+	free(rs->m);
+	rs->m = NULL;
+	rs->nr = rs->cap = 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The runs of a kexec directory (or of one of its variants) as samples:
+ * one metric per (phase, node, cpu, table), one value per run, in ms, with
+ * the pages it covers (ns/page) and the node's present pages (s/TiB).
+ */
+#ifndef MEMINIT_RUNSET_H
+#define MEMINIT_RUNSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mi_metric {
+	char phase[64];		/* "deferred init (kernel line)", "hash dentry"... */
+	int node, cpu;		/* -1: none */
+	double *v;		/* ms, one per run that has it */
+	int *run;		/* the run index of each value */
+	int n, cap;
+	double pages;		/* pages the phase covered (median over runs), 0 = unknown */
+	double norm_pages;	/* the node's present pages (median), 0 = unknown */
+	const char *pages_what;	/* what 'pages' counts */
+};
+
+struct mi_runset {
+	char dir[1024];
+	char variant[32];	/* "" = every run */
+	char kernel[128];	/* of the first run */
+	char source[32];	/* best source of the first run */
+	int nr_runs;
+	int nr_variants;	/* in the plan */
+	struct mi_metric *m;
+	size_t nr, cap;
+};
+
+/*
+ * SPEC: DIR or DIR:VARIANT. A directory of several variants needs one named
+ * (unless ALL). 0 or -errno after one line.
+ */
+int mi_runset_load(struct mi_runset *rs, const char *spec, bool all);
+void mi_runset_free(struct mi_runset *rs);
+struct mi_metric *mi_runset_find(const struct mi_runset *rs, const struct mi_metric *like);
+
+#endif
