@@ -9,5 +9,8 @@ int cmd_arm(int argc, char **argv);
 int cmd_hotplug(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_import_perf(int argc, char **argv);
+int cmd_kexec(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

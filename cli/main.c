@@ -23,6 +23,9 @@ static const struct cmd cmds[] = {
 	{ "hotplug", cmd_hotplug, "online a node's memory blocks and time struct page init (BPF)" },
 	{ "trace",   cmd_trace,   "trace the runtime struct page paths live (BPF)" },
 	{ "import-perf", cmd_import_perf, "report from 'perf script' output of meminit:* events" },
+	{ "kexec",   cmd_kexec,   "repeat boots with kexec_file_load and collect each one" },
+	{ "stats",   cmd_stats,   "median, spread and CIs per phase/node over kexec runs" },
+	{ "compare", cmd_compare, "A/B of two kexec result sets: difference, U test, verdict" },
 };
 
 static void usage(FILE *f)
