@@ -19,8 +19,8 @@ CFLAGS    += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -DMEMINIT_VERSION='"$(VERSION)
 SANITIZE  ?=
 CFLAGS    += $(SANITIZE)
 CPPFLAGS  += -I$(OUTPUT) -Icli -MMD -MP
-LIBS      := -lbpf -lelf -ljson-c -lz
-STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -ljson-c -lz -lzstd
+LIBS      := -lbpf -lelf -ljson-c -lz -lm
+STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -ljson-c -lz -lzstd -lm
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
@@ -153,6 +153,10 @@ kernel:
 
 install: all
 	install -D -m 0755 $(OUTPUT)/meminit $(DESTDIR)$(PREFIX)/sbin/meminit
+	sed 's|/usr/local/sbin/meminit|$(PREFIX)/sbin/meminit|' contrib/systemd/meminit-kexec.service \
+		> $(OUTPUT)/meminit-kexec.service
+	install -D -m 0644 $(OUTPUT)/meminit-kexec.service \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/meminit-kexec.service
 
 clean:
 	rm -rf $(OUTPUT) $(ASAN_OUT) $(FUZZ_OUT)
