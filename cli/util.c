@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,51 +68,40 @@ int mi_grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-/* /proc and /sys files report size 0: read until EOF whatever stat says. */
-int mi_read_file(const char *path, char **buf, size_t *len)
+/* One read of up to @len bytes: bytes read, 0 at the end, or -errno. */
+typedef ssize_t (*read_fn)(void *src, char *buf, size_t len);
+
+/*
+ * Read a source to its end into a NUL-terminated buffer. /proc and /sys
+ * files report size 0, so the size is never taken from stat.
+ */
+static int read_to_end(read_fn fn, void *src, char **buf, size_t *len)
 {
 	size_t cap = 0, n = 0;
 	char *data = NULL;
-	int fd, err = 0;
 
-	*buf = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	for (;;) {
 		ssize_t r;
 
 		if (cap - n < 4096) {
-			char *p;
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *p = realloc(data, ncap + 1);
 
-			cap = cap ? cap * 2 : 65536;
-			p = realloc(data, cap + 1);
 			if (!p) {
-				err = -ENOMEM;
-				break;
+				free(data);
+				return -ENOMEM;
 			}
 			data = p;
+			cap = ncap;
 		}
-		r = read(fd, data + n, cap - n);
+		r = fn(src, data + n, cap - n);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
+			free(data);
+			return (int)r;
 		}
 		if (r == 0)
 			break;
 		n += r;
-	}
-	close(fd);
-	if (err) {
-		free(data);
-		return err;
-	}
-	if (!data) {
-		data = malloc(1);
-		if (!data)
-			return -ENOMEM;
 	}
 	data[n] = '\0';
 	*buf = data;
@@ -120,50 +110,49 @@ int mi_read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-int mi_read_gz_file(const char *path, char **buf, size_t *len)
+static ssize_t read_fd(void *src, char *buf, size_t len)
 {
-	size_t cap = 0, n = 0;
-	char *data = NULL;
-	gzFile gz;
-	int err = 0;
+	ssize_t r;
+
+	do
+		r = read(*(int *)src, buf, len);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+static ssize_t read_gz(void *src, char *buf, size_t len)
+{
+	int r = gzread(src, buf, len > INT_MAX ? INT_MAX : (unsigned int)len);
+
+	return r < 0 ? -EIO : r;
+}
+
+int mi_read_file(const char *path, char **buf, size_t *len)
+{
+	int fd, err;
 
 	*buf = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = read_to_end(read_fd, &fd, buf, len);
+	close(fd);
+	return err;
+}
+
+int mi_read_gz_file(const char *path, char **buf, size_t *len)
+{
+	gzFile gz;
+	int err;
+
+	*buf = NULL;
+	errno = 0;
 	gz = gzopen(path, "rb");
 	if (!gz)
 		return errno ? -errno : -ENOMEM;
-	for (;;) {
-		int r;
-
-		if (cap - n < 4096) {
-			char *p;
-
-			cap = cap ? cap * 2 : 65536;
-			p = realloc(data, cap + 1);
-			if (!p) {
-				err = -ENOMEM;
-				break;
-			}
-			data = p;
-		}
-		r = gzread(gz, data + n, (unsigned int)(cap - n));
-		if (r < 0) {
-			err = -EIO;
-			break;
-		}
-		if (r == 0)
-			break;
-		n += r;
-	}
+	err = read_to_end(read_gz, gz, buf, len);
 	gzclose(gz);
-	if (err) {
-		free(data);
-		return err;
-	}
-	data[n] = '\0';
-	*buf = data;
-	if (len)
-		*len = n;
-	return 0;
+	return err;
 }
 
 void mi_strlcpy(char *dst, const char *src, size_t size)
