@@ -134,9 +134,7 @@ want 6.1 live:memmap_init_range:fentry no "__meminit is notrace in 6.1"
 want 6.1 live:memmap_init_range:kprobe no "kprobes refuse notrace memmap_init_range in 6.1"
 want 6.1 live:move_pfn_range_to_zone:fentry ok "the 6.1 fallback for memmap init"
 want patched records:bpf ok "tp_btf on meminit_replay over a ring buffer"
-# The guest's busybox kernel config has no epoll: libbpf's perf buffer cannot
-# open there, and report says so (the ring buffer is read by mmap, no epoll).
-want patched records:perfbuf no "perf buffer needs epoll, the guest kernel has CONFIG_EPOLL off"
+want patched records:perfbuf ok "tp_btf on meminit_replay over a perf buffer"
 # The documented fallback: auto picks fentry where it attaches, else kprobe.
 for k in "${kernels[@]}"; do
 	j=$o/$k/trace-auto.json
