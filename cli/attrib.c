@@ -194,16 +194,23 @@ static int timeline_cmp(const void *a, const void *b)
  * below 2^53) and turned into seconds at the end: the report must not
  * depend on the order the records arrived in (BPF, debugfs, a trace).
  */
-static double ns_of(double seconds)
+static bool has_split(const struct mi_event *e)
 {
-	return seconds < 0 ? seconds : (double)(uint64_t)(seconds * 1e9 + 0.5);
+	return (e->flags & MI_REC_SPLIT) && e->split_ns >= e->start_ns && e->split_ns <= e->end_ns;
+}
+
+/* Record time in ns, as a double holding an integer (no float-to-int cast). */
+static double ev_ns(const struct mi_event *e)
+{
+	return e->end_ns >= e->start_ns ? (double)(e->end_ns - e->start_ns) : 0;
 }
 
 static int add_phase_event(struct mi_attrib *a, size_t *cap, const struct mi_event *e)
 {
 	struct mi_phase_sum *p = NULL;
-	double t = ns_of(mi_event_seconds(e)), p1 = ns_of(mi_event_part1(e));
-	double p2 = ns_of(mi_event_part2(e));
+	double t = ev_ns(e);
+	double p1 = has_split(e) ? (double)(e->split_ns - e->start_ns) : MI_UNKNOWN;
+	double p2 = has_split(e) ? (double)(e->end_ns - e->split_ns) : MI_UNKNOWN;
 	size_t i;
 
 	for (i = 0; i < a->nr_phases; i++)
@@ -262,7 +269,7 @@ static int add_cpu_event(struct mi_attrib *a, size_t *cap, const struct mi_event
 	}
 	c->records++;
 	c->pages += e->pages;
-	c->busy += ns_of(mi_event_seconds(e));
+	c->busy += ev_ns(e);
 	if (e->start_ns / 1e9 < c->start)
 		c->start = e->start_ns / 1e9;
 	if (e->end_ns / 1e9 > c->end)
