@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A report JSON (schema meminit-report v1, docs/json-schema.md) flattened
+ * into what the exporters and 'meminit fleet' need: tidy phase rows (one per
+ * phase x node x cpu), timeline spans (one per record or traced chunk, by
+ * CPU), nodes with their memory, and hash tables. It reads the JSON, not
+ * struct mi_report, so saved reports, kexec runs and live reports (written
+ * by mi_write_json first) all go through the same code.
+ */
+#ifndef MEMINIT_FLAT_H
+#define MEMINIT_FLAT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MI_TIB		(1024.0 * 1024 * 1024 * 1024)
+
+/* How a row's time was obtained. */
+enum mi_quality {
+	MI_Q_MEASURED,		/* timed by the kernel's records or a traced span */
+	MI_Q_BOUND,		/* an upper bound (boot trace: next entry, printk) */
+	MI_Q_JIFFIES,		/* the kernel's own line, one-jiffy resolution */
+	MI_Q_UNKNOWN,		/* records that took 0 ns: the clock did not advance */
+};
+
+struct mi_flat_row {
+	char phase[32];		/* "deferred", "hash", "deferred_chunk"... */
+	char name[64];		/* hash table name, "" otherwise */
+	int node;		/* -1: not tied to one node */
+	int cpu;		/* -1: the phase on its node across CPUs (wall) */
+	double seconds;		/* wall (cpu -1) or busy time on that CPU */
+	double cpu_seconds;	/* cpu -1 only: summed over CPUs, -1 unknown */
+	double pages, bytes;	/* -1: unknown */
+	double start_s, end_s;	/* -1: unknown */
+	enum mi_quality quality;
+};
+
+struct mi_flat_span {
+	char phase[32];
+	char name[64];
+	int node, cpu;		/* -1: unknown */
+	double start_s, end_s;
+	bool thin;		/* encloses other spans of its CPU (a node thread) */
+};
+
+struct mi_flat_node {
+	int id;
+	bool memoryless;
+	double bytes;		/* present pages x 4 KiB, else the log's ranges; 0 unknown */
+	double present_pages;	/* -1 unknown */
+	double deferred_s;	/* wall, -1 unknown */
+	double deferred_kernel_s; /* the kernel's line, -1 unknown */
+	int threads;		/* -1 unknown */
+};
+
+struct mi_flat_table {
+	char name[64];
+	char placement[24];
+	double entries, bytes;
+	double seconds, alloc_s, zero_s;	/* -1 unknown */
+	enum mi_quality quality;
+};
+
+struct mi_flat {
+	char kernel[128];
+	char source[32];
+	char host[128];		/* "host" of 'meminit collect', else "" */
+	char shape[96];		/* "3G+1G": the nodes' memory in GiB */
+	bool patched;		/* the report has boot records */
+	struct mi_flat_row *rows;
+	size_t nr_rows, cap_rows;
+	struct mi_flat_span *spans;
+	size_t nr_spans, cap_spans;
+	struct mi_flat_node *nodes;
+	size_t nr_nodes, cap_nodes;
+	struct mi_flat_table *tables;
+	size_t nr_tables, cap_tables;
+	double early_start_s, early_end_s;	/* stock: bounded window, -1 unknown */
+};
+
+/*
+ * Check that O is a meminit-report of a schema version this meminit reads;
+ * 0, or -EINVAL after one error line naming WHAT (a file name).
+ */
+int mi_flat_check(json_object *o, const char *what);
+/* Fill F from report O (checked first). 0, or -errno after one line. */
+int mi_flat_build(struct mi_flat *f, json_object *o, const char *what);
+void mi_flat_free(struct mi_flat *f);
+const struct mi_flat_node *mi_flat_find_node(const struct mi_flat *f, int id);
+/* Seconds per TiB of node ID's memory, or -1. */
+double mi_flat_s_per_tib(const struct mi_flat *f, int id, double seconds);
+const char *mi_quality_name(enum mi_quality q);
+
+/* Typed members of a json-c object: -1 / NULL when absent or of another type. */
+double mi_j_num(json_object *o, const char *k);
+int mi_j_int(json_object *o, const char *k);
+const char *mi_j_str(json_object *o, const char *k);
+json_object *mi_j_arr(json_object *o, const char *k);
+
+#endif
