@@ -12,5 +12,6 @@ int cmd_import_perf(int argc, char **argv);
 int cmd_kexec(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

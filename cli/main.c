@@ -26,6 +26,7 @@ static const struct cmd cmds[] = {
 	{ "kexec",   cmd_kexec,   "repeat boots with kexec_file_load and collect each one" },
 	{ "stats",   cmd_stats,   "median, spread and CIs per phase/node over kexec runs" },
 	{ "compare", cmd_compare, "A/B of two kexec result sets: difference, U test, verdict" },
+	{ "export",  cmd_export,  "a report as Prometheus text, CSV, HTML or JSON" },
 };
 
 static void usage(FILE *f)
