@@ -13,5 +13,7 @@ int cmd_kexec(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static const struct cmd cmds[] = {
 	{ "stats",   cmd_stats,   "median, spread and CIs per phase/node over kexec runs" },
 	{ "compare", cmd_compare, "A/B of two kexec result sets: difference, U test, verdict" },
 	{ "export",  cmd_export,  "a report as Prometheus text, CSV, HTML or JSON" },
+	{ "collect", cmd_collect, "once per boot: report into an archive, .prom for node_exporter" },
+	{ "fleet",   cmd_fleet,   "s/TiB per kernel, machine shape and phase over many hosts" },
 };
 
 static void usage(FILE *f)
