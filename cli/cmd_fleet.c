@@ -22,12 +22,12 @@
 
 struct sample {
 	double v;		/* s/TiB */
-	int node;
 	char host[64];
 };
 
 struct group {
 	char kernel[128], shape[96], phase[32];
+	int node;		/* -1: the whole machine */
 	struct sample *s;
 	size_t n, cap;
 };
@@ -46,7 +46,7 @@ static void usage(FILE *f)
 "Read report JSONs (meminit report --format json, meminit collect's archive, a\n"
 "kexec directory; a directory is searched for *.json) from many hosts and\n"
 "print, per kernel release and machine shape (GiB per node), the distribution\n"
-"of seconds per TiB of each phase (one sample per host, boot and node; hash\n"
+"of seconds per TiB of each phase and node (one sample per host and boot; hash\n"
 "tables: all of them per TiB of the machine), and the hosts that stand out:\n"
 "" MI_STATS_OUTLIER_RULE ". A host is the report's \"host\" (meminit\n"
 "collect), else its file name.\n"
@@ -54,14 +54,15 @@ static void usage(FILE *f)
 "               (default: stop with an error naming it)\n");
 }
 
-static struct group *group_of(struct fleet *fl, const struct mi_flat *f, const char *phase)
+static struct group *group_of(struct fleet *fl, const struct mi_flat *f, const char *phase,
+			      int node)
 {
 	struct group *g;
 	size_t i;
 
 	for (i = 0; i < fl->nr; i++) {
 		g = &fl->g[i];
-		if (!strcmp(g->phase, phase) && !strcmp(g->shape, f->shape) &&
+		if (g->node == node && !strcmp(g->phase, phase) && !strcmp(g->shape, f->shape) &&
 		    !strcmp(g->kernel, f->kernel))
 			return g;
 	}
@@ -72,20 +73,20 @@ static struct group *group_of(struct fleet *fl, const struct mi_flat *f, const c
 	mi_strlcpy(g->kernel, f->kernel, sizeof(g->kernel));
 	mi_strlcpy(g->shape, f->shape, sizeof(g->shape));
 	mi_strlcpy(g->phase, phase, sizeof(g->phase));
+	g->node = node;
 	return g;
 }
 
 static int add(struct fleet *fl, const struct mi_flat *f, const char *phase, int node, double v,
 	       const char *host)
 {
-	struct group *g = group_of(fl, f, phase);
+	struct group *g = group_of(fl, f, phase, node);
 	struct sample *s;
 
 	if (!g || mi_grow((void **)&g->s, &g->cap, g->n, sizeof(*g->s)))
 		return -ENOMEM;
 	s = &g->s[g->n++];
 	s->v = v;
-	s->node = node;
 	mi_strlcpy(s->host, host, sizeof(s->host));
 	return 0;
 }
@@ -154,7 +155,9 @@ static int cmp_group(const void *a, const void *b)
 
 	if (!c)
 		c = strcmp(x->shape, y->shape);
-	return c ? c : strcmp(x->phase, y->phase);
+	if (!c)
+		c = strcmp(x->phase, y->phase);
+	return c ? c : x->node - y->node;
 }
 
 static int cmp_dbl(const void *a, const void *b)
@@ -210,8 +213,8 @@ static void print_table(struct fleet *fl)
 
 	printf("%d report%s; s/TiB per phase (deferred: wall time per TiB of the node's memory)\n"
 	       "outliers: %s\n\n", fl->reports, fl->reports == 1 ? "" : "s", MI_STATS_OUTLIER_RULE);
-	printf("%-24s %-14s %-16s %6s %9s %9s %9s %9s %9s  %s\n", "kernel", "shape", "phase", "n",
-	       "median", "p10", "p90", "min", "max", "hosts that stand out (node)");
+	printf("%-24s %-14s %-14s %4s %6s %9s %9s %9s %9s %9s  %s\n", "kernel", "shape", "phase",
+	       "node", "n", "median", "p10", "p90", "min", "max", "hosts that stand out");
 	for (i = 0; i < fl->nr; i++) {
 		struct group *g = &fl->g[i];
 		struct gstats gs;
@@ -219,17 +222,18 @@ static void print_table(struct fleet *fl)
 
 		if (summarize(g, &gs))
 			continue;
-		printf("%-24s %-14s %-16s %6zu %9.3f %9.3f %9.3f %9.3f %9.3f  ", g->kernel, g->shape,
-		       g->phase, g->n, gs.s.median, gs.p10, gs.p90, gs.s.min, gs.s.max);
+		char nd[16] = "all";
+
+		if (g->node >= 0)
+			snprintf(nd, sizeof(nd), "%d", g->node);
+		printf("%-24s %-14s %-14s %4s %6zu %9.3f %9.3f %9.3f %9.3f %9.3f  ", g->kernel,
+		       g->shape, g->phase, nd, g->n, gs.s.median, gs.p10, gs.p90, gs.s.min, gs.s.max);
 		for (k = 0; k < g->n; k++) {
 			if (!mi_is_outlier(&gs.s, g->s[k].v))
 				continue;
 			out++;
 			if (shown++ < MAX_SHOWN) {
-				printf("%s%s", shown > 1 ? ", " : "", g->s[k].host);
-				if (g->s[k].node >= 0)
-					printf(" (%d)", g->s[k].node);
-				printf(" %.3f", g->s[k].v);
+				printf("%s%s %.3f", shown > 1 ? ", " : "", g->s[k].host, g->s[k].v);
 			}
 		}
 		if (out > MAX_SHOWN)
@@ -270,6 +274,7 @@ static int print_json(struct fleet *fl)
 		json_object_object_add(e, "kernel", json_object_new_string(g->kernel));
 		json_object_object_add(e, "shape", json_object_new_string(g->shape));
 		json_object_object_add(e, "phase", json_object_new_string(g->phase));
+		json_object_object_add(e, "node", g->node >= 0 ? json_object_new_int(g->node) : NULL);
 		json_object_object_add(e, "n", json_object_new_int((int)g->n));
 		json_object_object_add(e, "median", dbl(gs.s.median));
 		json_object_object_add(e, "p10", dbl(gs.p10));
@@ -284,8 +289,6 @@ static int print_json(struct fleet *fl)
 				continue;
 			x = json_object_new_object();
 			json_object_object_add(x, "host", json_object_new_string(g->s[k].host));
-			json_object_object_add(x, "node", g->s[k].node >= 0 ?
-					       json_object_new_int(g->s[k].node) : NULL);
 			json_object_object_add(x, "s_per_tib", dbl(g->s[k].v));
 			json_object_array_add(ol, x);
 		}

@@ -166,6 +166,8 @@ static int timeline(FILE *out, const struct mi_flat *f, double t0, double t1, co
 	for (k = 0; k < f->nr_spans; k++) {
 		int c = f->spans[k].cpu, j;
 
+		if (f->spans[k].end_s < t0 || f->spans[k].start_s > t1)
+			continue;	/* no empty lanes in a zoomed window */
 		for (j = 0; j < nr && cpus[j] != c; j++)
 			;
 		if (j == nr)
@@ -488,11 +490,11 @@ static int distribution(FILE *out, const struct mi_runset *rs)
 		esc(out, lbl);
 		fprintf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f</text>",
 			438, y + 13, lo);
-		err = box(out, m->v, m->n, lo - pad, hi + pad, 444, W - 580, y + 1,
+		err = box(out, m->v, m->n, lo - pad, hi + pad, 444, W - 660, y + 1,
 			  colour(m->node));
-		fprintf(out, "<text x=\"%d\" y=\"%d\">%.3f</text><text x=\"%d\" y=\"%d\">n=%d, "
-			"median %.3f</text></g>\n", W - 130, y + 13, hi, W - 70 - 8, y + 26,
-			m->n, mi_median(m->v, m->n));
+		fprintf(out, "<text x=\"%d\" y=\"%d\">%.3f</text><text x=\"%d\" y=\"%d\" "
+			"text-anchor=\"end\">n=%d, median %.3f</text></g>\n", W - 210, y + 13, hi,
+			W - 4, y + 13, m->n, mi_median(m->v, m->n));
 		y += 30;
 	}
 	fputs("</svg>\n", out);
