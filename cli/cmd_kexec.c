@@ -421,14 +421,15 @@ static int write_active(const char *dir)
 	char *slash;
 
 	mi_strlcpy(parent, active, sizeof(parent));
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
+	/* mkdir -p of its directory */
+	for (slash = strchr(parent + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		if (mkdir(parent, 0755) && errno != EEXIST) {
 			mi_warn("cannot create %s (%s): meminit-kexec.service will not find %s",
 				parent, strerror(errno), dir);
 			return 0;
 		}
+		*slash = '/';
 	}
 	snprintf(line, sizeof(line), "%s\n", dir);
 	return mi_safe_write_file(active, line, strlen(line), 0644);
@@ -831,6 +832,8 @@ int cmd_kexec(int argc, char **argv)
 	}
 	ko.plan.created_unix = time(NULL);
 	err = finish_plan(&ko, &common);
+	if (!err)
+		err = mi_kx_dir_usable(ko.out);
 	if (err)
 		return MI_EXIT_ERROR;
 	describe(&ko);

@@ -72,6 +72,11 @@ int mi_kexec_check_image(const char *path)
 		       "cannot run it", path);
 		return -ENOEXEC;
 	}
+	if (!(hdr[0x236] & 0x2)) {	/* XLF_CAN_BE_LOADED_ABOVE_4G, bzImage64_probe() */
+		mi_err("%s cannot be loaded above 4 GiB (built without CONFIG_RELOCATABLE): "
+		       "kexec_file_load refuses it", path);
+		return -ENOEXEC;
+	}
 #elif defined(__aarch64__)
 	/* Documentation/arch/arm64/booting.rst: "ARM\x64" at 0x38. */
 	if (n < 0x40 || memcmp(hdr + 0x38, "ARM\x64", 4)) {

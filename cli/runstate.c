@@ -206,11 +206,11 @@ static int make_subdir(const char *dir, const char *sub)
 	return mi_safe_mkdir(path);
 }
 
-int mi_kx_plan_create(const char *dir, const struct mi_kx_plan *p)
+int mi_kx_dir_usable(const char *dir)
 {
-	json_object *o, *vs;
 	char path[4096];
-	int i, err;
+	struct stat st;
+	int err;
 
 	snprintf(path, sizeof(path), "%s/plan.json", dir);
 	if (!access(path, F_OK)) {
@@ -218,15 +218,34 @@ int mi_kx_plan_create(const char *dir, const struct mi_kx_plan *p)
 		       "or give a new directory", dir, dir);
 		return -EEXIST;
 	}
-	err = mi_safe_mkdir(dir);
-	if (err)
-		return err;
+	if (lstat(dir, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode)) {
+		mi_err("%s exists and is not a directory", dir);
+		return -ENOTDIR;
+	}
 	err = is_empty_dir(dir);
 	if (err <= 0) {
 		mi_err("%s is not empty and holds no kexec plan: refusing to write into it%s%s",
 		       dir, err < 0 ? ": " : "", err < 0 ? strerror(-err) : "");
 		return err < 0 ? err : -ENOTEMPTY;
 	}
+	return 0;
+}
+
+int mi_kx_plan_create(const char *dir, const struct mi_kx_plan *p)
+{
+	json_object *o, *vs;
+	char path[4096];
+	int i, err;
+
+	err = mi_kx_dir_usable(dir);
+	if (err)
+		return err;
+	err = mi_safe_mkdir(dir);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/plan.json", dir);
 	err = make_subdir(dir, "runs");
 	if (!err)
 		err = make_subdir(dir, "failures");
@@ -472,6 +491,12 @@ int mi_kx_lock(const char *dir)
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		int err = -errno;
+
+		if (err == -ENOSYS || err == -EOPNOTSUPP || err == -EINVAL) {
+			/* CONFIG_FILE_LOCKING off (tinyconfig): one hook per boot anyway. */
+			mi_debug("no file locking on this kernel: %s unlocked", dir);
+			return fd;
+		}
 
 		mi_err("%s is in use by another meminit kexec (%s)", dir, strerror(-err));
 		close(fd);

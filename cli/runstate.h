@@ -76,6 +76,8 @@ int mi_kx_variant_of(const struct mi_kx_plan *p, int run);
 
 /* 0 or -errno after one line; the directory is only read. */
 int mi_kx_plan_read(const char *dir, struct mi_kx_plan *p);
+/* DIR does not exist or is an empty directory: 0, or -errno after one line. */
+int mi_kx_dir_usable(const char *dir);
 /* A new loop: DIR created (0700) or empty; runs/ and failures/ made. */
 int mi_kx_plan_create(const char *dir, const struct mi_kx_plan *p);
 int mi_kx_scan(const char *dir, const struct mi_kx_plan *p, struct mi_kx_state *s);
