@@ -18,6 +18,7 @@
 #include "kconfig.h"
 #include "output.h"
 #include "probe.h"
+#include "kexec.h"
 #include "util.h"
 
 static const char *const config_keys[] = {
@@ -197,8 +198,11 @@ static void print_table(const struct check *c)
 	printf("  %-24s %s%s%s\n", "meminit kernel patches", c->patched ? "yes (" : "no",
 	       c->patched_how, c->patched ? ")" : "");
 	printf("  %-24s %s\n", "boot trace (armed)", yes_no(c->boot_traced));
-	printf("  %-24s %s\n", "kexec", c->kexec_loaded_file && cfg_on(c, "CONFIG_KEXEC_FILE") ?
-	       "kexec_file_load available" : c->kexec_loaded_file ? "kexec (no KEXEC_FILE)" : "no");
+	printf("  %-24s %s%s\n", "kexec", c->kexec_loaded_file && cfg_on(c, "CONFIG_KEXEC_FILE") ?
+	       "kexec_file_load available" : c->kexec_loaded_file ? "kexec (no KEXEC_FILE)" : "no",
+	       mi_kexec_unsupported() ? "; 'meminit kexec' cannot run: " : "");
+	if (mi_kexec_unsupported())
+		printf("  %-24s %s\n", "", mi_kexec_unsupported());
 	printf("\nWhat meminit can measure on this kernel:\n");
 	n = verdicts(c, v, ARRAY_SIZE(v));
 	for (i = 0; i < n; i++)
