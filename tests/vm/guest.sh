@@ -12,6 +12,14 @@
 #   --timeout SECONDS        (default 300)
 #   --bin PATH               a host program to put in the guest at the same path,
 #                            with the shared libraries ldd names (e.g. /usr/bin/perf)
+#   --disk FILE              an ext4 image attached as virtio-blk (/dev/vda), kept
+#                            across runs; the guest's kernel and initrd are written
+#                            into its /boot (debugfs, no mount; a fresh disk only) so
+#                            the guest can kexec
+#                            itself, and a stock kernel's virtio_blk/ext4 modules
+#                            (decompressed, dependencies first) are loaded before SCRIPT
+#   --firmware-reboot yes    panic=1 and no -no-reboot: a panic reboots through the
+#                            firmware into the same kernel and initrd
 # The script runs as root in a busybox initramfs with meminit (static) at
 # /bin/meminit and the kernel's config at /boot/config-$(uname -r); files it
 # writes to /out come back through the serial console (tar | base64).
@@ -21,7 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
 kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
-bins=()
+bins=() disk="" fw_reboot=""
 
 while [ $# -gt 1 ]; do
 	case "$1" in
@@ -34,6 +42,8 @@ while [ $# -gt 1 ]; do
 	--out) out=$2 ;;
 	--timeout) timeout_s=$2 ;;
 	--bin) bins+=("$2") ;;
+	--disk) disk=$2 ;;
+	--firmware-reboot) fw_reboot=$2 ;;
 	*) echo "guest.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -74,6 +84,27 @@ for b in "${bins[@]}"; do
 	done
 done
 [ -f "$config" ] && cp "$config" "$root/boot/config-kernel"
+# Modules for the disk on a stock kernel (Debian builds virtio_blk and ext4 as
+# modules, xz-compressed): decompressed here, loaded in dependency order.
+if [ -n "$disk" ] && [[ "$kernel" == 6.* ]]; then
+	moddir=$("$here/kernel.sh" dir "$kernel")/lib/modules
+	mkdir -p "$root/lib/modules"
+	: > "$root/lib/modules/order"
+	addmod() {
+		local f name dep
+		f=$(find "$moddir" -name "$1.ko*" | head -n1)
+		[ -n "$f" ] || return 0	# built in
+		name=$(basename "$f"); name=${name%%.ko*}
+		[ -f "$root/lib/modules/$name.ko" ] && return 0
+		case "$f" in *.xz) xz -dc "$f" ;; *.zst) zstd -dcq "$f" ;; *) cat "$f" ;; esac \
+			> "$root/lib/modules/$name.ko"
+		for dep in $(modinfo -F depends "$root/lib/modules/$name.ko" | tr , ' '); do
+			addmod "$dep"
+		done
+		echo "$name" >> "$root/lib/modules/order"
+	}
+	for m in virtio_ring virtio virtio_pci virtio_blk crc32c_generic ext4; do addmod "$m"; done
+fi
 cat > "$root/init" <<'INIT'
 #!/bin/sh
 export PATH=/bin:/sbin
@@ -84,6 +115,7 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t tmpfs tmp /tmp
 [ -f /boot/config-kernel ] && mv /boot/config-kernel "/boot/config-$(uname -r)"
+[ -f /lib/modules/order ] && for m in $(cat /lib/modules/order); do insmod "/lib/modules/$m.ko"; done
 echo "=== MEMINIT-GUEST-START"
 sh /test.sh 2>&1
 echo "=== MEMINIT-GUEST-RC $?"
@@ -117,6 +149,23 @@ for i in "${!sizes[@]}"; do
 	total_mb=$((total_mb + mb))
 done
 mem="${total_mb}M"
+panic=-1 noreboot=-no-reboot
+[ "$fw_reboot" = yes ] && panic=1 noreboot=""
+diskargs=()
+if [ -n "$disk" ]; then
+	[ -f "$disk" ] || { echo "guest.sh: no disk image $disk" >&2; exit 1; }
+	# Kernel and initrd of this guest into the disk's /boot, for kexec; only
+	# into a fresh disk: one that a guest used may hold an unreplayed journal
+	# (power cut), which the guest's kernel, not the host, must recover.
+	if ! debugfs -R "stat boot/initrd.gz" "$disk" 2>/dev/null | grep -q 'Size:'; then
+		printf 'mkdir boot\nwrite %s boot/vmlinuz\nwrite %s boot/initrd.gz\n' \
+			"$image" "$work/initrd.gz" > "$work/debugfs.cmds"
+		debugfs -w -f "$work/debugfs.cmds" "$disk" >/dev/null 2>&1
+		debugfs -R "stat boot/initrd.gz" "$disk" 2>/dev/null | grep -q "Size: $(stat -c %s "$work/initrd.gz")" ||
+			{ echo "guest.sh: cannot write the kernel and initrd into $disk (ext4?)" >&2; exit 1; }
+	fi
+	diskargs=(-drive "file=$disk,format=raw,if=virtio,cache=writeback")
+fi
 [ -n "$maxmem" ] && mem="$mem,slots=4,maxmem=$maxmem"
 
 accel=$("$here/accel.sh")
@@ -124,8 +173,8 @@ log=$out/console.log
 # shellcheck disable=SC2086
 cmd=(qemu-system-x86_64 -accel "$accel" -cpu max -m "$mem" -smp "$ncpu" "${numa[@]}"
 	-kernel "$image" -initrd "$work/initrd.gz"
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 $append"
-	-display none -serial "file:$log" -no-reboot $qemu_extra)
+	-append "console=ttyS0 panic=$panic quiet loglevel=4 $append"
+	"${diskargs[@]}" -display none -serial "file:$log" $noreboot $qemu_extra)
 echo "${cmd[*]}" > "$out/qemu-cmdline"
 mkdir -p "$cache"
 start=$(date +%s)
