@@ -151,12 +151,27 @@ kernel:
 	@tests/deps.sh
 	@kernel-patches/build.sh
 
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
+
+# The config file is installed only where none exists (it is the admin's).
 install: all
 	install -D -m 0755 $(OUTPUT)/meminit $(DESTDIR)$(PREFIX)/sbin/meminit
-	sed 's|/usr/local/sbin/meminit|$(PREFIX)/sbin/meminit|' contrib/systemd/meminit-kexec.service \
-		> $(OUTPUT)/meminit-kexec.service
-	install -D -m 0644 $(OUTPUT)/meminit-kexec.service \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system/meminit-kexec.service
+	for u in meminit-kexec meminit-boot; do \
+		sed -e 's|/usr/local/sbin/meminit|$(PREFIX)/sbin/meminit|' \
+		    -e 's|/etc/meminit/|$(SYSCONFDIR)/meminit/|' contrib/systemd/$$u.service \
+			> $(OUTPUT)/$$u.service && \
+		install -D -m 0644 $(OUTPUT)/$$u.service $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
+	done
+	sed 's/@VERSION@/$(VERSION)/' doc/meminit.8 > $(OUTPUT)/meminit.8
+	install -D -m 0644 $(OUTPUT)/meminit.8 $(DESTDIR)$(MANDIR)/man8/meminit.8
+	install -D -m 0644 contrib/bash-completion/meminit $(DESTDIR)$(BASHCOMPDIR)/meminit
+	install -D -m 0644 contrib/prometheus/meminit.rules.yml \
+		$(DESTDIR)$(PREFIX)/share/meminit/prometheus/meminit.rules.yml
+	test -e $(DESTDIR)$(SYSCONFDIR)/meminit/meminit.conf || \
+		install -D -m 0644 contrib/meminit.conf $(DESTDIR)$(SYSCONFDIR)/meminit/meminit.conf
 
 clean:
 	rm -rf $(OUTPUT) $(ASAN_OUT) $(FUZZ_OUT)
