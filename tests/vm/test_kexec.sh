@@ -132,6 +132,21 @@ else
 	fail "compare" "$(head -n1 "$d/compare.err")"
 fi
 
+# --- a corrupted results directory: one error line, nothing destroyed --------
+cp -a "$kx" "$d/corrupt"
+head -c 100 "$kx/runs/run-0003.json" > "$d/corrupt/runs/run-0003.json"
+sum() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
+before=$(sum "$d/corrupt")
+ok=1
+for cmd in "kexec --status" "stats" "kexec --hook"; do
+	# shellcheck disable=SC2086
+	"$MEMINIT" $cmd "$d/corrupt" > /dev/null 2> "$d/corrupt.err" && ok=0
+	[ "$(wc -l < "$d/corrupt.err")" = 1 ] && grep -q "run-0003.json is corrupt" "$d/corrupt.err" || ok=0
+done
+[ $ok = 1 ] && [ "$before" = "$(sum "$d/corrupt")" ] &&
+	pass "a truncated run file: status, stats and the hook refuse with one line, DIR unchanged" ||
+	fail "corrupted results dir" "$(cat "$d/corrupt.err")"
+
 # --- the patched kernel: a loop of 2 runs, boot records collected -------------
 if ! kdir=$("$TOP/kernel-patches/build.sh" 2> "$d/kbuild.log" | tail -n1) || [ ! -f "$kdir/bzImage" ]; then
 	fail "kexec loop on the patched kernel" "no patched kernel: $(tail -n1 "$d/kbuild.log")"
