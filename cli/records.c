@@ -359,6 +359,9 @@ static int parse_event_fields(const char *s, struct mi_event *e)
 	nm = strstr(s, " name=");
 	if (err || !nm)
 		return -EINVAL;
+	/* nid is an s16: perf's libtraceevent prints NUMA_NO_NODE as 65535. */
+	if (e->node >= 32768 && e->node <= 65535)
+		e->node = (int16_t)e->node;
 	if (e->node < 0)
 		e->node = -1;
 	e->flags = flags;
