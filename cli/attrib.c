@@ -365,9 +365,9 @@ double mi_phase_gbps(const struct mi_phase_sum *p)
 	double t = p->part1 >= 0 ? p->part1 : p->cpu;
 
 	switch (p->phase) {
-	case MI_PH_VMEMMAP:
 	case MI_PH_PAGE_EXT:
 		return mi_gbps((double)p->bytes, p->cpu);
+	case MI_PH_VMEMMAP:	/* maps the memory map, writes none of it */
 	case MI_PH_FREE_EARLY:
 		return MI_UNKNOWN;
 	default:

@@ -83,8 +83,9 @@ double mi_event_part2(const struct mi_event *e);
 /*
  * Write bandwidth of a phase row on one CPU, GB/s: struct pages (64 bytes a
  * page) over the init part where the kernel splits it, else the summed
- * time; vmemmap and page_ext: their bytes. MI_UNKNOWN where the phase
- * writes no struct pages (free_early).
+ * time; page_ext: its bytes. MI_UNKNOWN where the phase writes no struct
+ * pages: free_early, and vmemmap, which allocates and maps the memory map
+ * without writing it (seen: "723 GB/s").
  */
 double mi_phase_gbps(const struct mi_phase_sum *p);
 /* Zeroing bandwidth of a HASH_ZERO table, GB/s, or MI_UNKNOWN. */

@@ -275,7 +275,7 @@ static void phases_section(FILE *f, const struct mi_report *r, const struct mi_a
 		"the node's thread; cpu: summed over CPUs;\n"
 		"init|2nd: the kernel's split, 2nd = free to buddy; ns/page on cpu time; "
 		"s/TiB on wall time per TiB of the node's memory;\n"
-		"GB/s: struct pages written (64 B a page; vmemmap/page_ext: their bytes) per CPU)\n");
+		"GB/s: struct pages written (64 B a page; page_ext: its bytes) per CPU)\n");
 	fprintf(f, "%-4s %-13s %4s %4s %3s %9s %9s %9s %9s %9s %9s %8s %8s %6s\n", "NODE",
 		"PHASE", "RECS", "CPUS", "THR", "PAGES", "BYTES", "WALL(ms)", "CPU(ms)",
 		"INIT(ms)", "2ND(ms)", "ns/page", "s/TiB", "GB/s");
