@@ -20,18 +20,21 @@ mkdir -p "$out"
 # the last node's line), and two absolute stamps for the rest of boot. The
 # relative columns compare with the unpatched kernel.
 summarize() {
-	echo "| kernel | boots | early memmap window (ms) | vs unpatched | deferred init, smp up to last node line (ms) | vs unpatched | Mountpoint-cache line at (ms) | initmem freed at (ms) |"
-	echo "|---|---|---|---|---|---|---|---|"
+	echo "| kernel | boots | early memmap window (ms) | vs unpatched | deferred init, smp up to last node line (ms) | min..max | vs unpatched | Mountpoint-cache line at (ms) | initmem freed at (ms) |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	awk '{
 		k = $1; early = $4 - $3; dl = ($6 > $7 ? $6 : $7) - $5
 		if (!(k in n)) order[++m] = k
 		n[k]++; e[k] += early; d[k] += dl; h[k] += $8; b[k] += $9
+		if (n[k] == 1 || dl < dmin[k]) dmin[k] = dl
+		if (n[k] == 1 || dl > dmax[k]) dmax[k] = dl
 	} END {
 		e0 = e[order[1]] / n[order[1]]; d0 = d[order[1]] / n[order[1]]
 		for (i = 1; i <= m; i++) { k = order[i]
-			printf "| %s | %d | %.3f | %+.3f%% | %.3f | %+.3f%% | %.3f | %.3f |\n", k, n[k],
+			printf "| %s | %d | %.3f | %+.3f%% | %.3f | %.3f..%.3f | %+.3f%% | %.3f | %.3f |\n", k, n[k],
 				e[k] / n[k], (e[k] / n[k] - e0) * 100 / e0,
-				d[k] / n[k], (d[k] / n[k] - d0) * 100 / d0, h[k] / n[k], b[k] / n[k] }
+				d[k] / n[k], dmin[k], dmax[k], (d[k] / n[k] - d0) * 100 / d0,
+				h[k] / n[k], b[k] / n[k] }
 	}' "$1"
 }
 
