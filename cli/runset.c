@@ -303,7 +303,9 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 		mi_runset_free(rs);
 		return err;
 	}
-	qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
+	/* Runs can hold no metric at all (a report with no node): nothing to sort. */
+	if (rs->nr)
+		qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
 	return 0;
 }
 
