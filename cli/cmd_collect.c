@@ -231,7 +231,7 @@ int cmd_collect(int argc, char **argv)
 	struct mi_conf conf;
 	json_object *rep;
 	int ch, keep = 0, err, removed = 0;
-	char *end;
+	long v;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "C:a:k:D:NH:b:d:t:r:z:V:h", opts, NULL)) != -1) {
@@ -278,11 +278,9 @@ int cmd_collect(int argc, char **argv)
 			co.live = false;
 			break;
 		case 'z':
-			co.hz = strtol(optarg, &end, 10);
-			if (*end || co.hz <= 0 || co.hz > 10000) {
-				mi_err("--hz: '%s' is not a kernel HZ (e.g. 250)", optarg);
+			if (mi_parse_long("--hz", optarg, 1, 10000, "a kernel HZ (e.g. 250)", &v))
 				return MI_EXIT_USAGE;
-			}
+			co.hz = v;
 			break;
 		case 'V':
 			if (mi_parse_via(optarg, &co.via))

@@ -277,7 +277,7 @@ int cmd_export(int argc, char **argv)
 	const char *textfile_dir = NULL, *output = NULL;
 	bool sources = false;
 	int ch, err;
-	char *end;
+	long v;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "f:F:c:D:o:d:t:r:z:V:h", opts, NULL)) != -1) {
@@ -314,11 +314,9 @@ int cmd_export(int argc, char **argv)
 			sources = true;
 			break;
 		case 'z':
-			co.hz = strtol(optarg, &end, 10);
-			if (*end || co.hz <= 0 || co.hz > 10000) {
-				mi_err("--hz: '%s' is not a kernel HZ (e.g. 250)", optarg);
+			if (mi_parse_long("--hz", optarg, 1, 10000, "a kernel HZ (e.g. 250)", &v))
 				return MI_EXIT_USAGE;
-			}
+			co.hz = v;
 			sources = true;
 			break;
 		case 'V':

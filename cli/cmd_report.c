@@ -119,7 +119,7 @@ int cmd_import_perf(int argc, char **argv)
 	struct mi_collect_opts co = { .live = false };
 	int fmt = MI_FMT_TABLE, node = -1, c, err;
 	struct mi_report r;
-	char *end;
+	long v;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:n:f:Th", opts, NULL)) != -1) {
@@ -128,11 +128,9 @@ int cmd_import_perf(int argc, char **argv)
 			co.dmesg_path = optarg;
 			break;
 		case 'n':
-			node = strtol(optarg, &end, 10);
-			if (*end || !*optarg || node < 0 || node >= MI_MAX_NODES) {
-				mi_err("--node: '%s' is not a node number", optarg);
+			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))
 				return MI_EXIT_USAGE;
-			}
+			node = v;
 			break;
 		case 'f':
 			fmt = mi_parse_format(optarg);
@@ -186,7 +184,7 @@ int cmd_report(int argc, char **argv)
 	int fmt = MI_FMT_TABLE, node = -1, c, err;
 	const char *output = NULL;
 	struct mi_report r;
-	char *end;
+	long v;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:t:z:n:f:r:V:To:h", opts, NULL)) != -1) {
@@ -213,18 +211,14 @@ int cmd_report(int argc, char **argv)
 			co.ftrace_path = optarg;
 			break;
 		case 'z':
-			co.hz = strtol(optarg, &end, 10);
-			if (*end || co.hz <= 0 || co.hz > 10000) {
-				mi_err("--hz: '%s' is not a kernel HZ (e.g. 250)", optarg);
+			if (mi_parse_long("--hz", optarg, 1, 10000, "a kernel HZ (e.g. 250)", &v))
 				return MI_EXIT_USAGE;
-			}
+			co.hz = v;
 			break;
 		case 'n':
-			node = strtol(optarg, &end, 10);
-			if (*end || !*optarg || node < 0 || node >= MI_MAX_NODES) {
-				mi_err("--node: '%s' is not a node number", optarg);
+			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))
 				return MI_EXIT_USAGE;
-			}
+			node = v;
 			break;
 		case 'f':
 			fmt = mi_parse_format(optarg);

@@ -155,6 +155,22 @@ int mi_read_gz_file(const char *path, char **buf, size_t *len)
 	return err;
 }
 
+int mi_parse_long(const char *opt, const char *arg, long min, long max,
+		  const char *what, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v < min || v > max) {
+		mi_err("%s: '%s' is not %s", opt, arg, what);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 void mi_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n;

@@ -37,6 +37,13 @@ int mi_read_gz_file(const char *path, char **buf, size_t *len);
 /* Growable array helper: ensure room for one more element. */
 int mi_grow(void **arr, size_t *cap, size_t n, size_t elem);
 
+/*
+ * A whole decimal option value in [min, max] into *out; else one error line
+ * "OPT: 'ARG' is not WHAT" and -1 (the caller exits with MI_EXIT_USAGE).
+ */
+int mi_parse_long(const char *opt, const char *arg, long min, long max,
+		  const char *what, long *out);
+
 /* Copy with truncation, always NUL-terminated. */
 void mi_strlcpy(char *dst, const char *src, size_t size);
 /* Next line of a NUL-terminated buffer; *pos advances. Returns length or -1 at end. */
