@@ -39,7 +39,7 @@ else
 	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean deps demo test unit-tests vm-tests install kernel help vmlinux-h \
+.PHONY: bench all clean deps demo test unit-tests vm-tests install kernel help vmlinux-h \
 	asan fuzz fuzz-build fuzz-bins lint
 .DELETE_ON_ERROR:
 
@@ -145,6 +145,11 @@ lint:
 
 vmlinux-h:
 	bpf/gen-vmlinux-h.sh $(VMLINUX_H)
+
+# Benchmarks (bench/RESULTS.md): timings are printed, never asserted.
+bench: all
+	@bench/fleet.sh 10000
+	@kernel-patches/measure-cost.sh 3
 
 # The patched test kernel, cached by the hash of its inputs (kernel-patches/).
 kernel:
