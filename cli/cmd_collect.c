@@ -216,11 +216,7 @@ int cmd_collect(int argc, char **argv)
 		{ "no-textfile", no_argument, NULL, 'N' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "boot-id", required_argument, NULL, 'b' },
-		{ "dmesg", required_argument, NULL, 'd' },
-		{ "ftrace", required_argument, NULL, 't' },
-		{ "records", required_argument, NULL, 'r' },
-		{ "hz", required_argument, NULL, 'z' },
-		{ "via", required_argument, NULL, 'V' },
+		MI_COLLECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -231,10 +227,15 @@ int cmd_collect(int argc, char **argv)
 	struct mi_conf conf;
 	json_object *rep;
 	int ch, keep = 0, err, removed = 0;
-	long v;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "C:a:k:D:NH:b:d:t:r:z:V:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "C:a:k:D:NH:b:" MI_COLLECT_SHORTOPTS "h", opts, NULL)) != -1) {
+		int src = mi_collect_parse_opt(ch, optarg, &co);
+
+		if (src < 0)
+			return MI_EXIT_USAGE;
+		if (src)
+			continue;
 		switch (ch) {
 		case 'C':
 			config = optarg;
@@ -265,26 +266,6 @@ int cmd_collect(int argc, char **argv)
 				return MI_EXIT_USAGE;
 			}
 			boot = optarg;
-			break;
-		case 'd':
-			co.dmesg_path = optarg;
-			co.live = false;
-			break;
-		case 't':
-			co.ftrace_path = optarg;
-			break;
-		case 'r':
-			co.records_path = optarg;
-			co.live = false;
-			break;
-		case 'z':
-			if (mi_parse_long("--hz", optarg, 1, 10000, "a kernel HZ (e.g. 250)", &v))
-				return MI_EXIT_USAGE;
-			co.hz = v;
-			break;
-		case 'V':
-			if (mi_parse_via(optarg, &co.via))
-				return MI_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);

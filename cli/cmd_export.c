@@ -264,11 +264,7 @@ int cmd_export(int argc, char **argv)
 		{ "compare", required_argument, NULL, 'c' },
 		{ "textfile-dir", required_argument, NULL, 'D' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "dmesg", required_argument, NULL, 'd' },
-		{ "ftrace", required_argument, NULL, 't' },
-		{ "records", required_argument, NULL, 'r' },
-		{ "hz", required_argument, NULL, 'z' },
-		{ "via", required_argument, NULL, 'V' },
+		MI_COLLECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -277,10 +273,17 @@ int cmd_export(int argc, char **argv)
 	const char *textfile_dir = NULL, *output = NULL;
 	bool sources = false;
 	int ch, err;
-	long v;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:F:c:D:o:d:t:r:z:V:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:F:c:D:o:" MI_COLLECT_SHORTOPTS "h", opts, NULL)) != -1) {
+		int src = mi_collect_parse_opt(ch, optarg, &co);
+
+		if (src < 0)
+			return MI_EXIT_USAGE;
+		if (src) {
+			sources = true;
+			continue;
+		}
 		switch (ch) {
 		case 'f':
 			c.fmt = parse_format(optarg);
@@ -298,31 +301,6 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
-			break;
-		case 'd':
-			co.dmesg_path = optarg;
-			co.live = false;
-			sources = true;
-			break;
-		case 't':
-			co.ftrace_path = optarg;
-			sources = true;
-			break;
-		case 'r':
-			co.records_path = optarg;
-			co.live = false;
-			sources = true;
-			break;
-		case 'z':
-			if (mi_parse_long("--hz", optarg, 1, 10000, "a kernel HZ (e.g. 250)", &v))
-				return MI_EXIT_USAGE;
-			co.hz = v;
-			sources = true;
-			break;
-		case 'V':
-			if (mi_parse_via(optarg, &co.via))
-				return MI_EXIT_USAGE;
-			sources = true;
 			break;
 		case 'h':
 			usage(stdout);

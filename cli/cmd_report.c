@@ -59,23 +59,6 @@ static int keep_only_node(struct mi_report *r, int id)
 	return -1;
 }
 
-int mi_parse_via(const char *s, enum mi_records_via *via)
-{
-	static const char *const names[] = {
-		[MI_VIA_AUTO] = "auto", [MI_VIA_BPF] = "bpf", [MI_VIA_PERFBUF] = "perfbuf",
-		[MI_VIA_BIN] = "bin", [MI_VIA_TEXT] = "text", [MI_VIA_NONE] = "none",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(s, names[i])) {
-			*via = i;
-			return 0;
-		}
-	mi_err("--via: '%s' is not auto, bpf, perfbuf, bin, text or none", s);
-	return -EINVAL;
-}
-
 static int write_report(struct mi_report *r, int fmt, int node, const char *output)
 {
 	struct mi_safe_file sf;
@@ -168,13 +151,9 @@ int cmd_import_perf(int argc, char **argv)
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dmesg", required_argument, NULL, 'd' },
-		{ "ftrace", required_argument, NULL, 't' },
-		{ "hz", required_argument, NULL, 'z' },
+		MI_COLLECT_LONGOPTS,
 		{ "node", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "records", required_argument, NULL, 'r' },
-		{ "via", required_argument, NULL, 'V' },
 		{ "timeline", no_argument, NULL, 'T' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -187,33 +166,19 @@ int cmd_report(int argc, char **argv)
 	long v;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:t:z:n:f:r:V:To:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, MI_COLLECT_SHORTOPTS "n:f:To:h", opts, NULL)) != -1) {
+		int src = mi_collect_parse_opt(c, optarg, &co);
+
+		if (src < 0)
+			return MI_EXIT_USAGE;
+		if (src)
+			continue;
 		switch (c) {
 		case 'o':
 			output = optarg;
 			break;
-		case 'r':
-			co.records_path = optarg;
-			co.live = false;
-			break;
-		case 'V':
-			if (mi_parse_via(optarg, &co.via))
-				return MI_EXIT_USAGE;
-			break;
 		case 'T':
 			mi_output_timeline = true;
-			break;
-		case 'd':
-			co.dmesg_path = optarg;
-			co.live = false;
-			break;
-		case 't':
-			co.ftrace_path = optarg;
-			break;
-		case 'z':
-			if (mi_parse_long("--hz", optarg, 1, 10000, "a kernel HZ (e.g. 250)", &v))
-				return MI_EXIT_USAGE;
-			co.hz = v;
 			break;
 		case 'n':
 			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))

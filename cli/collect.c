@@ -321,6 +321,51 @@ static void finish(struct mi_report *r, const struct mi_collect_opts *o)
 			       "per-node placement need a live run");
 }
 
+int mi_parse_via(const char *s, enum mi_records_via *via)
+{
+	static const char *const names[] = {
+		[MI_VIA_AUTO] = "auto", [MI_VIA_BPF] = "bpf", [MI_VIA_PERFBUF] = "perfbuf",
+		[MI_VIA_BIN] = "bin", [MI_VIA_TEXT] = "text", [MI_VIA_NONE] = "none",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i])) {
+			*via = i;
+			return 0;
+		}
+	mi_err("--via: '%s' is not auto, bpf, perfbuf, bin, text or none", s);
+	return -EINVAL;
+}
+
+int mi_collect_parse_opt(int c, const char *arg, struct mi_collect_opts *co)
+{
+	long v;
+
+	switch (c) {
+	case 'd':
+		co->dmesg_path = arg;
+		co->live = false;
+		return 1;
+	case 't':
+		co->ftrace_path = arg;
+		return 1;
+	case 'r':
+		co->records_path = arg;
+		co->live = false;
+		return 1;
+	case 'z':
+		if (mi_parse_long("--hz", arg, 1, 10000, "a kernel HZ (e.g. 250)", &v))
+			return -1;
+		co->hz = v;
+		return 1;
+	case 'V':
+		return mi_parse_via(arg, &co->via) ? -1 : 1;
+	default:
+		return 0;
+	}
+}
+
 int mi_collect(struct mi_report *r, const struct mi_collect_opts *o)
 {
 	struct mi_kconfig kc;

@@ -26,6 +26,24 @@ struct mi_collect_opts {
 
 /* "auto", "bpf"...: 0, or -EINVAL after an error line. */
 int mi_parse_via(const char *s, enum mi_records_via *via);
+
+/*
+ * The source options that report, collect and export share, for their
+ * getopt_long tables; mi_collect_parse_opt() handles their letters.
+ */
+#define MI_COLLECT_LONGOPTS						\
+	{ "dmesg", required_argument, NULL, 'd' },			\
+	{ "ftrace", required_argument, NULL, 't' },			\
+	{ "records", required_argument, NULL, 'r' },			\
+	{ "hz", required_argument, NULL, 'z' },				\
+	{ "via", required_argument, NULL, 'V' }
+#define MI_COLLECT_SHORTOPTS "d:t:r:z:V:"
+
+/*
+ * Apply getopt letter @c with argument @arg to @co: 1 when it was a source
+ * option, 0 when it is not one, -1 after an error line (a usage error).
+ */
+int mi_collect_parse_opt(int c, const char *arg, struct mi_collect_opts *co);
 /* Returns 0, or -errno after one error line. */
 int mi_collect(struct mi_report *r, const struct mi_collect_opts *o);
 
