@@ -32,22 +32,25 @@ double mi_median(const double *x, int n)
 	return m;
 }
 
-/* P(X <= k) for X ~ Binomial(n, 1/2). */
+/*
+ * P(X <= k) for X ~ Binomial(n, 1/2). The terms are kept as logarithms:
+ * 2^-n itself underflows to 0 from n = 1075 on, which made every sum 0.
+ */
 static double binom_cdf_half(int n, int k)
 {
-	double p = 0, term = pow(0.5, n);	/* C(n,0) / 2^n */
+	double p = 0, lt = -n * M_LN2;	/* log(C(n,0) / 2^n) */
 	int i;
 
 	for (i = 0; i <= k && i <= n; i++) {
-		p += term;
-		term = term * (n - i) / (i + 1);
+		p += exp(lt);
+		lt += log((double)(n - i) / (i + 1));
 	}
 	return p;
 }
 
 void mi_summarize(const double *x, int n, struct mi_summary *s)
 {
-	double *c = malloc(n * sizeof(*c)), sum = 0, ss = 0;
+	double *c = malloc(n * sizeof(*c)), sum = 0, ss = 0, cdf, lt;
 	int i, k;
 
 	memset(s, 0, sizeof(*s));
@@ -75,9 +78,16 @@ void mi_summarize(const double *x, int n, struct mi_summary *s)
 	 * coverage is given instead.
 	 */
 	s->lo_rank = 1;
-	for (k = 1; 2 * k <= n; k++)
-		if (1 - 2 * binom_cdf_half(n, k - 1) >= 0.95)
-			s->lo_rank = k;
+	/* P(B <= k-1) grows with k: add one term per k, stop at the first miss. */
+	cdf = 0;
+	lt = -n * M_LN2;
+	for (k = 1; 2 * k <= n; k++) {
+		cdf += exp(lt);
+		lt += log((double)(n - k + 1) / k);
+		if (1 - 2 * cdf < 0.95)
+			break;
+		s->lo_rank = k;
+	}
 	s->hi_rank = n - s->lo_rank + 1;
 	s->ci_lo = c[s->lo_rank - 1];
 	s->ci_hi = c[s->hi_rank - 1];
