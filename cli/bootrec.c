@@ -37,7 +37,34 @@ struct mi_bootrec {
 	size_t nr, cap;
 	uint64_t lost_pb;	/* perf buffer losses, counted by libbpf */
 	int err;		/* -ENOMEM from a callback */
+	bool stats_wanted;
+	struct mi_bpf_stats stats;
 };
+
+static bool want_stats;
+static struct mi_bpf_prog_stat replay_stat;
+static size_t replay_delivered;
+static bool replay_stat_valid;
+
+void mi_bootrec_want_bpf_stats(bool on)
+{
+	want_stats = on;
+}
+
+const struct mi_bpf_prog_stat *mi_bootrec_replay_stats(size_t *delivered)
+{
+	*delivered = replay_delivered;
+	return replay_stat_valid ? &replay_stat : NULL;
+}
+
+int mi_bootrec_bpf_stats(const struct mi_bootrec *b, const struct mi_bpf_stats **s,
+			 struct mi_bpf_prog_stat **v, size_t *n)
+{
+	*s = &b->stats;
+	if (!b->stats_wanted || !b->stats.on || !b->skel)
+		return 0;
+	return mi_bpf_stats_read(b->skel->obj, v, n);
+}
 
 bool mi_bootrec_kernel_patched(void)
 {
@@ -195,6 +222,12 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 		snprintf(why, len, "out of memory");
 		return -ENOMEM;
 	}
+	b->stats.fd = -1;
+	/* Before the programs can run: the kernel counts from then on. */
+	if (want_stats || mi_bpf_stats_env()) {
+		b->stats_wanted = true;
+		mi_bpf_stats_on(&b->stats);
+	}
 	ringbuf = mode == MI_BOOTREC_AUTO &&
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	if (bytes < 65536)
@@ -313,6 +346,7 @@ void mi_bootrec_destroy(struct mi_bootrec *b)
 	perf_buffer__free(b->pb);
 	bpf_link__destroy(b->link);
 	records_bpf__destroy(b->skel);
+	mi_bpf_stats_off(&b->stats);
 	free(b->ev);
 	free(b);
 }
@@ -343,6 +377,30 @@ static int read_header(struct mi_records_header *h, char *why, size_t len)
 		return -EPROTO;
 	}
 	return 0;
+}
+
+/* Keep the replay program's counters and say them on stderr (stdout is the report). */
+static void replay_stats(struct mi_bootrec *b)
+{
+	struct mi_bpf_prog_stat *v = NULL;
+	const struct mi_bpf_stats *s;
+	size_t n = 0;
+	int err;
+
+	err = mi_bootrec_bpf_stats(b, &s, &v, &n);
+	if (err) {
+		mi_warn("cannot read the BPF program statistics: %s", strerror(-err));
+		free(v);
+		return;
+	}
+	replay_stat_valid = n == 1;
+	if (n == 1)
+		replay_stat = v[0];
+	replay_delivered = b->nr;
+	fprintf(stderr, "meminit: replay delivered %zu records over the %s\n", b->nr,
+		mi_bootrec_buf_name(b));
+	mi_bpf_stats_print(stderr, s, v, n, "meminit: ");
+	free(v);
 }
 
 int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf mode, char *why,
@@ -400,6 +458,8 @@ int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf mode, char *why,
 	if (unknown)
 		mi_report_note(r, "%zu records of phases this meminit does not know were left out",
 			       unknown);
+	if (b->stats_wanted)
+		replay_stats(b);
 	r->rec_version = h.version;
 	r->rec_overflow = h.nr_overflow;
 	r->rec_capacity = h.capacity;

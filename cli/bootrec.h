@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpfstats.h"
 #include "model.h"
 
 enum mi_bootrec_buf {
@@ -42,5 +43,18 @@ const struct mi_event *mi_bootrec_events(const struct mi_bootrec *b, size_t *n);
 uint64_t mi_bootrec_lost(const struct mi_bootrec *b);
 const char *mi_bootrec_buf_name(const struct mi_bootrec *b);
 void mi_bootrec_destroy(struct mi_bootrec *b);
+
+/*
+ * Count the run time of the programs opened from now on (bpfstats.h); also
+ * on when MEMINIT_BPF_STATS is set. A replay with it on prints its
+ * program's counters on stderr (mi_bpf_stats_print) with the number of
+ * records delivered, and keeps them for mi_bootrec_replay_stats().
+ */
+void mi_bootrec_want_bpf_stats(bool on);
+/* How stats were turned on, and the counters of @b's loaded programs appended to *v. */
+int mi_bootrec_bpf_stats(const struct mi_bootrec *b, const struct mi_bpf_stats **s,
+			 struct mi_bpf_prog_stat **v, size_t *n);
+/* The last replay's: records delivered and its program's counters (NULL if none). */
+const struct mi_bpf_prog_stat *mi_bootrec_replay_stats(size_t *delivered);
 
 #endif

@@ -62,7 +62,7 @@ struct step {
 
 struct hotplug {
 	int node, cpu;
-	bool json, cycle, movable, no_bpf;
+	bool json, cycle, movable, no_bpf, bpf_stats;
 	enum mi_live_mode mode;
 	unsigned long long block_bytes;
 	long page_size;
@@ -74,19 +74,24 @@ struct hotplug {
 	char no_time[512];	/* why time was not measured; "" if it was */
 	struct step steps[MAX_STEPS];
 	size_t nsteps;
+	/* --bpf-stats: the programs' run count and time over the whole run */
+	const struct mi_bpf_stats *bhow;
+	struct mi_bpf_prog_stat *bps;
+	size_t nbps;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: meminit hotplug --node N [--cpu C] [--movable] [--cycle]\n"
-		"                       [--attach auto|fentry|kprobe] [--no-bpf]\n"
+		"                       [--attach auto|fentry|kprobe] [--no-bpf] [--bpf-stats]\n"
 		"                       [--format table|json]\n"
 		"Online the offline memory blocks of node N (\"online\", or \"online_movable\"\n"
 		"with --movable) from CPU C, with BPF timing online_pages,\n"
 		"move_pfn_range_to_zone and memmap_init_range. --cycle then offlines the\n"
 		"node's blocks in ZONE_MOVABLE and onlines them again. Needs root.\n"
-		"--no-bpf only onlines and counts from sysfs.\n");
+		"--no-bpf only onlines and counts from sysfs. --bpf-stats also prints each\n"
+		"BPF program's run count and run time over the run (ns per run).\n");
 }
 
 static uint64_t now_ns(void)
@@ -405,6 +410,10 @@ static void print_table(const struct hotplug *h, const char *release)
 	if (h->live && mi_live_lost(h->live))
 		printf("warning: %llu BPF samples lost to full maps; totals are short\n",
 		       (unsigned long long)mi_live_lost(h->live));
+	if (h->bhow) {
+		printf("\n");
+		mi_bpf_stats_print(stdout, h->bhow, h->bps, h->nbps, "");
+	}
 }
 
 static struct json_object *json_step(const struct hotplug *h, const struct step *s)
@@ -506,6 +515,8 @@ static int print_json(const struct hotplug *h, const char *release)
 	}
 	err |= mi_json_add(root, "probes", h->live ? mi_live_json_probes(h->live) :
 			   json_object_new_array());
+	err |= mi_json_add(root, "bpf_stats", h->bhow ?
+			   mi_bpf_stats_json(h->bhow, h->bps, h->nbps) : NULL);
 	arr = json_object_new_array();
 	err |= mi_json_add(root, "steps", arr);
 	for (i = 0; arr && i < h->nsteps; i++) {
@@ -531,6 +542,7 @@ static int parse_args(struct hotplug *h, int argc, char **argv)
 		{ "cycle", no_argument, NULL, 'C' },
 		{ "movable", no_argument, NULL, 'm' },
 		{ "no-bpf", no_argument, NULL, 'B' },
+		{ "bpf-stats", no_argument, NULL, 'S' },
 		{ "attach", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -566,6 +578,9 @@ static int parse_args(struct hotplug *h, int argc, char **argv)
 			break;
 		case 'B':
 			h->no_bpf = true;
+			break;
+		case 'S':
+			h->bpf_stats = true;
 			break;
 		case 'a':
 			if (mi_parse_attach(optarg, &h->mode)) {
@@ -621,7 +636,8 @@ static int pin_cpu(int cpu)
 
 int cmd_hotplug(int argc, char **argv)
 {
-	struct hotplug h = { .node = -1, .cpu = -1, .mode = MI_LIVE_AUTO };
+	struct hotplug h = { .node = -1, .cpu = -1, .mode = MI_LIVE_AUTO,
+			     .bpf_stats = mi_bpf_stats_env() };
 	unsigned int *ids = NULL;
 	char buf[64], *end;
 	struct utsname u;
@@ -661,7 +677,8 @@ int cmd_hotplug(int argc, char **argv)
 	if (h.no_bpf) {
 		snprintf(h.no_time, sizeof(h.no_time), "--no-bpf");
 	} else {
-		struct mi_live_opts opts = { .sz = sizeof(opts), .mode = h.mode, .node = -1 };
+		struct mi_live_opts opts = { .sz = sizeof(opts), .mode = h.mode, .node = -1,
+					     .bpf_stats = h.bpf_stats };
 		char why[400];
 
 		/* Every node is counted, so that "none on other nodes" is a measurement. */
@@ -709,6 +726,13 @@ int cmd_hotplug(int argc, char **argv)
 			goto out;
 	}
 
+	if (h.live && h.bpf_stats) {
+		err = mi_live_bpf_stats(h.live, &h.bhow, &h.bps, &h.nbps);
+		if (err) {
+			mi_err("hotplug: reading the BPF program statistics: %s", strerror(-err));
+			goto out;
+		}
+	}
 	if (h.json) {
 		if (print_json(&h, u.release)) {
 			mi_err("hotplug: cannot write JSON output");
@@ -747,6 +771,7 @@ int cmd_hotplug(int argc, char **argv)
 	ret = MI_EXIT_OK;
 out:
 	free(ids);
+	free(h.bps);
 	free_steps(&h);
 	mi_live_destroy(h.live);
 	free(h.blocks);

@@ -35,11 +35,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: meminit trace [--duration S] [--node N] [--attach auto|fentry|kprobe]\n"
-		"                     [--format table|json]\n"
+		"                     [--bpf-stats] [--format table|json]\n"
 		"Time online_pages, move_pfn_range_to_zone, memmap_init_range,\n"
 		"memmap_init_zone_device, __add_pages and deferred_grow_zone per (phase,\n"
 		"node, cpu) until Ctrl-C or S seconds. fentry where the kernel allows it,\n"
-		"kprobe otherwise. Needs root and kernel BTF.\n");
+		"kprobe otherwise. Needs root and kernel BTF. --bpf-stats also prints\n"
+		"each of meminit's BPF programs' run count and run time (ns per run).\n");
 }
 
 int mi_parse_attach(const char *s, enum mi_live_mode *mode)
@@ -200,7 +201,7 @@ static struct json_object *json_rec_rows(const struct rec_row *v, size_t n)
 static int print_json(struct mi_live *live, const struct mi_live_row *rows,
 		      size_t n, const struct mi_live_row *sums, size_t ns,
 		      double secs, struct mi_bootrec *br, const struct rec_row *rr,
-		      size_t nrr)
+		      size_t nrr, struct json_object *bst)
 {
 	struct json_object *root;
 	struct utsname u;
@@ -231,6 +232,7 @@ static int print_json(struct mi_live *live, const struct mi_live_row *rows,
 	} else {
 		err |= mi_json_add(root, "records", NULL);
 	}
+	err |= mi_json_add(root, "bpf_stats", bst);
 	if (!err)
 		err = mi_json_print(root);
 	json_object_put(root);
@@ -244,10 +246,15 @@ int cmd_trace(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "attach", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "bpf-stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct mi_live_opts opts = { .sz = sizeof(opts), .node = -1 };
+	struct mi_live_opts opts = { .sz = sizeof(opts), .node = -1,
+				     .bpf_stats = mi_bpf_stats_env() };
+	struct mi_bpf_prog_stat *bps = NULL;
+	const struct mi_bpf_stats *bhow = NULL;
+	size_t nbps = 0;
 	struct mi_live_row *rows = NULL, *sums = NULL;
 	struct timespec t0, t1;
 	struct sigaction sa;
@@ -297,6 +304,9 @@ int cmd_trace(int argc, char **argv)
 				return MI_EXIT_USAGE;
 			}
 			break;
+		case 'S':
+			opts.bpf_stats = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return MI_EXIT_OK;
@@ -329,6 +339,7 @@ int cmd_trace(int argc, char **argv)
 		return MI_EXIT_ERROR;
 	}
 	/* A patched kernel records each hotplug/device memmap init itself. */
+	mi_bootrec_want_bpf_stats(opts.bpf_stats);
 	if (mi_bootrec_kernel_patched()) {
 		char bwhy[256];
 
@@ -384,8 +395,21 @@ int cmd_trace(int argc, char **argv)
 		mi_err("trace: reading the BPF counters: %s", strerror(-err));
 		goto out;
 	}
+	if (opts.bpf_stats) {
+		err = mi_live_bpf_stats(live, &bhow, &bps, &nbps);
+		if (!err && br) {
+			const struct mi_bpf_stats *bh;
+
+			err = mi_bootrec_bpf_stats(br, &bh, &bps, &nbps);
+		}
+		if (err) {
+			mi_err("trace: reading the BPF program statistics: %s", strerror(-err));
+			goto out;
+		}
+	}
 	if (json) {
-		if (print_json(live, rows, n, sums, nsum, secs, br, rr, nrr)) {
+		if (print_json(live, rows, n, sums, nsum, secs, br, rr, nrr,
+			       bhow ? mi_bpf_stats_json(bhow, bps, nbps) : NULL)) {
 			mi_err("trace: cannot write JSON output");
 			goto out;
 		}
@@ -399,9 +423,14 @@ int cmd_trace(int argc, char **argv)
 			       (unsigned long long)mi_live_lost(live));
 		if (br)
 			print_rec_rows(rr, nrr, mi_bootrec_lost(br), mi_bootrec_buf_name(br));
+		if (bhow) {
+			printf("\n");
+			mi_bpf_stats_print(stdout, bhow, bps, nbps, "");
+		}
 	}
 	ret = MI_EXIT_OK;
 out:
+	free(bps);
 	free(rows);
 	free(sums);
 	free(rr);

@@ -39,6 +39,8 @@ struct mi_live {
 	struct mi_live_probe probes[LIVE_NR_PHASES];
 	struct bpf_link *links[LIVE_NR_PHASES][2];
 	char summary[32];
+	bool stats_wanted;
+	struct mi_bpf_stats stats;
 };
 
 const char *mi_live_phase_func(unsigned int phase)
@@ -206,6 +208,12 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 		snprintf(errbuf, err_len, "out of memory");
 		return -ENOMEM;
 	}
+	live->stats.fd = -1;
+	/* Before the programs can run: the kernel counts from then on. */
+	if (o.bpf_stats) {
+		live->stats_wanted = true;
+		mi_bpf_stats_on(&live->stats);
+	}
 	for (i = 0; i < LIVE_NR_PHASES; i++) {
 		live->probes[i].func = phases[i].func;
 		live->probes[i].level = phases[i].level;
@@ -282,7 +290,17 @@ void mi_live_destroy(struct mi_live *live)
 		bpf_link__destroy(live->links[i][1]);
 	}
 	live_bpf__destroy(live->skel);
+	mi_bpf_stats_off(&live->stats);
 	free(live);
+}
+
+int mi_live_bpf_stats(const struct mi_live *live, const struct mi_bpf_stats **s,
+		      struct mi_bpf_prog_stat **v, size_t *n)
+{
+	*s = &live->stats;
+	if (!live->stats_wanted || !live->stats.on || !live->skel)
+		return 0;
+	return mi_bpf_stats_read(live->skel->obj, v, n);
 }
 
 const struct mi_live_probe *mi_live_probes(const struct mi_live *live, size_t *n)

@@ -17,9 +17,12 @@
 #ifndef MEMINIT_CLI_LIVE_H
 #define MEMINIT_CLI_LIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
+
+#include "bpfstats.h"
 
 #include "../bpf/live.h"
 
@@ -39,6 +42,7 @@ struct mi_live_opts {
 	size_t sz;		/* sizeof(struct mi_live_opts) */
 	enum mi_live_mode mode;
 	int node;		/* count only this node; -1 = every node */
+	bool bpf_stats;		/* count the programs' run time (bpfstats.h) */
 };
 
 struct mi_live_probe {
@@ -85,6 +89,14 @@ int mi_live_read(struct mi_live *live, struct mi_live_row **rows, size_t *n);
 int mi_live_reset(struct mi_live *live);
 /* Samples lost to full maps since open; a non-zero count makes totals short. */
 uint64_t mi_live_lost(const struct mi_live *live);
+
+/*
+ * With opts.bpf_stats: how run-time statistics were turned on (*s), and
+ * the counters of every loaded program, appended to *v (realloc'ed, *n
+ * entries). Returns 0 or -errno.
+ */
+int mi_live_bpf_stats(const struct mi_live *live, const struct mi_bpf_stats **s,
+		      struct mi_bpf_prog_stat **v, size_t *n);
 
 const char *mi_live_phase_func(unsigned int phase);
 const char *mi_live_how_name(enum mi_live_how how);
