@@ -333,6 +333,19 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 		       "not a boot log", what, st.timed);
 		return -EINVAL;
 	}
+	/*
+	 * Stamps of 0.000000 around memmap init mean sched_clock was not
+	 * running yet (the early TSC calibration failed, as it does on a
+	 * loaded host under emulation): the window is unknown, not 0 ms.
+	 */
+	if (r->early_window_start == 0 && r->early_window_end == 0) {
+		r->early_window_start = MI_UNKNOWN;
+		r->early_window_end = MI_UNKNOWN;
+		r->early_unstamped = true;
+		mi_report_note(r, "the kernel's clock was not running during early memmap init "
+			       "(its log lines are stamped 0.000000, e.g. an early TSC calibration "
+			       "that failed): the early window cannot be bounded");
+	}
 	r->log_has_times = true;
 	r->sources |= MI_SRC_DMESG;
 	if (!r->log_complete)

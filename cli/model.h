@@ -145,6 +145,7 @@ struct mi_report {
 	bool live;
 	int hz;			/* CONFIG_HZ when known, for jiffies resolution */
 	bool log_complete;	/* the log starts with "Linux version" */
+	bool early_unstamped;	/* memmap init lines stamped 0: clock not running */
 	bool log_has_times;
 	uint64_t total_pages;	/* "Built N zonelists ... Total pages: N" */
 	uint64_t mem_avail_kb, mem_total_kb;	/* "Memory: A/T available" */

@@ -184,6 +184,8 @@ static void early_section(FILE *f, const struct mi_report *r)
 			"a %.2f ms window between printk lines, an upper bound\n",
 			r->early_window_start, r->early_window_end,
 			(r->early_window_end - r->early_window_start) * 1e3);
+	else if (r->early_unstamped)
+		fprintf(f, "not bounded: the kernel's clock was not running yet (lines stamped 0.000000)\n");
 	else
 		fprintf(f, "the log has no \"Initmem setup\" / unavailable-range lines to bound it\n");
 	if (r->smp_done >= 0)

@@ -233,6 +233,38 @@ static void test_bad_dmesg(void)
 	(void)bin;
 }
 
+/*
+ * A log whose early lines are all stamped 0.000000 (the early TSC
+ * calibration failed): the early window is unknown and said to be, never
+ * reported as 0 ms; the rest of the log still parses.
+ */
+static void test_unstamped_early(void)
+{
+	const char *dir = "6.12-systemd-untimed-early";
+	char *dm = load(dir, "dmesg.txt"), *zi = load(dir, "zoneinfo");
+	struct mi_report r;
+	size_t i;
+
+	if (!dm || !zi)
+		return;
+	mi_report_init(&r);
+	EXPECT("untimed early: dmesg parses", mi_parse_dmesg(&r, dm, dir) == 0);
+	EXPECT("untimed early: zoneinfo parses", mi_parse_zoneinfo(&r, zi, dir) == 0);
+	EXPECT("untimed early: window unknown, not 0 ms",
+	       r.early_window_start < 0 && r.early_window_end < 0 && r.early_unstamped);
+	EXPECT_EQ_U64("untimed early: 2 nodes", r.nr_nodes, 2);
+	for (i = 0; i < r.nr_nodes; i++) {
+		EXPECT("untimed early: deferred line of each node", r.nodes[i].deferred_ms >= 0);
+		EXPECT_EQ_U64("untimed early: present pages = dmesg ranges",
+			      mi_node_present(&r.nodes[i]), range_pages(&r.nodes[i]));
+	}
+	/* 14 "hash table entries" lines; VFS: Dquot-cache is not alloc_large_system_hash */
+	EXPECT_EQ_U64("untimed early: 13 hash tables", r.nr_tables, 13);
+	mi_report_free(&r);
+	free(dm);
+	free(zi);
+}
+
 int main(int argc, char **argv)
 {
 	unit_init(argc, argv);
@@ -245,5 +277,6 @@ int main(int argc, char **argv)
 	test_ftrace("6.1-2node-ftrace", 15);
 	test_ftrace_61_empty();
 	test_bad_dmesg();
+	test_unstamped_early();
 	return unit_failed;
 }

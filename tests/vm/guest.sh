@@ -18,6 +18,8 @@
 #                            the guest can kexec
 #                            itself, and a stock kernel's virtio_blk/ext4 modules
 #                            (decompressed, dependencies first) are loaded before SCRIPT
+#   --file SRC:DEST          a host file put into the initramfs at DEST (a unit
+#                            file, a config), beside the --bin programs
 #   --firmware-reboot yes    panic=1 and no -no-reboot: a panic reboots through the
 #                            firmware into the same kernel and initrd
 # The script runs as root in a busybox initramfs with meminit (static) at
@@ -29,7 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
 kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
-bins=() disk="" fw_reboot=""
+bins=() files=() disk="" fw_reboot=""
 
 while [ $# -gt 1 ]; do
 	case "$1" in
@@ -42,6 +44,7 @@ while [ $# -gt 1 ]; do
 	--out) out=$2 ;;
 	--timeout) timeout_s=$2 ;;
 	--bin) bins+=("$2") ;;
+	--file) files+=("$2") ;;
 	--disk) disk=$2 ;;
 	--firmware-reboot) fw_reboot=$2 ;;
 	*) echo "guest.sh: unknown option $1" >&2; exit 2 ;;
@@ -82,6 +85,13 @@ for b in "${bins[@]}"; do
 		mkdir -p "$root$(dirname "$f")"
 		cp -L "$f" "$root$f"
 	done
+done
+for f in "${files[@]}"; do
+	src=${f%%:*} dest=${f#*:}
+	[ -f "$src" ] && [ "$dest" != "$f" ] && [ "${dest#/}" != "$dest" ] ||
+		{ echo "guest.sh: --file wants SRC:/DEST with SRC a file, not '$f'" >&2; exit 1; }
+	mkdir -p "$root$(dirname "$dest")"
+	cp -L "$src" "$root$dest"
 done
 [ -f "$config" ] && cp "$config" "$root/boot/config-kernel"
 # Modules for the disk on a stock kernel (Debian builds virtio_blk and ext4 as

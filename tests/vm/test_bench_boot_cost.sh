@@ -1,0 +1,58 @@
+#!/bin/bash
+# bench/boot-cost.sh on its small input (one boot per condition): each
+# condition's boot yields every phase window, -icount makes the same kernel's
+# early window identical whatever is traced later, and each tool saw what the
+# benchmark says it saw (records = zoneinfo, the function trace has both
+# nodes, bootgraph.py parsed the initcall_debug log).
+source "$(dirname "$0")/../lib.sh"
+T="bench boot-cost"
+
+need_vm "$T" || exit 0
+[ -x "$TOP/build/meminit" ] || { skip "$T" "build/meminit not built (make)"; exit 0; }
+command -v jq > /dev/null || { skip "$T" "jq missing (make deps)"; exit 0; }
+out=$TOP/build/bench/boot-cost
+if ! "$TOP/bench/boot-cost.sh" --small > "$OUTROOT/boot-cost.md" 2> "$OUTROOT/boot-cost.err"; then
+	fail "$T: runs" "$(tail -n1 "$OUTROOT/boot-cost.err")"
+	exit 0
+fi
+pass "$T: --small ran $(cut -d'|' -f1 "$out/windows.txt" | sort -u | wc -l) conditions"
+
+w=$out/windows.txt
+missing=""
+for cond in unpatched recording "meminit ftrace" "function_graph+filter" initcall_debug; do
+	for ph in "vmemmap (sparse_init)" "memmap early (memmap_init)" "mem_init (reserved init, early free)" \
+		"deferred node 0" "deferred node 1" "hash: Dentry cache" "hash: TCP bind" "boot to /init"; do
+		grep -qF "$cond|1|$ph|" "$w" || missing="$missing [$cond: $ph]"
+	done
+done
+[ -z "$missing" ] && pass "$T: every condition has every phase window" || fail "$T: windows" "missing$missing"
+
+# The unpatched kernel's early window must not move when only later tracing
+# differs: that is what makes a difference between conditions a cost.
+early() { awk -F'|' -v c="$1" '$1 == c && $3 == "memmap early (memmap_init)" { print $4 }' "$w"; }
+a=$(early unpatched) b=$(early "meminit ftrace") c=$(early initcall_debug)
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] &&
+	pass "$T: -icount: same kernel, same early memmap window ($a ms) whatever is traced later" ||
+	fail "$T: -icount determinism" "early window $a / $b / $c ms"
+
+row() { grep -F "| $1 |" "$out/section.md" | head -n1; }
+row recording | grep -q '| yes (0:' &&
+	pass "$T: recording: struct pages per node = zoneinfo present" ||
+	fail "$T: recording pages" "$(row recording)"
+row recording | grep -q 'recorded, ns' && pass "$T: recording: deferred init recorded per node" ||
+	fail "$T: recording deferred" "$(row recording)"
+row "meminit ftrace" | grep -qE 'traced, µs \([0-9.]+ ms, [0-9.]+ ms\)' &&
+	row "meminit ftrace" | grep -qE '\| [0-9]+ \(0\) \|' &&
+	pass "$T: meminit ftrace: both nodes traced, no entry lost" ||
+	fail "$T: meminit ftrace" "$(row "meminit ftrace")"
+row "function_graph+filter" | grep -q 'the function_graph trace' &&
+	pass "$T: function_graph boot read" || fail "$T: function_graph" "$(row "function_graph+filter")"
+n=$(grep -c 'initcall .* returned' "$out/boot-initcall-debug-1/dmesg.txt" || true)
+[ "${n:-0}" -gt 0 ] && pass "$T: initcall_debug boot: $n initcalls timed" || fail "$T: initcall_debug" "no initcall line"
+if command -v python3 > /dev/null && [ -f /var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py ]; then
+	grep -q '^result: pass' "$out/bootgraph-result.txt" 2> /dev/null &&
+		pass "$T: bootgraph.py parsed the initcall_debug boot" ||
+		fail "$T: bootgraph.py" "see $out/bootgraph.log"
+else
+	skip "$T: bootgraph.py" "python3 or the kernel source (make kernel) missing"
+fi
