@@ -1,0 +1,47 @@
+#!/bin/bash
+# bench/boot-views.sh on its small guest: one boot with systemd as PID 1,
+# then systemd-analyze, bootgraph.py and meminit on that boot, each checked
+# against the kernel's own lines of it.
+source "$(dirname "$0")/../lib.sh"
+T="bench boot-views"
+
+need_vm "$T" || exit 0
+for f in /lib/systemd/systemd /usr/bin/systemd-analyze; do
+	[ -x "$f" ] || { skip "$T" "$f missing (Debian package systemd)"; exit 0; }
+done
+command -v python3 > /dev/null || { skip "$T" "python3 missing (make deps)"; exit 0; }
+[ -f /var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py ] ||
+	{ skip "$T" "no kernel source for bootgraph.py (make kernel)"; exit 0; }
+out=$TOP/build/bench/boot-views
+g=$out/guest
+if ! "$TOP/bench/boot-views.sh" --small > "$OUTROOT/boot-views.md" 2> "$OUTROOT/boot-views.err"; then
+	fail "$T: runs" "$(tail -n1 "$OUTROOT/boot-views.err")"
+	exit 0
+fi
+pass "$T: --small ran, PID 1 was $(cat "$g/pid1")"
+
+# systemd-analyze's kernel figure is the monotonic clock when PID 1 started:
+# after the kernel's "Run /init" line, before the guest script's own uptime.
+k=$(sed -n 's/^Startup finished in \([0-9.]*\)\(m*s\) (kernel).*/\1 \2/p' "$g/analyze.txt" |
+	awk '{ print ($2 == "ms" ? $1 / 1000 : $1) }')
+r=$(sed -n 's/^\[ *\([0-9.]*\)\] Run .* as init process.*/\1/p' "$g/dmesg.txt" | head -n1)
+u=$(cat "$g/uptime-at-script")
+awk -v k="$k" -v r="$r" -v u="$u" 'BEGIN { exit !(k != "" && r != "" && k + 0.001 >= r && k <= u) }' &&
+	pass "$T: systemd-analyze kernel ${k} s lies between the kernel's Run /init ($r s) and the script ($u s)" ||
+	fail "$T: systemd-analyze" "kernel '$k' s, Run /init $r s, script $u s"
+grep -q '^result: pass' "$out/bootgraph-result.txt" &&
+	pass "$T: bootgraph.py parsed the boot's log" || fail "$T: bootgraph.py" "see $out/bootgraph.log"
+
+j=$g/report.json
+want=$(awk '/^Node/ { n = $2 + 0 } $1 == "present" { p[n] += $2 } END { for (k in p) print k ":" p[k] }' "$g/zoneinfo" | sort | paste -sd' ')
+got=$(jq -r '[.nodes[] | "\(.id):\(.present_pages)"] | join(" ")' "$j")
+[ "$got" = "$want" ] && pass "$T: meminit pages per node = zoneinfo present ($got)" ||
+	fail "$T: pages" "meminit $got, zoneinfo $want"
+# Traced deferred init against the kernel's own jiffies line, within 2 jiffies.
+bad=$(jq -r '.hz as $hz | .nodes[] | select(.deferred_traced_ms == null or .deferred_init_ms == null or
+	((.deferred_traced_ms - .deferred_init_ms) | fabs) > 2 * 1000 / $hz) | "node \(.id): \(.deferred_traced_ms) vs \(.deferred_init_ms)"' "$j")
+[ -z "$bad" ] && pass "$T: traced deferred init per node within 2 jiffies of the kernel's line" ||
+	fail "$T: deferred" "$bad"
+grep -q '| deferred struct page init, per node | — |' "$out/section.md" &&
+	pass "$T: the table says what systemd-analyze and bootgraph.py do not see" ||
+	fail "$T: table" "no deferred-init row"
