@@ -53,6 +53,7 @@ help:
 	@echo "make asan     meminit and unit tests with ASan+UBSan into build-asan/"
 	@echo "make fuzz     run every libFuzzer target for FUZZ_TIME s (default 60)"
 	@echo "make lint     cppcheck and clang-tidy (suppressions: tests/lint/)"
+	@echo "make bench    every benchmark in bench/ (BENCH=\"boot-cost scale\" for some)"
 
 $(OUTPUT) $(OUTPUT)/cli $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -146,10 +147,10 @@ lint:
 vmlinux-h:
 	bpf/gen-vmlinux-h.sh $(VMLINUX_H)
 
-# Benchmarks (bench/RESULTS.md): timings are printed, never asserted.
+# Benchmarks (bench/RESULTS.md): timings are printed, never asserted; make
+# test runs each on a small input (tests/*/test_bench_*.sh). BENCH= picks some.
 bench: all
-	@bench/fleet.sh 10000
-	@kernel-patches/measure-cost.sh 3
+	@bench/run.sh $(BENCH)
 
 # The patched test kernel, cached by the hash of its inputs (kernel-patches/).
 kernel:
