@@ -94,6 +94,14 @@ static double uptime_s(void)
 	return line[0] ? strtod(line, NULL) : -1;
 }
 
+static double now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static double now_unix(void)
 {
 	struct timespec ts;
@@ -348,10 +356,12 @@ static int collect_run(const char *dir, const struct mi_kx_plan *p,
 {
 	json_object *o, *rep;
 	char line[4096];
-	double up = uptime_s();
+	double up = uptime_s(), t0, collect_s;
 	int err;
 
+	t0 = now_mono();
 	rep = collect_report();
+	collect_s = now_mono() - t0;
 	if (!rep)	/* a failed attempt like any other: retried */
 		return record_failure(dir, pd->attempt, pd->run, p->v[pd->variant].name,
 				      "collection failed: 'meminit report' found no usable source",
@@ -388,6 +398,10 @@ static int collect_run(const char *dir, const struct mi_kx_plan *p,
 	json_object_object_add(o, "boot_to_hook_s", up >= 0 ? json_object_new_double(up) : NULL);
 	json_object_object_add(o, "cycle_s", up >= 0 && pd->hook_s >= 0 ?
 			       json_object_new_double(up + pd->hook_s) : NULL);
+	/* The report of this boot alone: what a repeat costs beyond the boot itself. */
+	json_object_object_add(o, "collect_s", json_object_new_double(collect_s));
+	json_object_object_add(o, "prev_hook_s", pd->hook_s >= 0 ?
+			       json_object_new_double(pd->hook_s) : NULL);
 	json_object_object_add(o, "cycle_method", json_object_new_string(
 		"previous boot's hook (collection to kexec, its uptime clock) + this boot's "
 		"uptime at the hook; excludes the image decompression before the clock starts"));
@@ -590,6 +604,12 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double median_of(double *v, int n)
+{
+	qsort(v, n, sizeof(double), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static int status(const char *dir)
 {
 	struct mi_kx_state s;
@@ -620,11 +640,15 @@ static int status(const char *dir)
 	if (s.nr_cycles) {
 		double med;
 
-		qsort(s.cycle_s, s.nr_cycles, sizeof(double), cmp_double);
-		med = s.nr_cycles % 2 ? s.cycle_s[s.nr_cycles / 2] :
-		      (s.cycle_s[s.nr_cycles / 2 - 1] + s.cycle_s[s.nr_cycles / 2]) / 2;
+		med = median_of(s.cycle_s, s.nr_cycles);
 		printf("  cycle:    median %.2f s over %d runs (min %.2f, max %.2f)\n", med,
 		       s.nr_cycles, s.cycle_s[0], s.cycle_s[s.nr_cycles - 1]);
+		if (s.nr_collects) {
+			double c = median_of(s.collect_s, s.nr_collects);
+
+			printf("  collect:  median %.3f s over %d runs (%.1f%% of the median cycle)\n",
+			       c, s.nr_collects, 100 * c / med);
+		}
 		if (!s.ended)
 			printf("  ETA:      %.0f s for the %d runs left\n",
 			       med * (s.total - s.nr_done), s.total - s.nr_done);

@@ -332,6 +332,9 @@ static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_s
 			c = get_num(o, "cycle_s");
 			if (c > 0)
 				s->cycle_s[s->nr_cycles++] = c;
+			c = get_num(o, "collect_s");
+			if (c >= 0)
+				s->collect_s[s->nr_collects++] = c;
 		}
 		json_object_put(o);
 	}
@@ -433,7 +436,8 @@ int mi_kx_scan(const char *dir, const struct mi_kx_plan *p, struct mi_kx_state *
 	s->done = calloc(s->total, 1);
 	s->fail_per_run = calloc(s->total, sizeof(*s->fail_per_run));
 	s->cycle_s = calloc(s->total, sizeof(*s->cycle_s));
-	if (!s->done || !s->fail_per_run || !s->cycle_s) {
+	s->collect_s = calloc(s->total, sizeof(*s->collect_s));
+	if (!s->done || !s->fail_per_run || !s->cycle_s || !s->collect_s) {
 		mi_err("out of memory");
 		mi_kx_state_free(s);
 		return -ENOMEM;
@@ -471,9 +475,11 @@ void mi_kx_state_free(struct mi_kx_state *s)
 	free(s->done);
 	free(s->fail_per_run);
 	free(s->cycle_s);
+	free(s->collect_s);
 	s->done = NULL;
 	s->fail_per_run = NULL;
 	s->cycle_s = NULL;
+	s->collect_s = NULL;
 }
 
 int mi_kx_lock(const char *dir)

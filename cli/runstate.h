@@ -63,6 +63,8 @@ struct mi_kx_state {
 	int *fail_per_run;	/* [total]: failed attempts of each run index */
 	double *cycle_s;	/* measured cycle times of the completed runs */
 	int nr_cycles;
+	double *collect_s;	/* collection times (report of the boot) of the runs */
+	int nr_collects;
 	bool has_pending, stop, ended;
 	char end_state[32];	/* done.json: "done", "stopped", "failed" */
 	struct mi_kx_pending pending;
