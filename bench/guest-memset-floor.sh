@@ -1,10 +1,11 @@
+# shellcheck shell=sh
 # Runs inside the patched guest (busybox sh) for bench/memset-floor.sh: this
 # boot's meminit report and, in the same guest, membw's store bandwidth per
 # node, with the kernel's ground truth (zoneinfo, node CPU lists, CPU flags
 # that pick the kernel's memset and clear_page) beside them. membw's path and
 # options come on the kernel command line (membw_bin=, membw_args=).
 cd /out || exit 1
-uname -r > uname
+uname -r > "./uname"
 cat /proc/cmdline > cmdline
 dmesg > dmesg.txt
 cat /proc/zoneinfo > zoneinfo

@@ -52,7 +52,7 @@ if [ $again = 0 ]; then
 	fi
 	cpus=1,1
 	# The host's own bandwidth, native: a scale for the published figures only.
-	"$membw" -s $([ $small = 1 ] && echo 64 || echo 512) -p 5 > "$out/host-membw.json"
+	"$membw" -s "$([ $small = 1 ] && echo 64 || echo 512)" -p 5 > "$out/host-membw.json"
 
 	boot() { # NAME ACCEL MEMBW-ARGS QEMU-EXTRA
 		local d=$out/$1
@@ -102,7 +102,7 @@ if [ -f "$kdir/vmlinux" ] && command -v objdump > /dev/null; then
 	read -r addr size < <(nm -S "$kdir/vmlinux" | awk '$4 == "alloc_large_system_hash" {print $1, $2; exit}') || true
 	if [ -n "${addr:-}" ]; then
 		objdump -d --no-show-raw-insn "$kdir/vmlinux" --start-address=0x$addr \
-			--stop-address=$(printf '0x%x' $((0x$addr + 0x$size))) > "$out/alloc_large_system_hash.s"
+			--stop-address="$(printf '0x%x' $((0x$addr + 0x$size)))" > "$out/alloc_large_system_hash.s"
 		if grep -q 'rep stos %al' "$out/alloc_large_system_hash.s"; then
 			kmemset=stosb
 		fi
