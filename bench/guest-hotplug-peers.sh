@@ -44,7 +44,7 @@ wait_done() {
 # suffix); C.launch gets "pid=P ready_ns=N", or stays empty on failure.
 launch() {
 	case $2 in
-	meminit-fentry|meminit-kprobe)
+	meminit-fentry|meminit-kprobe|meminit-auto)
 		# stdout (the JSON) to its own file, stderr through the timer's pipe.
 		"$TIMER" launch "$1.tool" "tracing with" -- sh -c \
 			"exec meminit $MEMINIT_V trace --attach ${2#meminit-} --format json > $1.json" \

@@ -15,76 +15,88 @@
 # meminit-fentry, meminit-kprobe, bpftrace-kfunc, bpftrace-kprobe, none-end
 # (the two no-tracer blocks bracket any drift over the boot).
 #
-# hotplug-peers.sh [--small]    --small: 2 repetitions (make test)
-# HOTPLUG_PEERS_REPS=N          repetitions per condition (default 7)
+# hotplug-peers.sh [--small]    --small: one round of 2 repetitions (make test)
+# hotplug-peers.sh --report     the section again from the last run's raw outputs
+# HOTPLUG_PEERS_REPS=N          repetitions per condition and round (default 15)
 # Raw outputs in build/bench/hotplug-peers/, the Markdown section on stdout
 # and in build/bench/hotplug-peers/section.md.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench/hotplug-peers
-small=no
+small=no report_only=no
 case "${1:-}" in
 --small) small=yes ;;
+--report) report_only=yes ;;
 "") ;;
-*) echo "hotplug-peers.sh: unknown argument '$1' (--small or nothing)" >&2; exit 2 ;;
+*) echo "hotplug-peers.sh: unknown argument '$1' (--small, --report or nothing)" >&2; exit 2 ;;
 esac
-reps=${HOTPLUG_PEERS_REPS:-7}
+reps=${HOTPLUG_PEERS_REPS:-15}
 [ $small = yes ] && reps=2
 case "$reps" in ''|*[!0-9]*|0) echo "hotplug-peers.sh: HOTPLUG_PEERS_REPS must be > 0" >&2; exit 2 ;; esac
 
-[ -x "$top/build/meminit-static" ] || { echo "hotplug-peers.sh: build/meminit-static not built (make)" >&2; exit 1; }
-command -v jq >/dev/null || { echo "hotplug-peers.sh: jq missing (make deps)" >&2; exit 1; }
-mkdir -p "$out"
-rm -rf "$out/guest" "$out/section.md" "$out/results.tsv" "$out/bpftrace-skip.txt"
-cc -static -O2 -Wall -Wextra -std=gnu11 -o "$out/online-timer" "$top/bench/online-timer.c"
-
-tracers="meminit-fentry meminit-kprobe"
-bins=(--bin "$out/online-timer")
-bpftrace=$(command -v bpftrace || true)
-if [ -n "$bpftrace" ]; then
-	tracers="$tracers bpftrace-kfunc bpftrace-kprobe"
-	bins+=(--bin "$bpftrace")
+if [ $report_only = yes ]; then
+	[ -f "$out/run.env" ] || { echo "hotplug-peers.sh: no earlier run in $out" >&2; exit 1; }
+	# shellcheck disable=SC1091
+	source "$out/run.env"
 else
-	echo "bpftrace not installed (apt-get install bpftrace)" > "$out/bpftrace-skip.txt"
-fi
-# Round 1 in order, round 2 (full run only) in reverse; no tracer before,
-# between and after, so a drift over the boot shows and averages out.
-conds="none.1"
-for t in $tracers; do conds="$conds $t.1"; done
-conds="$conds none.2"
-diag=""
-if [ $small = no ]; then
-	for t in $(echo "$tracers" | tr ' ' '\n' | tac); do conds="$conds $t.2"; done
-	conds="$conds none.3"
-	diag="meminit-fentry meminit-kprobe"
-fi
+	[ -x "$top/build/meminit-static" ] || { echo "hotplug-peers.sh: build/meminit-static not built (make)" >&2; exit 1; }
+	command -v jq >/dev/null || { echo "hotplug-peers.sh: jq missing (make deps)" >&2; exit 1; }
+	mkdir -p "$out"
+	rm -rf "$out/guest" "$out/section.md" "$out/results.tsv" "$out/bpftrace-skip.txt" "$out/run.env"
+	cc -static -O2 -Wall -Wextra -std=gnu11 -o "$out/online-timer" "$top/bench/online-timer.c"
 
-# The guest script: settings, the bpftrace scripts, then the guest side.
-script=$out/guest-script.sh
-{
-	echo "REPS=$reps"
-	echo "CONDS='$conds'"
-	echo "TIMER=$out/online-timer"
-	echo "BPFTRACE=$bpftrace"
-	echo "DIAG='$diag'"
-	for bt in live-kfunc live-kprobe; do
-		echo "cat > /tmp/$bt.bt <<'MEMINIT_BT_EOF'"
-		cat "$top/bench/$bt.bt"
-		echo "MEMINIT_BT_EOF"
-	done
-	cat "$top/bench/guest-hotplug-peers.sh"
-} > "$script"
+	tracers="meminit-fentry meminit-kprobe"
+	bins=(--bin "$out/online-timer")
+	bpftrace=$(command -v bpftrace || true)
+	if [ -n "$bpftrace" ]; then
+		tracers="$tracers bpftrace-kfunc bpftrace-kprobe"
+		bins+=(--bin "$bpftrace")
+	else
+		echo "bpftrace not installed (apt-get install bpftrace)" > "$out/bpftrace-skip.txt"
+	fi
+	# Round 1 in order, round 2 (full run only) in reverse; no tracer before,
+	# between and after, so a drift over the boot shows and averages out.
+	conds="none.1"
+	for t in $tracers; do conds="$conds $t.1"; done
+	conds="$conds none.2"
+	diag=""
+	if [ $small = no ]; then
+		for t in $(echo "$tracers" | tr ' ' '\n' | tac); do conds="$conds $t.2"; done
+		conds="$conds none.3"
+		diag="meminit-fentry meminit-kprobe meminit-auto"
+	fi
 
-start=$(date +%s)
-if ! MEMINIT_ACCEL=tcg "$top/tests/vm/guest.sh" --kernel 6.12 --nodes 2G,1G --node-cpus 1,0 \
-	--maxmem 8G --append "memhp_default_state=offline" \
-	--qemu "-icount shift=3,sleep=off -object memory-backend-ram,id=dimm1,size=1G -device pc-dimm,id=d1,memdev=dimm1,node=1" \
-	--timeout $((900 + reps * 300)) "${bins[@]}" --out "$out/guest" "$script" > "$out/guest.log" 2>&1; then
-	echo "hotplug-peers.sh: guest run failed: $(tail -n1 "$out/guest.log")" >&2
-	exit 1
+	# The guest script: settings, the bpftrace scripts, then the guest side.
+	script=$out/guest-script.sh
+	{
+		echo "REPS=$reps"
+		echo "CONDS='$conds'"
+		echo "TIMER=$out/online-timer"
+		echo "BPFTRACE=$bpftrace"
+		echo "DIAG='$diag'"
+		for bt in live-kfunc live-kprobe; do
+			echo "cat > /tmp/$bt.bt <<'MEMINIT_BT_EOF'"
+			cat "$top/bench/$bt.bt"
+			echo "MEMINIT_BT_EOF"
+		done
+		cat "$top/bench/guest-hotplug-peers.sh"
+	} > "$script"
+
+	start=$(date +%s)
+	if ! MEMINIT_ACCEL=tcg "$top/tests/vm/guest.sh" --kernel 6.12 --nodes 2G,1G --node-cpus 1,0 \
+		--maxmem 8G --append "memhp_default_state=offline" \
+		--qemu "-icount shift=3,sleep=off -object memory-backend-ram,id=dimm1,size=1G -device pc-dimm,id=d1,memdev=dimm1,node=1" \
+		--timeout $((900 + reps * 120)) "${bins[@]}" --out "$out/guest" "$script" > "$out/guest.log" 2>&1; then
+		echo "hotplug-peers.sh: guest run failed: $(tail -n1 "$out/guest.log")" >&2
+		exit 1
+	fi
+	wall=$(( $(date +%s) - start ))
+	run_date=$(date +%Y-%m-%d)
+	declare -p small reps tracers conds diag wall run_date > "$out/run.env"
 fi
-wall=$(( $(date +%s) - start ))
 g=$out/guest
+
+median() { sort -n | awk '{v[NR] = $1} END {if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # One row per online: base condition, all-8-blocks ns, blocks 2..N ns
 # ("steady": the first block of a DIMM also populates the zone and rebuilds
@@ -173,7 +185,7 @@ rounds="one round"; [ $small = no ] && rounds="two rounds, the second in reverse
 {
 	echo "## Live-path disturbance: meminit trace against bpftrace (memory hotplug)"
 	echo
-	echo "\`bench/hotplug-peers.sh$([ $small = yes ] && echo ' --small')\`, $(date +%Y-%m-%d): $(nproc) host cores, QEMU $qemu TCG"
+	echo "\`bench/hotplug-peers.sh$([ $small = yes ] && echo ' --small')\`, $run_date: $(nproc) host cores, QEMU $qemu TCG"
 	echo "\`-icount shift=3,sleep=off\` (guest time counts instructions, 8 ns each), stock Debian"
 	echo "$kernel; node 0 2 GiB with the only vCPU, node 1 1 GiB plus a coldplugged 1 GiB pc-dimm"
 	echo "(8 blocks of 128 MiB, \`memhp_default_state=offline\`); one boot, $wall s wall. Per"
@@ -206,6 +218,13 @@ rounds="one round"; [ $small = no ] && rounds="two rounds, the second in reverse
 	awk -F'\t' 'FNR == 1 { next } NR == FNR { if ($1 == "none") base = $7; next }
 	$1 != "none" { printf "%s%s %.2f ns", sep, $1, ($7 - base) / (1073741824 / 4096); sep = ", " }
 	' "$out/results.tsv" "$out/results.tsv" > "$out/per-page.txt"
+	for c in $conds; do
+		[ "${c%.*}" = none ] && [ -s "$g/$c.online" ] || continue
+		sed 's/.*block_ns=[0-9]*,//' "$g/$c.online" | tr ',' ' ' |
+			awk '{s = 0; for (i = 1; i <= NF; i++) s += $i; print s * (NF + 1) / NF}' | median
+	done | awk '{printf "%s%.3f", (NR > 1 ? ", " : ""), $1 / 1e6}' > "$out/none-blocks.txt"
+	echo "No tracer, steady median of each no-tracer block in boot order: $(cat "$out/none-blocks.txt") ms/GiB."
+	echo
 	echo "Added time per onlined page (steady): $(cat "$out/per-page.txt"); at 8 ns per guest"
 	echo "instruction that is well under one instruction per page, while one BPF program run costs"
 	echo "hundreds: the programs run per call (2 per traced function per 128 MiB block), never per page."
@@ -224,6 +243,21 @@ rounds="one round"; [ $small = no ] && rounds="two rounds, the second in reverse
 	echo "bpftrace's \`-c\` command (started once its probes are attached); \"parse + compile\" is"
 	echo "bpftrace's \"Attaching N probes\" line. CPU: utime + stime of the tracer at its stop."
 	echo
+	if [ -n "$diag" ]; then
+		echo "Where meminit's start-up goes (once more with -v, each line stamped on arrival;"
+		echo "diag-*.tool.times): the largest gaps, in guest seconds."
+		echo
+		for m in $diag; do
+			f=$g/diag-$m.tool.times
+			[ -s "$f" ] || continue
+			printf -- '- %s, ready at %.2f s: ' "$m" "$(sed -n 's/.*ready_ns=\([0-9]*\).*/\1/p' "$g/diag-$m.launch")e-9"
+			awk '{t = $1 / 1e9; line = substr($0, index($0, " ") + 1); sub(/^meminit: debug[^:]*: (libbpf: )?/, "", line)
+				if (NR > 1) print t - prev "\t" substr(prevline, 1, 90); prev = t; prevline = line}' "$f" |
+				sort -rn | head -n3 | awk -F'\t' '{printf "%s%.2f s after \"%s\"", (NR > 1 ? "; " : ""), $1, $2}'
+			echo
+		done
+		echo
+	fi
 	if [ -f "$out/bpftrace-skip.txt" ]; then
 		echo "bpftrace rows missing: $(cat "$out/bpftrace-skip.txt")."
 		echo

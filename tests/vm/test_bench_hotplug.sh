@@ -121,7 +121,9 @@ fi
 rows="none meminit-fentry meminit-kprobe"
 [ $have_bpftrace = yes ] && rows="$rows bpftrace-kfunc bpftrace-kprobe"
 for r in $rows; do
-	awk -F'\t' -v r="$r" -v n=$((REPS * (r == "none" ? 2 : 1))) -v p=$pages '
+	n=$REPS
+	[ "$r" = none ] && n=$((2 * REPS))	# none.1 and none.2
+	awk -F'\t' -v r="$r" -v n=$n -v p=$pages '
 		$1 == r && $2 == n && $3 == p && $4 ~ /^[0-9]+$/ && $4 > 0 && $7 ~ /^[0-9]+$/ && $7 > 0 {ok = 1}
 		END {exit !ok}' "$out/results.tsv" &&
 		grep -q "^| $r | " "$out/section.md" &&
