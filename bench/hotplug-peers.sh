@@ -224,6 +224,14 @@ rounds="one round"; [ $small = no ] && rounds="two rounds, the second in reverse
 			awk '{s = 0; for (i = 1; i <= NF; i++) s += $i; print s * (NF + 1) / NF}' | median
 	done | awk '{printf "%s%.3f", (NR > 1 ? ", " : ""), $1 / 1e6}' > "$out/none-blocks.txt"
 	echo "No tracer, steady median of each no-tracer block in boot order: $(cat "$out/none-blocks.txt") ms/GiB."
+	# Stalls: whole onlines (all 8 blocks) more than 5% above the no-tracer median.
+	awk -F'\t' 'NR == FNR { if ($1 == "none") base = $4; next }
+		{ split($0, f, " "); v = f[2] * 1073741824 / (f[4] * 4096); c = f[1]
+		  if (!(c in n)) order[++m] = c; n[c]++
+		  if (v > base * 1.05) { s[c]++; w[c] = w[c] sprintf(" %.1f", v / 1e6) } }
+		END { for (i = 1; i <= m; i++) { c = order[i]; printf "%s%s %d of %d%s", (i > 1 ? ", " : ""), c, s[c], n[c], s[c] ? " (" substr(w[c], 2) " ms)" : "" } }' \
+		"$out/results.tsv" "$out/onlines.txt" > "$out/stalls.txt"
+	echo "Onlines more than 5% slower than the no-tracer median (all blocks): $(cat "$out/stalls.txt")."
 	echo
 	echo "Added time per onlined page (steady): $(cat "$out/per-page.txt"); at 8 ns per guest"
 	echo "instruction that is well under one instruction per page, while one BPF program run costs"
@@ -253,7 +261,7 @@ rounds="one round"; [ $small = no ] && rounds="two rounds, the second in reverse
 			printf -- '- %s, ready at %.2f s: ' "$m" "$(sed -n 's/.*ready_ns=\([0-9]*\).*/\1/p' "$g/diag-$m.launch")e-9"
 			awk '{t = $1 / 1e9; line = substr($0, index($0, " ") + 1); sub(/^meminit: debug[^:]*: (libbpf: )?/, "", line)
 				if (NR > 1) print t - prev "\t" substr(prevline, 1, 90); prev = t; prevline = line}' "$f" |
-				sort -rn | head -n3 | awk -F'\t' '{printf "%s%.2f s after \"%s\"", (NR > 1 ? "; " : ""), $1, $2}'
+				sort -rn | awk "NR <= 3" | awk -F'\t' '{printf "%s%.2f s after \"%s\"", (NR > 1 ? "; " : ""), $1, $2}'
 			echo
 		done
 		echo

@@ -11,7 +11,9 @@
  *	clock counts instructions, so the time is deterministic. Prints one
  *	line of key=value: blocks done and failed, pages, the summed write
  *	time, the node's MemTotal and zoneinfo present pages before and after
- *	(the kernel's own count of what was onlined), and each block's ns.
+ *	(the kernel's own count of what was onlined), the first write's
+ *	errno (0 when all worked) and each block's ns (-1 for a failed one).
+ *	Exits 1 when a block failed.
  *
  *   online-timer launch OUTFILE READY [--mark TEXT] -- CMD [ARG...]
  *	Starts CMD with stdout and stderr into a pipe, copies what it writes
@@ -227,10 +229,10 @@ static int cmd_state(int node, const char *action)
 	pa = node_present_pages(node);
 	printf("node=%d action=%s blocks=%zu failed=%zu block_bytes=%llu page_size=%ld "
 	       "pages=%llu ns=%lld memtotal_kb_before=%lld memtotal_kb_after=%lld "
-	       "present_before=%lld present_after=%lld error=%s block_ns=",
+	       "present_before=%lld present_after=%lld errno=%d block_ns=",
 	       node, action, done, failed, block_bytes, page,
 	       (unsigned long long)done * (block_bytes / (unsigned long long)page), total,
-	       mb, ma, pb, pa, first_err ? strerror(-first_err) : "none");
+	       mb, ma, pb, pa, -first_err);
 	for (i = 0; i < done + failed; i++)
 		printf("%s%lld", i ? "," : "", ns[i]);
 	printf("\n");
