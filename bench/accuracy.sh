@@ -14,16 +14,19 @@
 #   --runs N   kexec boots (default 10; --small: 2)
 #   --icount   single-threaded TCG with -icount shift=3,sleep=off (deterministic
 #              guest clock) instead of the usual multi-threaded TCG
+#   --summarize  the tables again from the raw files of the last run (of the
+#              same mode), no boot
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-runs=10 small=0 icount=0
+runs=10 small=0 icount=0 summarize_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--small) small=1 runs=2 ;;
 	--runs) runs=${2:?--runs N}; shift ;;
 	--icount) icount=1 ;;
-	*) echo "accuracy.sh: unknown option $1 (--runs N, --small, --icount)" >&2; exit 2 ;;
+	--summarize) summarize_only=1 ;;
+	*) echo "accuracy.sh: unknown option $1 (--runs N, --small, --icount, --summarize)" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -34,9 +37,19 @@ for t in jq mkfs.ext4 qemu-system-x86_64; do
 done
 [ -x "$top/build/meminit-static" ] && [ -x "$top/build/meminit" ] ||
 	{ echo "accuracy.sh: build/meminit not built (make)" >&2; exit 1; }
-out=$top/build/bench/accuracy
-rm -rf "$out"
-mkdir -p "$out/seed"
+# Raw files per mode (build/bench/accuracy/mttcg or icount), so that an
+# -icount run leaves the usual one in place; section.md of the latest above.
+base=$top/build/bench/accuracy
+out=$base/mttcg
+[ $icount = 1 ] && out=$base/icount
+if [ $summarize_only = 1 ]; then
+	[ -f "$out/params" ] || { echo "accuracy.sh: --summarize: no earlier run in $out" >&2; exit 1; }
+	# shellcheck source=/dev/null
+	source "$out/params"
+else
+	rm -rf "$out"
+	mkdir -p "$out/seed"
+fi
 kdir=$("$top/kernel-patches/build.sh" 2> "$out/kernel.log" | tail -n1) && [ -f "$kdir/bzImage" ] ||
 	{ echo "accuracy.sh: no patched kernel: $(tail -n1 "$out/kernel.log")" >&2; exit 1; }
 hz=$(sed -n 's/^CONFIG_HZ=//p' "$kdir/config")
@@ -47,14 +60,17 @@ jiffy_ms=$(awk -v hz="$hz" 'BEGIN {printf "%g", 1000 / hz}')
 nodes=2G,2G,0 node_cpus=2,2,1
 accel=$("$top/tests/vm/accel.sh") qargs="" mode="multi-threaded TCG ($accel)"
 [ $icount = 1 ] && accel=tcg qargs="-icount shift=3,sleep=off" mode="single-threaded TCG, -icount shift=3,sleep=off"
-echo "$runs" > "$out/seed/runs"
-mkfs.ext4 -q -F -d "$out/seed" "$out/disk.img" 64M
-if ! GUEST_CONFIG=$kdir/config MEMINIT_ACCEL=$accel "$top/tests/vm/guest.sh" --kernel "$kdir/bzImage" \
-	--nodes $nodes --node-cpus $node_cpus --append meminit_stats --disk "$out/disk.img" \
-	${qargs:+--qemu "$qargs"} --timeout $((120 + runs * 60)) --out "$out/guest" \
-	"$here/guest-accuracy.sh" > "$out/guest.log" 2>&1; then
-	echo "accuracy.sh: the guest run failed: $(tail -n1 "$out/guest.log")" >&2
-	exit 1
+if [ $summarize_only = 0 ]; then
+	echo "$runs" > "$out/seed/runs"
+	mkfs.ext4 -q -F -d "$out/seed" "$out/disk.img" 64M
+	if ! GUEST_CONFIG=$kdir/config MEMINIT_ACCEL=$accel "$top/tests/vm/guest.sh" --kernel "$kdir/bzImage" \
+		--nodes $nodes --node-cpus $node_cpus --append meminit_stats --disk "$out/disk.img" \
+		${qargs:+--qemu "$qargs"} --timeout $((120 + runs * 60)) --out "$out/guest" \
+		"$here/guest-accuracy.sh" > "$out/guest.log" 2>&1; then
+		echo "accuracy.sh: the guest run failed: $(tail -n1 "$out/guest.log")" >&2
+		exit 1
+	fi
+	echo "runs=$runs small=$small" > "$out/params"
 fi
 g=$out/guest
 n=$(ls "$g/runs" | grep -c '^run-' || true)
@@ -108,19 +124,23 @@ nj=$(grep -c ' jiffies$' "$out/early-clock.txt" || true)
 
 # Every phase's value per boot: metric<TAB>ms. Phases per node, hash tables
 # (total, allocation, zeroing) and the boot up to the hook.
+# A value of exactly 0 ns is a clock that did not advance, not a phase that
+# took no time: the jiffies clock above, or local_clock before
+# sched_clock_init_late() (late_initcall, "sched_clock: Marking stable"),
+# which is clamped per CPU to the last tick + 1 tick and stalls there when
+# ticks come late (TCG on a loaded host). Zeros go to zeros.txt, not the spread.
+: > "$out/zeros.txt"
 for f in "$g"/runs/run-*.json; do
 	run=$(jq -r .run "$f")
-	jiff=false
-	grep -q "^$run jiffies$" "$out/early-clock.txt" && jiff=true
 	jq -r '.boot_to_hook_s as $b | .report |
 		(.phases[] | select(.wall_ms != null) | "\(.phase) node \(.node)\t\(.wall_ms)"),
 		(.hash_records[] | ("hash \(.name) total\t\(.total_ms)",
 			(select(.alloc_ms != null) | "hash \(.name) alloc\t\(.alloc_ms)"),
 			(select(.zero_ms != null) | "hash \(.name) zero\t\(.zero_ms)"))),
 		"boot: kernel start to hook\t\($b * 1000)"' "$f" |
-		awk -F'\t' -v jiff=$jiff '!(jiff == "true" && $2 + 0 == 0)'
+		awk -F'\t' -v run="$run" -v z="$out/zeros.txt" '$2 + 0 == 0 {print run "\t" $1 >> z; next} {print}'
 done > "$out/values.tsv"
-# metric n median mean sd cv_pct min max (sd with n - 1)
+# metric n median mean sd cv_pct min max rcv_pct (sd with n - 1; rcv: 1.4826 MAD / median)
 awk -F'\t' '{k = $1; if (!(k in n)) ord[++m] = k; v[k, ++n[k]] = $2 + 0}
 	END {
 		for (q = 1; q <= m; q++) { k = ord[q]; c = n[k]; s = 0
@@ -130,8 +150,11 @@ awk -F'\t' '{k = $1; if (!(k in n)) ord[++m] = k; v[k, ++n[k]] = $2 + 0}
 			for (i = 1; i <= c; i++) ss += (x[i] - mean) ^ 2
 			sd = c > 1 ? sqrt(ss / (c - 1)) : 0
 			med = c % 2 ? x[(c + 1) / 2] : (x[c / 2] + x[c / 2 + 1]) / 2
-			printf "%s\t%d\t%.6f\t%.6f\t%.6f\t%.2f\t%.6f\t%.6f\n", k, c, med, mean, sd,
-				(mean > 0 ? 100 * sd / mean : 0), x[1], x[c]
+			for (i = 1; i <= c; i++) { a[i] = x[i] - med; if (a[i] < 0) a[i] = -a[i] }
+			for (i = 2; i <= c; i++) { y = a[i]; for (j = i - 1; j >= 1 && a[j] > y; j--) a[j + 1] = a[j]; a[j + 1] = y }
+			mad = c % 2 ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+			printf "%s\t%d\t%.6f\t%.6f\t%.6f\t%.2f\t%.6f\t%.6f\t%.2f\n", k, c, med, mean, sd,
+				(mean > 0 ? 100 * sd / mean : 0), x[1], x[c], (med > 0 ? 100 * 1.4826 * mad / med : 0)
 		}
 	}' "$out/values.tsv" > "$out/spread.tsv"
 
@@ -190,22 +213,39 @@ kver=$(jq -r .report.kernel "$g/runs/run-0000.json")
 	echo
 	echo "Same NUMA layout as the cold boot (nodes, their CPUs and memory blocks): $(awk '$8 == "yes" {print $1}' "$out/per-node.txt" | sort -u | wc -l)"
 	echo "of $runs kexec boots; same present pages on every node as the cold boot: $(awk '{b[$1]; if ($6 != $9) bad[$1]} END {for (r in b) if (!(r in bad)) c++; print c + 0}' "$out/per-node.txt") of $runs."
-	echo "Early clock: $nj of $runs boots had the kernel's fast TSC calibration fail, so"
-	echo "sched_clock ran on jiffies until tsc-early: their early records (vmemmap, early"
-	echo "memmap, holes, reserved, early free) read 0 ns and are left out of the spread below."
+	echo "Clock: $nj of $runs boots had the kernel's fast TSC calibration fail, so sched_clock"
+	echo "ran on jiffies until tsc-early and their early records (vmemmap, early memmap, holes,"
+	echo "reserved, early free) read 0 ns. Before sched_clock_init_late() (\"sched_clock: Marking"
+	echo "stable\", about 2 s into these boots) local_clock is clamped to the last tick + 1 tick and"
+	echo "stalls when ticks come late, so a short phase can read 0 ns there too. Values of exactly"
+	if [ -s "$out/zeros.txt" ]; then
+		echo "0 are not measurements: $(wc -l < "$out/zeros.txt") left out of the spread (runs $(cut -f1 "$out/zeros.txt" | sort -un | tr '\n' ' ' | sed 's/ $//'); list in zeros.txt)."
+	else
+		echo "0 would not be measurements: none in these boots."
+	fi
 	echo "The kernel's line is whole jiffies (jiffies_to_msecs of a jiffies difference), so"
 	echo "it differs from a nanosecond-timed window by up to about one jiffy either way."
 	echo
 	echo "Spread over the $runs boots (ms; sd with n - 1; CV = sd / mean; the per-node phases"
 	echo "agree with \`meminit stats\`: $stats_ok):"
 	echo
-	echo "| phase | n | median (ms) | sd (ms) | CV | min..max (ms) |"
-	echo "|---|---|---|---|---|---|"
+	echo "| phase | n | median (ms) | sd (ms) | CV | robust CV (1.4826 MAD / median) | min..max (ms) |"
+	echo "|---|---|---|---|---|---|---|"
 	awk -F'\t' '$3 >= 0.1 || $1 ~ /^(deferred|memmap_early|boot)/ {
-		printf "| %s | %d | %.3f | %.3f | %.1f%% | %.3f..%.3f |\n", $1, $2, $3, $5, $6, $7, $8 }' "$out/spread.tsv"
+		printf "| %s | %d | %.3f | %.3f | %.1f%% | %.1f%% | %.3f..%.3f |\n", $1, $2, $3, $5, $6, $9, $7, $8 }' "$out/spread.tsv"
 	echo
 	echo "(Phases and tables under 0.1 ms are left out of this table; all are in"
-	echo "build/bench/accuracy/spread.tsv.) TCG timing is noisy: the 2 host cores are shared with"
-	echo "other QEMU runs, and multi-threaded TCG maps vCPUs onto them as the host schedules."
+	echo "${out#$top/}/spread.tsv.)"
+	if [ $icount = 1 ]; then
+		echo "Under -icount the guest clock counts instructions: what one CPU does alone before"
+		echo "SMP (early memmap, hash tables) repeats almost exactly; deferred init runs on the"
+		echo "vCPUs of each node, which single-threaded TCG runs in turn, with device and timer"
+		echo "events still tied to the host, so it varies from boot to boot even here."
+	else
+		echo "TCG timing is noisy: the 2 host cores are shared with other QEMU runs, and"
+		echo "multi-threaded TCG maps vCPUs onto them as the host schedules; the robust CV"
+		echo "(median absolute deviation) is less swayed by the boots a host burst hit."
+	fi
 } > "$out/section.md"
+cp "$out/section.md" "$base/section.md"
 cat "$out/section.md"

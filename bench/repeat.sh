@@ -20,13 +20,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-groups=8 small=0 icount=1
+groups=8 small=0 icount=1 summarize_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--small) small=1 groups=2 icount=0 ;;
 	--groups) groups=${2:?--groups N}; shift ;;
 	--no-icount) icount=0 ;;
-	*) echo "repeat.sh: unknown option $1 (--small, --groups N, --no-icount)" >&2; exit 2 ;;
+	--summarize) summarize_only=1 ;;
+	*) echo "repeat.sh: unknown option $1 (--small, --groups N, --no-icount, --summarize)" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -36,16 +37,23 @@ for t in jq mkfs.ext4 debugfs qemu-system-x86_64; do
 	command -v $t >/dev/null || { echo "repeat.sh: $t missing (make deps)" >&2; exit 1; }
 done
 [ -x "$top/build/meminit-static" ] || { echo "repeat.sh: build/meminit-static not built (make)" >&2; exit 1; }
-rm -rf "$out"
-mkdir -p "$out"
+nodes=2G,2G node_cpus=1,1
+if [ $summarize_only = 1 ]; then
+	# --summarize: the tables again from the raw files of the last run, no boot.
+	[ -f "$out/params" ] || { echo "repeat.sh: --summarize: no earlier run in $out" >&2; exit 1; }
+	# shellcheck source=/dev/null
+	source "$out/params"
+else
+	rm -rf "$out"
+	mkdir -p "$out"
+fi
 
 # The patched kernel (collection then reads its boot records), else stock 6.12.
-kernel=6.12 kname="stock Debian 6.12" append="" kenv=()
-if kdir=$("$top/kernel-patches/build.sh" 2> "$out/kernel.log" | tail -n1) && [ -f "$kdir/bzImage" ]; then
+kernel=6.12 kname=${kname:-"stock Debian 6.12"} append="" kenv=()
+if [ $summarize_only = 0 ] && kdir=$("$top/kernel-patches/build.sh" 2> "$out/kernel.log" | tail -n1) && [ -f "$kdir/bzImage" ]; then
 	kernel=$kdir/bzImage kname="patched 6.12 (kernel-patches/), meminit_stats" append=meminit_stats
 	kenv=(GUEST_CONFIG="$kdir/config")
 fi
-nodes=2G,2G node_cpus=1,1
 
 # stamp: each console line with the host time of its arrival, \r stripped.
 stamp() {
@@ -86,7 +94,10 @@ chain() {
 }
 
 # cycles RUNS STAMPED: one line per cycle (boot i to boot i+1):
-#   type group host_s guest_s collect_host_s collect_guest_s
+#   type group host_s guest_s collect_host_s collect_guest_s prep_s reboot_s
+# prep_s: host time from the end of the collection to the line that announces
+# the reboot (A: kexec_file_load, pending.json, sync; B: the loop's end, sync,
+# umount); reboot_s: from that line to the next boot's start marker.
 # type A = kexec (hook collects, kexecs), B = firmware (hook collects, the
 # loop ends, reboot -f), S = kexec from a firmware boot (no collection).
 cycles() {
@@ -98,9 +109,10 @@ cycles() {
 			if (type == "A") gend = hu + ph[g " " (run + 1)]
 			else if (type == "S") gend = ku + ph[g " 0"]
 			else gend = fu
-			printf "%s %d %.3f %.3f %s %s\n", type, g, t - ts, gend - su + u,
+			printf "%s %d %.3f %.3f %s %s %s %.3f\n", type, g, t - ts, gend - su + u,
 				(type == "S" ? "nan" : sprintf("%.3f", tc - th)),
-				(type == "S" ? "nan" : cs[g " " run])
+				(type == "S" ? "nan" : cs[g " " run]),
+				(type == "S" ? "nan" : sprintf("%.3f", tr - tc)), t - tr
 		}
 	}
 	{ t = $1; $1 = ""; l = substr($0, 2) }
@@ -108,8 +120,8 @@ cycles() {
 	l ~ /^BENCH-MARK kexec-start / { g = grp(l); ku = upv(l); type = "S"; next }
 	l ~ /^BENCH-MARK hook / { g = grp(l); hu = upv(l); th = t; next }
 	l ~ /^meminit: kexec: run [0-9]+ of [0-9]+ .* collected/ { tc = t; split(l, w, " "); run = w[4] - 1; next }
-	l ~ /^meminit: kexec: rebooting into run/ { if (type != "S") type = "A"; next }
-	l ~ /^BENCH-MARK fw-reboot / { fu = upv(l); type = "B"; next }
+	l ~ /^meminit: kexec: rebooting into run/ { if (type != "S") type = "A"; tr = t; next }
+	l ~ /^BENCH-MARK fw-reboot / { fu = upv(l); type = "B"; tr = t; next }
 	' "$1" "$2"
 }
 
@@ -120,7 +132,8 @@ summary() {
 	function med(a, n,   i, j, x) { for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
 	function cp(src, n, dst,   i) { for (i = 1; i <= n; i++) dst[i] = src[i] }
-	{ n[$1]++; h[$1, n[$1]] = $2 == "" ? 0 : $3; gs[$1, n[$1]] = $4; ch[$1, n[$1]] = $5; cg[$1, n[$1]] = $6
+	{ n[$1]++; h[$1, n[$1]] = $3; gs[$1, n[$1]] = $4; ch[$1, n[$1]] = $5; cg[$1, n[$1]] = $6
+	  pr[$1, n[$1]] = $7; rb[$1, n[$1]] = $8
 	  if ($1 == "A") ha[$2] = $3; if ($1 == "B") hb[$2] = $3 }
 	END {
 		label["A"] = "kexec repeat (hook collects, kexecs)"; label["B"] = "firmware reboot (hook collects, reboot -f, SeaBIOS)"
@@ -133,9 +146,14 @@ summary() {
 			if (ty != "S") {
 				delete x; for (i = 1; i <= m; i++) x[i] = ch[ty, i]; mc = sprintf("%.3f", med(x, m))
 				delete x; for (i = 1; i <= m; i++) x[i] = cg[ty, i]; mcg = sprintf("%.3f", med(x, m))
-				share = sprintf("%.1f%%", 100 * mcg / mh[ty])
+				share = sprintf("%.1f%%", 100 * mc / mh[ty])
 			}
 			printf "| %s | %s | %d | %.3f | %.3f..%.3f | %.3f | %s | %s | %s |\n", name, label[ty], m, mh[ty], lo, hi, mg, mcg, mc, share
+			if (ty != "S") {
+				delete x; for (i = 1; i <= m; i++) x[i] = pr[ty, i]; mp = med(x, m)
+				delete x; for (i = 1; i <= m; i++) x[i] = rb[ty, i]; mr = med(x, m)
+				printf "SPLIT | %s | %s | %.3f | %.3f | %.3f |\n", name, ty == "A" ? "kexec repeat" : "firmware reboot", mc, mp, mr
+			}
 		}
 		np = 0; for (gg in ha) if (gg in hb) r[++np] = hb[gg] / ha[gg]
 		if (np) printf "RATIO %s %.2f %.2f %d\n", name, mh["B"] / mh["A"], med(r, np), np
@@ -147,10 +165,17 @@ summary() {
 # usual accelerator, and in the full run under -icount. OVMF is left out:
 # with QEMU 7.2 -bios OVMF.fd -kernel the guest finds no ACPI RSDP (no SRAT,
 # so not the same NUMA guest, and no ACPI power-off).
-chains=(mttcg)
-chain mttcg "$("$top/tests/vm/accel.sh")" ""
-[ $icount = 1 ] && chain icount tcg "-icount shift=3,sleep=off" && chains+=(icount)
-
+if [ $summarize_only = 1 ]; then
+	for c in "${chains[@]}"; do
+		cycles "$out/$c/runs.txt" "$out/$c/stamped.log" > "$out/$c/cycles.txt"
+	done
+else
+	chains=(mttcg)
+	chain mttcg "$("$top/tests/vm/accel.sh")" ""
+	[ $icount = 1 ] && chain icount tcg "-icount shift=3,sleep=off" && chains+=(icount)
+	printf 'groups=%s small=%s icount=%s kname=%q chains=(%s)\n' "$groups" "$small" "$icount" \
+		"$kname" "${chains[*]}" > "$out/params"
+fi
 for c in "${chains[@]}"; do summary "$c"; done > "$out/summary.txt"
 
 host=$(nproc) mem=$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
@@ -164,9 +189,19 @@ qv=$(qemu-system-x86_64 --version | head -n1 | sed 's/.*version \([0-9.]*\).*/\1
 	echo "(\`mttcg\`: multi-threaded TCG, host noise included; \`icount\`: single-threaded TCG,"
 	echo "-icount shift=3,sleep=off; firmware: QEMU's SeaBIOS, kernel and initrd over fw_cfg)."
 	echo
-	echo "| run | cycle | n | median host wall (s) | min..max | median guest clock (s) | collection, meminit collect_s (s) | collection, host view (s) | collect_s / median cycle |"
+	echo "| run | cycle | n | median host wall (s) | min..max | median guest clock (s) | collection, meminit collect_s (s) | collection, host view (s) | host view / median cycle |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	grep '^|' "$out/summary.txt"
+	echo
+	echo "Where a cycle goes, host view (medians, s): collection (hook marker to meminit's"
+	echo "\"collected\" line); then up to the reboot call (A: kexec_file_load of kernel and"
+	echo "initrd, which also hashes them for purgatory, pending.json, sync; B: end of the loop,"
+	echo "sync, umount); then the reboot to the next boot's first userspace marker (A: shutdown,"
+	echo "purgatory, decompression, kernel init; B: reset, SeaBIOS, fw_cfg load, the same kernel init)."
+	echo
+	echo "| run | cycle | collection | to the reboot call | reboot to next userspace |"
+	echo "|---|---|---|---|---|"
+	sed -n 's/^SPLIT //p' "$out/summary.txt"
 	echo
 	while read -r _ name r1 r2 np; do
 		echo "- $name: firmware reboot / kexec repeat = $r1 (ratio of medians), $r2 (median of the $np per-group ratios, A and B of a group adjacent)."
@@ -178,6 +213,11 @@ qv=$(qemu-system-x86_64 --version | head -n1 | sed 's/.*version \([0-9.]*\).*/\1
 	echo "the part of the cycle it covers (kernel start to the reboot call), so it leaves out"
 	echo "everything before the kernel's clock starts. collect_s: meminit's own timing of"
 	echo "the report it collects per run (CLOCK_MONOTONIC in the guest, \`collect_s\` of the"
-	echo "run file); the host view is hook marker to meminit's \"collected\" line."
+	echo "run file); the host view is hook marker to meminit's \"collected\" line (meminit's start,"
+	echo "lock, the report, the run file written and fsynced): the share uses it, on the"
+	echo "same clock as the cycle. Under"
+	echo "-icount with sleep=off the guest clock jumps to the next timer whenever the vCPUs"
+	echo "idle (disk I/O waits: loading the kernel for kexec, sync), so its guest-clock column"
+	echo "counts instructions plus those jumps, not time; its host wall is the comparable figure."
 } > "$out/section.md"
 cat "$out/section.md"

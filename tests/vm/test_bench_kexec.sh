@@ -30,11 +30,11 @@ if "$TOP/bench/repeat.sh" --small > "$OUTROOT/bench-repeat.out" 2> "$OUTROOT/ben
 		pass "$T: 7 boots, every cycle between two start markers: S A B S A B" ||
 		fail "$T: cycles" "$boots boots, A $na, B $nb, S $ns: $(awk '{printf "%s", $1}' "$c")"
 	ok=1
-	while read -r ty _ host guest ch cg; do
-		num "$host" && num "$guest" || ok=0
-		[ "$ty" = S ] || { num "$ch" && num "$cg" || ok=0; }
+	while read -r ty _ host guest ch cg prep rb; do
+		num "$host" && num "$guest" && num "$rb" || ok=0
+		[ "$ty" = S ] || { num "$ch" && num "$cg" && num "$prep" || ok=0; }
 	done < "$c"
-	[ $ok = 1 ] && pass "$T: every A and B cycle has host and guest times and both collection times" ||
+	[ $ok = 1 ] && pass "$T: every A and B cycle has host and guest times, both collection times and its split" ||
 		fail "$T: cycle figures" "$(tr '\n' ';' < "$c")"
 	nr=$(wc -l < "$r/mttcg/runs.txt")
 	src=$(jq -r .report.source "$r"/mttcg/guest/kx/kx*/run-*.json | sort -u | tr '\n' ' ')
@@ -51,7 +51,7 @@ else
 fi
 
 # --- accuracy ------------------------------------------------------------
-a=$TOP/build/bench/accuracy
+a=$TOP/build/bench/accuracy/mttcg
 if "$TOP/bench/accuracy.sh" --small > "$OUTROOT/bench-accuracy.out" 2> "$OUTROOT/bench-accuracy.err"; then
 	pass "$T: accuracy.sh --small ran"
 	p=$a/per-node.txt
