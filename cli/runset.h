@@ -28,8 +28,9 @@ struct mi_runset {
 	char source[32];	/* best source of the first run */
 	int nr_runs;
 	int nr_variants;	/* in the plan */
-	struct mi_metric *m;
+	struct mi_metric *m;	/* sorted by phase, node, cpu once loaded */
 	size_t nr, cap;
+	size_t *idx, idx_cap;	/* while loading: hash of m by key, index + 1, 0 empty */
 };
 
 /*
@@ -38,6 +39,7 @@ struct mi_runset {
  */
 int mi_runset_load(struct mi_runset *rs, const char *spec, bool all);
 void mi_runset_free(struct mi_runset *rs);
+/* The metric of @like's phase, node and cpu in a loaded set (binary search), or NULL. */
 struct mi_metric *mi_runset_find(const struct mi_runset *rs, const struct mi_metric *like);
 
 #endif
