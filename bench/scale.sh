@@ -34,14 +34,20 @@ if [ $small = 1 ]; then
 	report_cg="4096 8192 16384"; report_run="16384 32768 65536"
 	stats_cg="2 4 8"; stats_run="10 20 40"
 	fleet_cg="100 200 400"; fleet_run="250 500 1000"
+	shape_cg="256 512 1024"; shape_run="256 512 1024"
 else
 	report_cg="32768 65536 131072"; report_run="262144 524288 1048576"
 	stats_cg="8 16 32"; stats_run="100 200 400"
 	fleet_cg="1250 2500 5000"; fleet_run="2500 5000 10000"
+	shape_cg="1024 2048 4096"; shape_run="1024 2048 4096"
 fi
 # The report each kexec run holds: the same machine shape, 2048 records
 # (64 nodes x 16 CPUs x ~2 deferred chunks), as one boot would give.
 stats_records=2048
+# stats over a growing machine: CPUS CPUs on CPUS/16 nodes, 2 records per
+# CPU, always $shape_runs runs (a per-run cost that grows faster than the
+# machine is what this row shows).
+shape_runs=4
 
 # Input of COMMAND at SIZE: its path (built on first use).
 input() {
@@ -66,6 +72,15 @@ input() {
 		p=$out/in/fleet-$n/r
 		[ -e "$p" ] || "$top/bench/fleet.sh" --gen "$out/in/fleet-$n" "$n"
 		;;
+	stats-shape)
+		p=$out/in/shape-$n
+		if [ ! -e "$p" ]; then
+			"$gen" records "$out/in/shape-$n.bin" $((2 * n)) $((n / 16)) "$n" > /dev/null
+			"$m" report --records "$out/in/shape-$n.bin" --format json \
+				> "$out/in/shape-$n.json"
+			"$gen" kexec "$p" $shape_runs "$out/in/shape-$n.json"
+		fi
+		;;
 	esac
 	echo "$p"
 }
@@ -75,7 +90,7 @@ cmdline() {
 	case $1 in
 	report-json) echo "$m report --records $2 --format json" ;;
 	report-table) echo "$m report --records $2" ;;
-	stats) echo "$m stats $2" ;;
+	stats*) echo "$m stats $2" ;;
 	fleet) echo "$m fleet $2" ;;
 	esac
 }
@@ -84,16 +99,18 @@ cmdline() {
 drop() {
 	case $1 in
 	stats) rm -rf "$out/in/kexec-$2" ;;
+	stats-shape) rm -rf "$out/in/shape-$2" ;;
 	fleet) rm -rf "$out/in/fleet-$2" ;;
 	esac
 }
 
 results=$out/results.tsv
 : > "$results"
-for c in report-json report-table stats fleet; do
+for c in report-json report-table stats stats-shape fleet; do
 	case $c in
 	report*) cg=$report_cg; run=$report_run ;;
 	stats) cg=$stats_cg; run=$stats_run ;;
+	stats-shape) cg=$shape_cg; run=$shape_run ;;
 	fleet) cg=$fleet_cg; run=$fleet_run ;;
 	esac
 	for n in $cg; do
@@ -139,6 +156,7 @@ unit() {
 	case $1 in
 	report*) echo records ;;
 	stats) echo "kexec runs" ;;
+	stats-shape) echo "CPUs ($shape_runs runs)" ;;
 	fleet) echo "host reports" ;;
 	esac
 }
@@ -146,6 +164,7 @@ label() {
 	case $1 in
 	report-json) echo 'report --format json' ;;
 	report-table) echo 'report (table)' ;;
+	stats-shape) echo 'stats (machine size)' ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -159,7 +178,9 @@ section() {
 	echo "Report input: bench/gen-scale.c, a records.bin of a 64-node, 1024-CPU,"
 	echo "32 TiB machine (512 GiB per node), the records beyond the fixed ~400 being"
 	echo "deferred chunks spread over each node's 16 CPUs. Stats input: kexec"
-	echo "directories of one variant, each run the report of $stats_records such records."
+	echo "directories of one variant, each run the report of $stats_records such records;"
+	echo "for \"stats (machine size)\", $shape_runs runs of a machine of that many CPUs"
+	echo "(16 per node, 2 records per CPU)."
 	echo "Fleet input: bench/fleet.sh --gen (host reports from the real fixtures)."
 	echo "Instructions from callgrind (deterministic), at smaller sizes than the native"
 	echo "runs; peak RSS and wall time from /usr/bin/time on the native runs; wall"
@@ -168,7 +189,7 @@ section() {
 	echo
 	echo "| command | input | sizes | instructions | growth per doubling |"
 	echo "|---|---|---|---|---|"
-	for c in report-json report-table stats fleet; do
+	for c in report-json report-table stats stats-shape fleet; do
 		awk -F'\t' -v c=$c -v l="$(label $c)" -v u="$(unit $c)" '
 			$1 == c && $2 == "instr" { n[++k] = $3; v[k] = $4 }
 			END {
@@ -185,7 +206,7 @@ section() {
 	echo
 	echo "| command | input | sizes | peak RSS | growth per doubling | wall |"
 	echo "|---|---|---|---|---|---|"
-	for c in report-json report-table stats fleet; do
+	for c in report-json report-table stats stats-shape fleet; do
 		awk -F'\t' -v c=$c -v l="$(label $c)" -v u="$(unit $c)" '
 			$1 == c && $2 == "rss" { n[++k] = $3; v[k] = $4 }
 			$1 == c && $2 == "wall" { w[++j] = $4 }

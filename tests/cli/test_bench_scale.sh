@@ -37,7 +37,7 @@ cpus=$(jq '[.cpus[].cpu] | unique | length' "$res/check.json")
 # Every command in both tables, three sizes, two numeric ratios each.
 sec=$res/section.md
 ok=1
-for c in 'report --format json' 'report (table)' stats fleet; do
+for c in 'report --format json' 'report (table)' stats 'stats (machine size)' fleet; do
 	rows=$(grep -cF "| $c |" "$sec" || true)
 	if [ "$rows" != 2 ]; then
 		ok=0; fail "$name: rows of $c" "$rows rows in section.md, want 2"; continue
@@ -50,7 +50,7 @@ for c in 'report --format json' 'report (table)' stats fleet; do
 		fi
 	done < <(grep -F "| $c |" "$sec")
 done
-[ $ok = 1 ] && pass "$name: report json/table, stats and fleet rows with 3 sizes and 2 ratios"
+[ $ok = 1 ] && pass "$name: report json/table, stats (runs, machine size) and fleet rows with 3 sizes and 2 ratios"
 
 # Instructions are deterministic: per doubling at most 2.2 (n log n of the sorts).
 worst=$(awk -F'\t' '$2 == "instr" { if (p[$1]) { r = $4 / p[$1]; if (r > w) { w = r; c = $1 } } p[$1] = $4 }
