@@ -91,7 +91,7 @@ static int file_has_word(const char *path, const char *word, int field)
 		const char *p = line;
 		int i;
 
-		/* kallsyms: "addr type name [mod]"; filter functions: "name [mod]" */
+		/* available_filter_functions: "name [mod]" */
 		for (i = 0; i < field && p; i++) {
 			p = strchr(p, ' ');
 			if (p)
@@ -107,11 +107,6 @@ static int file_has_word(const char *path, const char *word, int field)
 	free(line);
 	fclose(f);
 	return found;
-}
-
-int mi_ksym_exists(const char *func)
-{
-	return file_has_word("/proc/kallsyms", func, 2);
 }
 
 int mi_ksym_traceable(const char *func)
@@ -131,37 +126,60 @@ int mi_ksym_traceable(const char *func)
 }
 
 /*
- * Is @func in the kernel's init text (__init), which is freed after boot?
- * kallsyms keeps listing such symbols, so compare the address with
- * _sinittext/_einittext (kallsyms itself keeps
- * those). 1/0, -1 when unknown (addresses hidden).
+ * Where is @func in /proc/kallsyms: sets *found, and *init when its address
+ * lies in the kernel's init text (__init, freed after boot: kallsyms keeps
+ * listing such symbols, so compare with _sinittext/_einittext). One pass,
+ * stopping once all three are seen, and the answer for the last function
+ * is kept: reading kallsyms is the slowest step of a failed attach (seconds
+ * on a slow guest), and auto mode explains fentry then kprobe for the same
+ * function. Returns 0, or -1 when kallsyms cannot be read; *init is -1 when
+ * unknown (addresses hidden).
  */
-static int ksym_is_init(const char *func)
+static int ksym_lookup(const char *func, int *found, int *init)
 {
+	static char cached[128];
+	static int cached_found, cached_init;
 	unsigned long long addr, fa = 0, ib = 0, ie = 0;
 	char type, name[256];
 	size_t cap = 0;
 	char *line = NULL;
+	bool seen = false;
 	FILE *f;
 
+	if (cached[0] && !strcmp(cached, func)) {
+		*found = cached_found;
+		*init = cached_init;
+		return 0;
+	}
 	f = fopen("/proc/kallsyms", "re");
 	if (!f)
 		return -1;
-	while (getline(&line, &cap, f) > 0 && !(fa && ib && ie)) {
+	while (getline(&line, &cap, f) > 0 && !(seen && ib && ie)) {
 		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
 			continue;
-		if (!fa && !strcmp(name, func))
+		if (!seen && !strcmp(name, func)) {
+			seen = true;
 			fa = addr;
-		else if (!strcmp(name, "_sinittext"))
+		} else if (!strcmp(name, "_sinittext")) {
 			ib = addr;
-		else if (!strcmp(name, "_einittext"))
+		} else if (!strcmp(name, "_einittext")) {
 			ie = addr;
+		}
 	}
 	free(line);
-	fclose(f);
-	if (!fa || !ib || !ie)
+	if (ferror(f)) {
+		fclose(f);
 		return -1;
-	return fa >= ib && fa < ie;
+	}
+	fclose(f);
+	*found = seen;
+	*init = (!seen || !fa || !ib || !ie) ? -1 : fa >= ib && fa < ie;
+	if (strlen(func) < sizeof(cached)) {
+		strcpy(cached, func);
+		cached_found = *found;
+		cached_init = *init;
+	}
+	return 0;
 }
 
 /* The kernel has kprobes when it offers the kprobe PMU or tracefs kprobe_events. */
@@ -185,6 +203,7 @@ static void explain(enum mi_attach_kind kind, const char *target, int err,
 {
 	const char *k = mi_attach_kind_name(kind);
 	bool func = kind == MI_ATTACH_FENTRY || kind == MI_ATTACH_KPROBE;
+	int found = -1, init = -1;
 
 	if (!reason || !len)
 		return;
@@ -196,13 +215,13 @@ static void explain(enum mi_attach_kind kind, const char *target, int err,
 		snprintf(reason, len, "kprobes are not configured in this kernel");
 		return;
 	}
-	if (func && mi_ksym_exists(target) == 0) {
+	if (func && ksym_lookup(target, &found, &init) == 0 && !found) {
 		snprintf(reason, len,
 			 "%s is not in /proc/kallsyms (absent or inlined)",
 			 target);
 		return;
 	}
-	if (func && ksym_is_init(target) == 1) {
+	if (func && found == 1 && init == 1) {
 		snprintf(reason, len, "%s is __init here, freed after boot (%s: %s)",
 			 target, k, errname(err));
 		return;

@@ -52,11 +52,9 @@ void mi_bpf_init(void);
 bool mi_have_btf(void);
 
 /*
- * Where a kernel function stands for tracing, read from /proc/kallsyms and
- * tracefs' available_filter_functions: 1 = yes, 0 = no, -1 = unknown
- * (file not readable).
+ * Is a kernel function traceable, per tracefs' available_filter_functions:
+ * 1 = yes, 0 = no, -1 = unknown (file not readable).
  */
-int mi_ksym_exists(const char *func);
 int mi_ksym_traceable(const char *func);
 
 #endif
