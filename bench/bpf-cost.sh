@@ -113,16 +113,22 @@ if [ $small = 0 ]; then
 		printf "%s\treport --via bpf\t%s\t%s\t%s\t%s\t%s\t-\t-\n", k, $2, $3, $4, n, $6 }' \
 		"$d/replay.err" >> "$tsv"
 	hotplug_rows "$k" "hotplug" "$d/hotplug.out"
-	# meminit:meminit_record in trace: one run per record, each record the
-	# kernel's own time of one hotplug memmap init.
+	# trace beside it: its live programs against its per-node totals, and
+	# meminit:meminit_record, one run per record, each record the kernel's
+	# own time of one hotplug memmap init.
 	jq -r --arg k "$k" '
-		([.records.rows[]?] | {n: (map(.records) | add // 0), ns: (map(.ns) | add // 0),
+		([.records.rows[]?] | {calls: (map(.records) | add // 0), ns: (map(.ns) | add // 0),
 		  pages: (map(.pages) | add // 0)}) as $r
+		| ([.totals[]] | group_by(.phase) |
+		   map({key: .[0].phase, value: {calls: (map(.calls) | add),
+			ns: (map(.ns) | add), pages: (map(.pages) | add)}}) | from_entries) as $ph
 		| .bpf_stats.programs[] | select(.run_cnt > 0)
+		| (if (.attach | startswith("tp_btf/")) then $r
+		   else ($ph[.attach | split("/")[1]] // null) end) as $m
 		| [$k, "trace", .program, .attach, .run_cnt,
-		   (if (.attach | startswith("tp_btf/")) then $r.n else "-" end), .ns_per_run,
-		   (if (.attach | startswith("tp_btf/")) and $r.n > 0 then $r.ns / $r.n else "-" end),
-		   (if (.attach | startswith("tp_btf/")) and $r.n > 0 then $r.pages / $r.n else "-" end)]
+		   (if $m then $m.calls else "-" end), .ns_per_run,
+		   (if $m and $m.calls > 0 then $m.ns / $m.calls else "-" end),
+		   (if $m and $m.calls > 0 then $m.pages / $m.calls else "-" end)]
 		| @tsv' "$d/trace.out" >> "$tsv"
 fi
 
