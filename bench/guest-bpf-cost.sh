@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Runs inside the guest (busybox sh) for bench/bpf-cost.sh: meminit's BPF
 # programs with their run-time statistics on (--bpf-stats), on the DIMM the
 # kernel left offline on node 1. MODE (stock or patched) is set by the line

@@ -85,13 +85,13 @@ input() {
 	echo "$p"
 }
 
-# The command line of COMMAND on INPUT.
-cmdline() {
+# setcmd COMMAND INPUT: its command line into the array cmd.
+setcmd() {
 	case $1 in
-	report-json) echo "$m report --records $2 --format json" ;;
-	report-table) echo "$m report --records $2" ;;
-	stats*) echo "$m stats $2" ;;
-	fleet) echo "$m fleet $2" ;;
+	report-json) cmd=("$m" report --records "$2" --format json) ;;
+	report-table) cmd=("$m" report --records "$2") ;;
+	stats*) cmd=("$m" stats "$2") ;;
+	fleet) cmd=("$m" fleet "$2") ;;
 	esac
 }
 
@@ -114,11 +114,10 @@ for c in report-json report-table stats stats-shape fleet; do
 	fleet) cg=$fleet_cg; run=$fleet_run ;;
 	esac
 	for n in $cg; do
-		in=$(input $c $n)
+		setcmd $c "$(input $c $n)"
 		log=$out/raw/callgrind-$c-$n
-		# shellcheck disable=SC2046
 		if ! valgrind --tool=callgrind --callgrind-out-file="$log.out" \
-			$(cmdline $c "$in") > /dev/null 2> "$log.log"; then
+			"${cmd[@]}" > /dev/null 2> "$log.log"; then
 			echo "scale.sh: $c at $n failed under callgrind: $(tail -3 "$log.log")" >&2
 			exit 1
 		fi
@@ -126,12 +125,11 @@ for c in report-json report-table stats stats-shape fleet; do
 		printf '%s\tinstr\t%s\t%s\n' $c $n "$ir" >> "$results"
 	done
 	for n in $run; do
-		in=$(input $c $n)
+		setcmd $c "$(input $c $n)"
 		# Warm the page cache, then measure.
-		$(cmdline $c "$in") > /dev/null
-		# shellcheck disable=SC2046
+		"${cmd[@]}" > /dev/null
 		if ! /usr/bin/time -f '%e %M' -o "$out/raw/time-$c-$n" \
-			$(cmdline $c "$in") > /dev/null 2> "$out/raw/time-$c-$n.err"; then
+			"${cmd[@]}" > /dev/null 2> "$out/raw/time-$c-$n.err"; then
 			echo "scale.sh: $c at $n failed: $(tail -3 "$out/raw/time-$c-$n.err")" >&2
 			exit 1
 		fi
@@ -169,7 +167,7 @@ label() {
 	esac
 }
 section() {
-	local c k
+	local c
 	echo "## Scale of the tool itself: report, stats, fleet"
 	echo
 	echo "\`bench/scale.sh$([ $small = 1 ] && echo ' --small')\`, $(date -u +%Y-%m-%d):" \

@@ -42,8 +42,9 @@ for c in 'report --format json' 'report (table)' stats 'stats (machine size)' fl
 	if [ "$rows" != 2 ]; then
 		ok=0; fail "$name: rows of $c" "$rows rows in section.md, want 2"; continue
 	fi
-	while IFS='|' read -r _ _ _ sizes vals ratios _; do
-		set -- $(echo "$ratios" | tr ',' ' ')
+	while IFS='|' read -r _ _ _ sizes _ ratios _; do
+		# shellcheck disable=SC2086 # split "1.97, 2.02" into two words
+		set -- ${ratios//,/ }
 		if [ $# != 2 ] || ! [[ $1 =~ ^[0-9]+\.[0-9]+$ && $2 =~ ^[0-9]+\.[0-9]+$ ]] ||
 		   [ "$(echo "$sizes" | tr -cd '/' | wc -c)" != 2 ]; then
 			ok=0; fail "$name: $c ratios" "sizes '$sizes' ratios '$ratios'"
