@@ -73,7 +73,7 @@ if [ $summarize_only = 0 ]; then
 	echo "runs=$runs small=$small" > "$out/params"
 fi
 g=$out/guest
-n=$(ls "$g/runs" | grep -c '^run-' || true)
+n=$(find "$g/runs" -maxdepth 1 -name 'run-*.json' | wc -l)
 [ "$n" = "$runs" ] || { echo "accuracy.sh: $n of $runs runs collected (see $g/status.txt)" >&2; exit 1; }
 
 # Per boot and node: run node record_ms kernel_ms record_pages zoneinfo_present
@@ -203,7 +203,7 @@ kver=$(jq -r .report.kernel "$g/runs/run-0000.json")
 	echo
 	echo "| node | boots | deferred init, records (median ms) | kernel line (median ms) | max \\|records - line\\| (ms) | in jiffies | struct pages = zoneinfo present | pages |"
 	echo "|---|---|---|---|---|---|---|---|"
-	while read -r id b nd rm km md mj ex pg kl ly; do
+	while read -r id b nd rm km md mj ex pg _ _; do
 		if [ "$nd" = 0 ]; then
 			echo "| $id | $b | - (no deferred init: memoryless) | - | - | - | $ex of $b | $pg |"
 		else
