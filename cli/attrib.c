@@ -20,21 +20,34 @@ const char *const mi_split_method =
 	"are struct page init only (no zeroing: vmemmap pages are zeroed when "
 	"populated, inside the vmemmap record)";
 
+/*
+ * A record whose end stamp is not past its start has no duration: the
+ * kernel's clock was not running yet (early TSC calibration failed) or
+ * held still (local_clock() before sched_clock_init_late() does not pass
+ * the next tick). Its time is unknown, never 0.
+ */
+bool mi_event_untimed(const struct mi_event *e)
+{
+	return e->end_ns <= e->start_ns;
+}
+
 double mi_event_seconds(const struct mi_event *e)
 {
-	return e->end_ns >= e->start_ns ? (e->end_ns - e->start_ns) / 1e9 : 0;
+	return mi_event_untimed(e) ? MI_UNKNOWN : (e->end_ns - e->start_ns) / 1e9;
 }
 
 double mi_event_part1(const struct mi_event *e)
 {
-	if (!(e->flags & MI_REC_SPLIT) || e->split_ns < e->start_ns || e->split_ns > e->end_ns)
+	if (!(e->flags & MI_REC_SPLIT) || mi_event_untimed(e) ||
+	    e->split_ns < e->start_ns || e->split_ns > e->end_ns)
 		return MI_UNKNOWN;
 	return (e->split_ns - e->start_ns) / 1e9;
 }
 
 double mi_event_part2(const struct mi_event *e)
 {
-	if (!(e->flags & MI_REC_SPLIT) || e->split_ns < e->start_ns || e->split_ns > e->end_ns)
+	if (!(e->flags & MI_REC_SPLIT) || mi_event_untimed(e) ||
+	    e->split_ns < e->start_ns || e->split_ns > e->end_ns)
 		return MI_UNKNOWN;
 	return (e->end_ns - e->split_ns) / 1e9;
 }
@@ -231,6 +244,7 @@ static int add_phase_event(struct mi_attrib *a, size_t *cap, const struct mi_eve
 		p->part2 = MI_UNKNOWN;
 	}
 	p->records++;
+	p->untimed += mi_event_untimed(e);
 	p->pages += e->pages;
 	p->bytes += e->bytes;
 	p->cpu += t;
@@ -316,6 +330,11 @@ int mi_attrib_build(const struct mi_report *r, struct mi_attrib *a)
 		}
 		p->wall = union_seconds(r, p->phase, p->node);
 		p->cpus = count_cpus(a, p->phase, p->node);
+		if (p->untimed == p->records) {
+			/* no record of it has a duration: unknown, not 0 */
+			p->wall = MI_UNKNOWN;
+			p->cpu = MI_UNKNOWN;
+		}
 		if (p->phase != MI_PH_DEFERRED_CHUNK)
 			continue;
 		/* The node's record spans its whole deferred init, all threads. */

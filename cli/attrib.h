@@ -29,6 +29,7 @@ struct mi_phase_sum {
 	int phase;
 	int node;		/* -1: not tied to one node */
 	int records;
+	int untimed;		/* records without a duration (clock not running) */
 	int cpus;		/* distinct CPUs that ran it */
 	int threads;		/* deferred: threads the kernel started; else 0 */
 	uint64_t pages, bytes;
@@ -75,7 +76,9 @@ uint64_t mi_attrib_node_holes(const struct mi_report *r, int node);
 double mi_ns_per_page(double seconds, uint64_t pages);
 /* GB/s (1e9 bytes) writing @bytes in @seconds. */
 double mi_gbps(double bytes, double seconds);
-/* Time of a record, seconds. */
+/* A record without a duration: the kernel's clock was not running or held still. */
+bool mi_event_untimed(const struct mi_event *e);
+/* Time of a record, seconds; MI_UNKNOWN when it is untimed. */
 double mi_event_seconds(const struct mi_event *e);
 /* First and second part of a split record, seconds; MI_UNKNOWN without a split. */
 double mi_event_part1(const struct mi_event *e);

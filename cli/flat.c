@@ -207,16 +207,16 @@ static int build_nodes(struct mi_flat *f, json_object *o)
 }
 
 /*
- * Records with pages that took 0 ns: local_clock() did not advance across
+ * Records with pages and no duration: local_clock() did not advance across
  * them (sched_clock held to a tick, as under QEMU TCG; the report says so in
- * its notes). Their time is unknown, not zero.
+ * its notes). Reports write their time as null (older ones as 0): unknown.
  */
 static void zero_is_unknown(struct mi_flat_row *r)
 {
-	if (r->seconds == 0 && r->pages > 0) {
+	if (r->seconds <= 0 && r->pages > 0) {
 		r->seconds = -1;
 		r->quality = MI_Q_UNKNOWN;
-		if (r->cpu_seconds == 0)
+		if (r->cpu_seconds <= 0)
 			r->cpu_seconds = -1;
 	}
 }

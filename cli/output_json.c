@@ -187,6 +187,7 @@ static json_object *phase_json(const struct mi_report *r, const struct mi_phase_
 	add(o, "phase", json_object_new_string(mi_attrib_phase_label(p->phase)));
 	add(o, "node", p->node >= 0 ? json_object_new_int(p->node) : NULL);
 	add(o, "records", json_object_new_int(p->records));
+	add(o, "untimed_records", json_object_new_int(p->untimed));
 	add(o, "cpus", json_object_new_int(p->cpus));
 	add(o, "threads", p->threads ? json_object_new_int(p->threads) : NULL);
 	add(o, "pages", u64(p->pages));
@@ -237,7 +238,7 @@ static json_object *hash_record_json(const struct mi_report *r, const struct mi_
 	add(o, "cpu", json_object_new_int(e->cpu));
 	add(o, "start_s", json_object_new_double(e->start_ns / 1e9));
 	add(o, "end_s", json_object_new_double(e->end_ns / 1e9));
-	add(o, "total_ms", json_object_new_double(mi_event_seconds(e) * 1e3));
+	add(o, "total_ms", ms_or_null2(mi_event_seconds(e)));
 	add(o, "alloc_ms", ms_or_null2(mi_event_part1(e)));
 	add(o, "zero_ms", ms_or_null2(mi_event_part2(e)));
 	add(o, "zeroing", json_object_new_string(e->flags & MI_REC_HASH_ZERO ? "timed apart" :

@@ -358,7 +358,7 @@ static void record_tables_section(FILE *f, const struct mi_report *r)
 	for (i = 0; i < r->nr_events; i++) {
 		const struct mi_event *e = &r->events[i];
 		const struct mi_hash_table *t = NULL;
-		char b[32], a1[16], z[16], gb[16], nd[8];
+		char b[32], a1[16], z[16], tot[16], gb[16], nd[8];
 		size_t j;
 
 		if (e->phase != MI_PH_HASH)
@@ -367,7 +367,7 @@ static void record_tables_section(FILE *f, const struct mi_report *r)
 			if (!strcmp(r->tables[j].name, e->name))
 				t = &r->tables[j];
 		snprintf(nd, sizeof(nd), e->node >= 0 ? "%d" : "-", e->node);
-		fprintf(f, "%-26.26s %9llu %10s %-16s %4s %11.6f %9s %9s %9.3f %9s ", e->name,
+		fprintf(f, "%-26.26s %9llu %10s %-16s %4s %11.6f %9s %9s %9s %9s ", e->name,
 			(unsigned long long)e->pages, fmt_bytes(b, sizeof(b), (double)e->bytes),
 			mi_hash_record_kind(e), nd, e->start_ns / 1e9,
 			fmt_num(a1, sizeof(a1), "%.3f",
@@ -375,7 +375,8 @@ static void record_tables_section(FILE *f, const struct mi_report *r)
 			e->flags & MI_REC_HASH_CALLER_INITS ? "caller" :
 			fmt_num(z, sizeof(z), "%.3f",
 				mi_event_part2(e) >= 0 ? mi_event_part2(e) * 1e3 : -1),
-			mi_event_seconds(e) * 1e3,
+			fmt_num(tot, sizeof(tot), "%.3f",
+				mi_event_seconds(e) >= 0 ? mi_event_seconds(e) * 1e3 : -1),
 			fmt_num(gb, sizeof(gb), "%.2f", mi_hash_zero_gbps(e)));
 		if (t && t->nr_node_pages) {
 			for (k = 0; k < t->nr_node_pages; k++)
@@ -397,7 +398,7 @@ static void timeline_section(FILE *f, const struct mi_report *r, const struct mi
 	fprintf(f, "\nTimeline per CPU (records in start order; gaps are work not recorded)\n");
 	for (i = 0; i < a->nr_timeline; i++) {
 		const struct mi_event *e = &r->events[a->timeline[i]];
-		char nd[8];
+		char nd[8], ms[16];
 
 		if (e->cpu != cpu) {
 			cpu = e->cpu;
@@ -406,8 +407,10 @@ static void timeline_section(FILE *f, const struct mi_report *r, const struct mi
 				"TIME(ms)", "PHASE", "NODE", "PAGES", "NAME");
 		}
 		snprintf(nd, sizeof(nd), e->node >= 0 ? "%d" : "-", e->node);
-		fprintf(f, "  %12.6f %12.6f %10.3f  %-15s %-4s %10llu %s\n", e->start_ns / 1e9,
-			e->end_ns / 1e9, mi_event_seconds(e) * 1e3, mi_phase_name(e->phase), nd,
+		fprintf(f, "  %12.6f %12.6f %10s  %-15s %-4s %10llu %s\n", e->start_ns / 1e9,
+			e->end_ns / 1e9, fmt_num(ms, sizeof(ms), "%.3f", mi_event_seconds(e) >= 0 ?
+						 mi_event_seconds(e) * 1e3 : -1),
+			mi_phase_name(e->phase), nd,
 			(unsigned long long)e->pages, e->name);
 	}
 }
