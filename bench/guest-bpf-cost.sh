@@ -16,7 +16,7 @@ cat /proc/sys/kernel/bpf_stats_enabled > stats-sysctl.txt 2>&1
 if [ "$MODE" = patched ]; then
 	# Every boot record through tp_btf on meminit:meminit_replay.
 	grep '^# records' /sys/kernel/debug/meminit/records > records-header.txt
-	MEMINIT_BPF_STATS=1 meminit report --via bpf --format json > replay.out 2> replay.err
+	meminit report --via bpf --bpf-stats --format json > replay.out 2> replay.err
 	echo $? > replay.rc
 	# meminit:meminit_record of each hotplug memmap init, beside the live programs.
 	meminit trace --duration 600 --bpf-stats --format json > trace.out 2> trace.err &

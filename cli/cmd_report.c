@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bootrec.h"
 #include "cmds.h"
 #include "collect.h"
 #include "output.h"
@@ -17,7 +18,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: meminit report [--dmesg FILE] [--ftrace FILE] [--records FILE] [--hz N]\n"
 "                      [--node N] [--via auto|bpf|perfbuf|bin|text|none]\n"
-"                      [--timeline] [--format table|json] [--output FILE]\n"
+"                      [--timeline] [--bpf-stats] [--format table|json] [--output FILE]\n"
 "\n"
 "Without FILEs: this boot, live (root): /dev/kmsg, /proc/zoneinfo, node sysfs,\n"
 "/proc/vmallocinfo, the boot function trace if 'meminit arm' armed it, and on a\n"
@@ -28,6 +29,8 @@ static void usage(FILE *f)
 "                 ring buffer, else records.bin, else the text file), bpf,\n"
 "                 perfbuf (BPF over a perf buffer), bin, text, none\n"
 "  --timeline     also print every record by CPU in start order\n"
+"  --bpf-stats    with the BPF replay: its program's run count and run time\n"
+"                 (bpf_enable_stats), on standard error\n"
 "  --dmesg FILE   a saved dmesg or serial-console log instead of the live log\n"
 "  --ftrace FILE  a saved boot function trace (/sys/kernel/tracing/trace)\n"
 "  --hz N         CONFIG_HZ of the logged kernel (resolution of its deferred line)\n"
@@ -155,6 +158,7 @@ int cmd_report(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "timeline", no_argument, NULL, 'T' },
+		{ "bpf-stats", no_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -179,6 +183,9 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'T':
 			mi_output_timeline = true;
+			break;
+		case 'S':
+			mi_bootrec_want_bpf_stats(true);
 			break;
 		case 'n':
 			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))
