@@ -123,41 +123,103 @@ static uint64_t rng_next(uint64_t *st)
 	return x * 0x2545f4914f6cdd1dULL;
 }
 
-static double resample_median(const double *x, int n, double *buf, uint64_t *st)
+/* A value and where it came from, to rank a sample once. */
+struct indexed {
+	double v;
+	int i;
+};
+
+static int cmp_indexed(const void *a, const void *b)
 {
+	return cmp_double(&((const struct indexed *)a)->v, &((const struct indexed *)b)->v);
+}
+
+/*
+ * One sample, sorted, and the rank of each of its values: a resample then
+ * counts how often each rank was drawn, and its median is read off the
+ * counts in O(n), with no sort (compare runs this 10,000 times per metric).
+ */
+struct ranked_sample {
+	double *sorted;
+	int *rank, *count;
+	int n;
+};
+
+static int ranked_sample_init(struct ranked_sample *s, const double *x, int n)
+{
+	struct indexed *ix = malloc(n * sizeof(*ix));
 	int i;
 
+	s->n = n;
+	s->sorted = malloc(n * sizeof(*s->sorted));
+	s->rank = malloc(n * sizeof(*s->rank));
+	s->count = malloc(n * sizeof(*s->count));
+	if (!ix || !s->sorted || !s->rank || !s->count) {
+		free(ix);
+		return -1;
+	}
 	for (i = 0; i < n; i++)
-		buf[i] = x[rng_next(st) % (uint64_t)n];
-	qsort(buf, n, sizeof(*buf), cmp_double);
-	return median_sorted(buf, n);
+		ix[i] = (struct indexed){ x[i], i };
+	qsort(ix, n, sizeof(*ix), cmp_indexed);
+	for (i = 0; i < n; i++) {
+		s->sorted[i] = ix[i].v;
+		s->rank[ix[i].i] = i;
+	}
+	free(ix);
+	return 0;
+}
+
+static void ranked_sample_free(struct ranked_sample *s)
+{
+	free(s->sorted);
+	free(s->rank);
+	free(s->count);
+}
+
+/* Median of n draws with replacement: the same draws, the same median as sorting them. */
+static double resample_median(struct ranked_sample *s, uint64_t *st)
+{
+	int n = s->n, lo = (n - 1) / 2, hi = n / 2, seen = 0, p;
+	double vlo = 0;
+
+	memset(s->count, 0, n * sizeof(*s->count));
+	for (p = 0; p < n; p++)
+		s->count[s->rank[rng_next(st) % (uint64_t)n]]++;
+	for (p = 0; p < n; p++) {
+		if (seen <= lo && seen + s->count[p] > lo)
+			vlo = s->sorted[p];
+		seen += s->count[p];
+		if (seen > hi)
+			break;
+	}
+	return (vlo + s->sorted[p]) / 2;
 }
 
 void mi_median_diff_ci(const double *a, int na, const double *b, int nb,
 		       double *diff, double *lo, double *hi)
 {
 	enum { B = 10000 };
-	double *d = malloc(B * sizeof(*d)), *buf = malloc((na > nb ? na : nb) * sizeof(*buf));
+	struct ranked_sample sa = { 0 }, sb = { 0 };
+	double *d = malloc(B * sizeof(*d));
 	uint64_t st = 0x6d656d696e6974ULL;
 	int i;
 
 	*diff = mi_median(b, nb) - mi_median(a, na);
 	*lo = *hi = NAN;
-	if (!d || !buf) {
-		free(d);
-		free(buf);
-		return;
-	}
+	if (!d || ranked_sample_init(&sa, a, na) || ranked_sample_init(&sb, b, nb))
+		goto out;
 	for (i = 0; i < B; i++) {
-		double ma = resample_median(a, na, buf, &st);
+		double ma = resample_median(&sa, &st);
 
-		d[i] = resample_median(b, nb, buf, &st) - ma;
+		d[i] = resample_median(&sb, &st) - ma;
 	}
 	qsort(d, B, sizeof(*d), cmp_double);
 	*lo = d[(int)(0.025 * B)];
 	*hi = d[(int)(0.975 * B) - 1];
+out:
 	free(d);
-	free(buf);
+	ranked_sample_free(&sa);
+	ranked_sample_free(&sb);
 }
 
 struct ranked {
