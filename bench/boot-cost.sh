@@ -21,15 +21,16 @@
 # Then what each saw of the same boots: entries, phases, pages, overruns,
 # and bootgraph.py's own result on the initcall_debug boot.
 #
-# boot-cost.sh [--small] [--runs N] [--tables]
+# boot-cost.sh [--small] [--runs N] [--tables] [--only NAME]
 #   Markdown on stdout and in build/bench/boot-cost/section.md; --tables
 #   redoes the tables from the last run's boots (same other options).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench/boot-cost
-runs=3 small=0 boot=1
+runs=3 small=0 boot=1 only=""
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--only) only=${2:?--only NAME}; shift ;;	# boot one condition again, keep the others
 	--tables) boot=0 ;;	# redo the tables from the last run's boots
 	--small) small=1; runs=1 ;;
 	--runs) runs=${2:?--runs N}; shift ;;
@@ -75,8 +76,16 @@ conditions=(
 [ $small = 1 ] && conditions=("${conditions[0]}" "${conditions[3]}" "${conditions[5]}" "${conditions[7]}" "${conditions[8]}")
 
 mkdir -p "$out"
-[ $boot = 1 ] && rm -rf "${out:?}"/boot-* "$out/windows.txt"
 slug() { echo "$1" | tr -c 'a-zA-Z0-9\n' '-'; }
+if [ -n "$only" ]; then
+	found=0
+	for c in "${conditions[@]}"; do [ "${c%%|*}" = "$only" ] && found=1; done
+	[ $found = 1 ] || { echo "boot-cost.sh: --only: no condition '$only'" >&2; exit 2; }
+	rm -rf "${out:?}/boot-$(slug "$only")"-*
+	[ -f "$out/windows.txt" ] && { awk -F'|' -v c="$only" '$1 != c' "$out/windows.txt" > "$out/windows.tmp"; mv "$out/windows.tmp" "$out/windows.txt"; }
+elif [ $boot = 1 ]; then
+	rm -rf "${out:?}"/boot-* "$out/windows.txt"
+fi
 
 # windows DMESG: "phase ms" for every printk-bounded window the log has.
 # initcall_debug lines are left out first so that every condition's windows
@@ -112,6 +121,7 @@ windows() {
 
 [ $boot = 1 ] && for c in "${conditions[@]}"; do
 	IFS='|' read -r name kdir append <<< "$c"
+	[ -z "$only" ] || [ "$name" = "$only" ] || continue
 	for i in $(seq 1 "$runs"); do
 		d=$out/boot-$(slug "$name")-$i
 		# Boot i pads the command line with i characters: -icount makes a

@@ -131,7 +131,7 @@ static int prune(const char *dir, int keep, const char *keep_name, int *removed)
 		v[nr].mtime = st.st_mtim;
 		nr++;
 	}
-	if (!err && nr > (size_t)keep) {
+	if (!err && v && nr > (size_t)keep) {
 		qsort(v, nr, sizeof(*v), cmp_old);
 		drop = nr - keep;
 		for (i = 0; i < nr && drop; i++) {

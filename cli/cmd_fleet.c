@@ -177,7 +177,6 @@ static int cmp_sample_desc(const void *a, const void *b)
 struct gstats {
 	struct mi_summary s;
 	double p10, p90;
-	int hosts;
 };
 
 static double quantile(const double *sorted, size_t n, double q)

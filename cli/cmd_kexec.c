@@ -66,7 +66,7 @@ static void usage(FILE *f)
 
 struct kx_opts {
 	struct mi_kx_plan plan;
-	const char *out, *base_append;
+	const char *out;
 	bool reuse, yes;
 	int test_panic;
 };
@@ -150,7 +150,7 @@ static int reuse_cmdline(char *dst, size_t size)
 static int new_nonce(char *dst, size_t size)
 {
 	unsigned char rnd[8];
-	int i;
+	size_t i;
 
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
 		int err = -errno;
@@ -158,7 +158,7 @@ static int new_nonce(char *dst, size_t size)
 		mi_err("getrandom: %s", strerror(-err));
 		return err;
 	}
-	for (i = 0; i < 8 && (size_t)(2 * i + 2) < size; i++)
+	for (i = 0; i < sizeof(rnd) && 2 * i + 2 < size; i++)
 		sprintf(dst + 2 * i, "%02x", rnd[i]);
 	return 0;
 }
@@ -562,10 +562,10 @@ static int step(const char *dir, int test_panic)
 		goto out;
 	}
 	{
-		char stop[PATH_MAX];
+		char stop_file[PATH_MAX];
 
-		snprintf(stop, sizeof(stop), "%s/stop", dir);
-		if (!access(stop, F_OK)) {
+		snprintf(stop_file, sizeof(stop_file), "%s/stop", dir);
+		if (!access(stop_file, F_OK)) {
 			err = end_loop(dir, "stopped", "meminit kexec --stop");
 			goto out;
 		}

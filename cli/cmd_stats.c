@@ -137,8 +137,9 @@ int cmd_stats(int argc, char **argv)
 		{ 0 }
 	};
 	struct mi_runset rs[MI_KX_MAX_VARIANTS];
-	struct mi_kx_plan plan;
+	struct mi_kx_plan plan = { 0 };
 	int fmt = MI_FMT_TABLE, c, i, nr = 0, err = 0;
+	bool one_variant;
 	const char *spec;
 
 	optind = 1;
@@ -162,9 +163,10 @@ int cmd_stats(int argc, char **argv)
 		return MI_EXIT_USAGE;
 	}
 	spec = argv[optind];
-	if (!strchr(spec, ':') && mi_kx_plan_read(spec, &plan))
+	one_variant = strchr(spec, ':') != NULL;
+	if (!one_variant && mi_kx_plan_read(spec, &plan))
 		return MI_EXIT_ERROR;
-	if (strchr(spec, ':') || plan.nr_variants == 1) {
+	if (one_variant || plan.nr_variants == 1) {
 		err = mi_runset_load(&rs[0], spec, false);
 		nr = !err;
 	} else {

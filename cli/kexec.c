@@ -93,7 +93,7 @@ int mi_kexec_check_image(const char *path)
 
 int mi_kexec_check_initrd(const char *path)
 {
-	off_t size;
+	off_t size = 0;
 	int fd, err;
 
 	err = open_regular("initrd", path, &fd, &size);

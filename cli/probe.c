@@ -175,7 +175,7 @@ static int ksym_lookup(const char *func, int *found, int *init)
 	*found = seen;
 	*init = (!seen || !fa || !ib || !ie) ? -1 : fa >= ib && fa < ie;
 	if (strlen(func) < sizeof(cached)) {
-		strcpy(cached, func);
+		mi_strlcpy(cached, func, sizeof(cached));
 		cached_found = *found;
 		cached_init = *init;
 	}

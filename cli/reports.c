@@ -157,15 +157,16 @@ bool mi_reports_is_kexec_dir(const char *dir)
 
 int mi_reports_walk(const char *path, mi_report_fn fn, void *ctx, struct mi_walk_opts *o)
 {
-	struct stat st;
+	bool is_stdin = !strcmp(path, "-");
+	struct stat st = { 0 };
 	int err;
 
-	if (strcmp(path, "-") && stat(path, &st)) {
+	if (!is_stdin && stat(path, &st)) {
 		err = -errno;
 		mi_err("cannot read %s: %s", path, strerror(-err));
 		return err;
 	}
-	if (strcmp(path, "-") && S_ISDIR(st.st_mode)) {
+	if (!is_stdin && S_ISDIR(st.st_mode)) {
 		char runs[4200];
 
 		if (mi_reports_is_kexec_dir(path)) {

@@ -192,7 +192,8 @@ static double resample_median(struct ranked_sample *s, uint64_t *st)
 		if (seen > hi)
 			break;
 	}
-	return (vlo + s->sorted[p]) / 2;
+	/* the n draws always pass rank hi: p < n */
+	return (vlo + s->sorted[p < n ? p : n - 1]) / 2;
 }
 
 void mi_median_diff_ci(const double *a, int na, const double *b, int nb,
