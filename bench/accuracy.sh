@@ -39,7 +39,7 @@ done
 	{ echo "accuracy.sh: build/meminit not built (make)" >&2; exit 1; }
 # Raw files per mode (build/bench/accuracy/mttcg or icount), so that an
 # -icount run leaves the usual one in place; section.md of the latest above.
-base=$top/build/bench/accuracy
+base=${MEMINIT_BENCH_OUT:-$top/build/bench}/accuracy
 out=$base/mttcg
 [ $icount = 1 ] && out=$base/icount
 if [ $summarize_only = 1 ]; then

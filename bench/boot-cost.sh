@@ -26,7 +26,7 @@
 #   redoes the tables from the last run's boots (same other options).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/bench/boot-cost
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/boot-cost
 runs=3 small=0 boot=1 only=""
 while [ $# -gt 0 ]; do
 	case "$1" in

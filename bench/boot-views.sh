@@ -13,7 +13,7 @@
 #   (--small: smaller guest; the same three tools)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/bench/boot-views
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/boot-views
 nodes=3G,1G cpus=2,2
 case "${1:-}" in
 --small) nodes=1G,1G cpus=1,1 ;;

@@ -25,7 +25,7 @@ case "${1:-}" in
 "") ;;
 *) echo "usage: bench/bpf-cost.sh [--small]" >&2; exit 2 ;;
 esac
-out=$top/build/bench/bpf-cost
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/bpf-cost
 rm -rf "$out"
 mkdir -p "$out"
 # No VM here: say so in the section (a test turns this into SKIP).

@@ -22,7 +22,7 @@
 # and in build/bench/hotplug-peers/section.md.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/bench/hotplug-peers
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/hotplug-peers
 small=no report_only=no
 case "${1:-}" in
 --small) small=yes ;;

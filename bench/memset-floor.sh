@@ -22,7 +22,7 @@ case "${1:-}" in
 *) echo "usage: memset-floor.sh [--small|--again]" >&2; exit 2 ;;
 esac
 command -v jq > /dev/null || { echo "memset-floor: jq not installed (make deps)" >&2; exit 1; }
-out=$top/build/bench/memset-floor
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/memset-floor
 if [ $again = 1 ]; then
 	[ -f "$out/run.env" ] || { echo "memset-floor: no earlier run in $out" >&2; exit 1; }
 	# shellcheck disable=SC1091

@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [[ "$groups" =~ ^[1-9][0-9]*$ ]] || { echo "repeat.sh: --groups: '$groups' is not a positive number" >&2; exit 2; }
-out=$top/build/bench/repeat
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/repeat
 for t in jq mkfs.ext4 debugfs qemu-system-x86_64; do
 	command -v $t >/dev/null || { echo "repeat.sh: $t missing (make deps)" >&2; exit 1; }
 done

@@ -18,7 +18,7 @@ case "${1:-}" in
 *) echo "usage: bench/scale.sh [--small]" >&2; exit 2 ;;
 esac
 m=$top/build/meminit
-out=$top/build/bench/scale
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/scale
 for t in valgrind cc python3; do
 	command -v $t >/dev/null || { echo "scale.sh: $t is missing" >&2; exit 3; }
 done

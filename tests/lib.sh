@@ -6,6 +6,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MEMINIT=${MEMINIT_BIN:-$TOP/build/meminit}	# MEMINIT_BIN: another build (build-asan)
 OUTROOT=${MEMINIT_TEST_OUT:-$TOP/build/test-out}
 mkdir -p "$OUTROOT"
+# Benchmarks run by tests (--small) write here, not over make bench's
+# results in build/bench/.
+export MEMINIT_BENCH_OUT=$OUTROOT/bench
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }

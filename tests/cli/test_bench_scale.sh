@@ -11,7 +11,7 @@ for t in valgrind cc python3 jq; do
 	command -v $t >/dev/null || { skip "$name" "$t missing (make deps)"; exit 0; }
 done
 [ -x /usr/bin/time ] || { skip "$name" "/usr/bin/time missing (apt-get install time)"; exit 0; }
-res=$TOP/build/bench/scale
+res=$MEMINIT_BENCH_OUT/scale
 log=$OUTROOT/bench-scale.log
 if ! "$TOP/bench/scale.sh" --small > "$log" 2>&1; then
 	fail "$name: bench/scale.sh --small" "$(tail -5 "$log")"

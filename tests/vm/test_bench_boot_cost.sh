@@ -10,7 +10,7 @@ T="bench boot-cost"
 need_vm "$T" || exit 0
 [ -x "$TOP/build/meminit" ] || { skip "$T" "build/meminit not built (make)"; exit 0; }
 command -v jq > /dev/null || { skip "$T" "jq missing (make deps)"; exit 0; }
-out=$TOP/build/bench/boot-cost
+out=$MEMINIT_BENCH_OUT/boot-cost
 if ! "$TOP/bench/boot-cost.sh" --small > "$OUTROOT/boot-cost.md" 2> "$OUTROOT/boot-cost.err"; then
 	fail "$T: runs" "$(tail -n1 "$OUTROOT/boot-cost.err")"
 	exit 0

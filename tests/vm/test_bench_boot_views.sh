@@ -12,7 +12,7 @@ done
 command -v python3 > /dev/null || { skip "$T" "python3 missing (make deps)"; exit 0; }
 [ -f /var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py ] ||
 	{ skip "$T" "no kernel source for bootgraph.py (make kernel)"; exit 0; }
-out=$TOP/build/bench/boot-views
+out=$MEMINIT_BENCH_OUT/boot-views
 g=$out/guest
 if ! "$TOP/bench/boot-views.sh" --small > "$OUTROOT/boot-views.md" 2> "$OUTROOT/boot-views.err"; then
 	fail "$T: runs" "$(tail -n1 "$OUTROOT/boot-views.err")"

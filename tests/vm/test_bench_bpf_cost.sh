@@ -11,7 +11,7 @@ have_root || { skip "$T" "needs root (QEMU, kernel cache)"; exit 0; }
 need_vm "$T" || exit 0
 command -v jq >/dev/null || { skip "$T" "jq not installed (make deps)"; exit 0; }
 [ -x "$TOP/build/meminit-static" ] || { fail "$T" "build/meminit-static not built (make)"; exit 0; }
-res=$TOP/build/bench/bpf-cost
+res=$MEMINIT_BENCH_OUT/bpf-cost
 log=$OUTROOT/bench-bpf-cost.log
 if ! "$TOP/bench/bpf-cost.sh" --small > "$log" 2>&1; then
 	fail "$T: bench/bpf-cost.sh --small" "$(tail -n 3 "$log")"

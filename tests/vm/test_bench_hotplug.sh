@@ -31,7 +31,7 @@ fi
 exec 9> "$OUTROOT/test_bench_hotplug.lock"
 flock 9
 
-out=$TOP/build/bench/hotplug-peers
+out=$MEMINIT_BENCH_OUT/hotplug-peers
 g=$out/guest
 if ! "$TOP/bench/hotplug-peers.sh" --small > "$OUTROOT/bench-hotplug.md" 2> "$OUTROOT/bench-hotplug.err"; then
 	fail "$T: --small ran" "$(tail -n1 "$OUTROOT/bench-hotplug.err")"

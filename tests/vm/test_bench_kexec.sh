@@ -18,7 +18,7 @@ flock 8
 num() { [[ "$1" =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
 
 # --- repeat speed --------------------------------------------------------
-r=$TOP/build/bench/repeat
+r=$MEMINIT_BENCH_OUT/repeat
 if "$TOP/bench/repeat.sh" --small > "$OUTROOT/bench-repeat.out" 2> "$OUTROOT/bench-repeat.err"; then
 	pass "$T: repeat.sh --small ran ($(grep -c '^|' "$r/section.md") table lines)"
 	c=$r/mttcg/cycles.txt
@@ -51,7 +51,7 @@ else
 fi
 
 # --- accuracy ------------------------------------------------------------
-a=$TOP/build/bench/accuracy/mttcg
+a=$MEMINIT_BENCH_OUT/accuracy/mttcg
 if "$TOP/bench/accuracy.sh" --small > "$OUTROOT/bench-accuracy.out" 2> "$OUTROOT/bench-accuracy.err"; then
 	pass "$T: accuracy.sh --small ran"
 	p=$a/per-node.txt

@@ -25,7 +25,7 @@ if ! cc -static -o "$probe/p" "$probe/p.c" 2> /dev/null; then
 fi
 [ -x "$TOP/build/meminit-static" ] || { fail "$T" "build/meminit-static not built (make)"; exit 0; }
 
-d=$TOP/build/bench/memset-floor
+d=$MEMINIT_BENCH_OUT/memset-floor
 log=$OUTROOT/bench-memset.log
 if ! "$TOP/bench/memset-floor.sh" --small > "$log" 2>&1; then
 	fail "$T: memset-floor.sh --small ran" "$(tail -n 2 "$log" | tr '\n' ' ')"
