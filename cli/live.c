@@ -22,6 +22,7 @@ struct phase_desc {
 	const char *func;
 	int level;
 	const char *within;
+	bool boot_only;		/* __init: freed before any live run */
 };
 
 /* Indexed by enum live_phase; the nesting is the hotplug call chain. */
@@ -31,7 +32,7 @@ static const struct phase_desc phases[LIVE_NR_PHASES] = {
 	[LIVE_MEMMAP_INIT_RANGE]  = { "memmap_init_range", 2, "move_pfn_range_to_zone" },
 	[LIVE_MEMMAP_INIT_DEVICE] = { "memmap_init_zone_device", 0, NULL },
 	[LIVE_ADD_PAGES]	  = { "__add_pages", 0, NULL },
-	[LIVE_DEFERRED_GROW_ZONE] = { "deferred_grow_zone", 0, NULL },
+	[LIVE_DEFERRED_GROW_ZONE] = { "deferred_grow_zone", 0, NULL, true },
 };
 
 struct mi_live {
@@ -218,6 +219,19 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 		live->probes[i].func = phases[i].func;
 		live->probes[i].level = phases[i].level;
 		live->probes[i].within = phases[i].within;
+		if (phases[i].boot_only) {
+			/*
+			 * Not tried: the attach can only fail, and explaining the
+			 * failure reads all of /proc/kallsyms (seconds on a slow
+			 * guest: bench/hotplug-peers.sh), the slowest step of start-up.
+			 */
+			live->probes[i].how = MI_LIVE_NONE;
+			live->probes[i].err = -ENOENT;
+			snprintf(live->probes[i].reason, sizeof(live->probes[i].reason),
+				 "%s is __init: it runs only while the kernel boots and is "
+				 "freed after (boot records or 'meminit arm' see it)", phases[i].func);
+			continue;
+		}
 		choose(&live->probes[i], o.mode);
 	}
 
