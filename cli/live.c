@@ -20,19 +20,19 @@
 
 struct phase_desc {
 	const char *func;
-	int level;
 	const char *within;
+	int level;
 	bool boot_only;		/* __init: freed before any live run */
 };
 
 /* Indexed by enum live_phase; the nesting is the hotplug call chain. */
 static const struct phase_desc phases[LIVE_NR_PHASES] = {
-	[LIVE_ONLINE_PAGES]	  = { "online_pages", 0, NULL },
-	[LIVE_MOVE_PFN_RANGE]	  = { "move_pfn_range_to_zone", 1, "online_pages" },
-	[LIVE_MEMMAP_INIT_RANGE]  = { "memmap_init_range", 2, "move_pfn_range_to_zone" },
-	[LIVE_MEMMAP_INIT_DEVICE] = { "memmap_init_zone_device", 0, NULL },
-	[LIVE_ADD_PAGES]	  = { "__add_pages", 0, NULL },
-	[LIVE_DEFERRED_GROW_ZONE] = { "deferred_grow_zone", 0, NULL, true },
+	[LIVE_ONLINE_PAGES]	  = { "online_pages" },
+	[LIVE_MOVE_PFN_RANGE]	  = { "move_pfn_range_to_zone", "online_pages", 1 },
+	[LIVE_MEMMAP_INIT_RANGE]  = { "memmap_init_range", "move_pfn_range_to_zone", 2 },
+	[LIVE_MEMMAP_INIT_DEVICE] = { "memmap_init_zone_device" },
+	[LIVE_ADD_PAGES]	  = { "__add_pages" },
+	[LIVE_DEFERRED_GROW_ZONE] = { "deferred_grow_zone", .boot_only = true },
 };
 
 struct mi_live {

@@ -33,10 +33,11 @@ for t in "$asan"/tests/test_*; do
 	[ -x "$t" ] && suite "$(basename "$t")" "$t" "$TOP/tests/fixtures"
 done
 # The CLI tests that drive the meminit binary (test_probe links its own
-# driver against build/, the fuzz and sanitizer tests are not re-run).
+# driver against build/, the fuzz and sanitizer tests are not re-run, lint
+# reads the sources, and the scale benchmark times build/meminit).
 for t in "$TOP"/tests/cli/test_*.sh; do
 	case ${t##*/} in
-	test_sanitizers.sh|test_fuzz.sh|test_probe.sh) continue ;;
+	test_sanitizers.sh|test_fuzz.sh|test_probe.sh|test_lint.sh|test_bench_scale.sh) continue ;;
 	esac
 	suite "${t##*/}" env MEMINIT_BIN="$asan/meminit" bash "$t"
 done

@@ -28,14 +28,17 @@ done
 [ -z "$missing" ] && pass "$T: every condition has every phase window" || fail "$T: windows" "missing$missing"
 
 # The unpatched kernel's early window must not move when only later tracing
-# differs: that is what makes a difference between conditions a cost.
+# differs: that is what makes a difference between conditions a cost. Under
+# -icount it is an instruction count; the command lines differ in length
+# (parsed before the window), which moves it by a microsecond or two at most.
 early() { awk -F'|' -v c="$1" '$1 == c && $3 == "memmap early (memmap_init)" { print $4 }' "$w"; }
 a=$(early unpatched) b=$(early "meminit ftrace") c=$(early initcall_debug)
-[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] &&
-	pass "$T: -icount: same kernel, same early memmap window ($a ms) whatever is traced later" ||
+awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN { d1 = a - b; d2 = a - c
+	exit !(a != "" && b != "" && c != "" && d1 < 0.005 && d1 > -0.005 && d2 < 0.005 && d2 > -0.005) }' &&
+	pass "$T: -icount: same kernel, the same early memmap window ($a / $b / $c ms) whatever is traced later" ||
 	fail "$T: -icount determinism" "early window $a / $b / $c ms"
 
-row() { grep -F "| $1 |" "$out/section.md" | head -n1; }
+row() { grep -F "| $1 |" "$out/section.md" | grep -v '^| phase' | head -n1; }
 row recording | grep -q '| yes (0:' &&
 	pass "$T: recording: struct pages per node = zoneinfo present" ||
 	fail "$T: recording pages" "$(row recording)"
