@@ -24,11 +24,11 @@
  * pattern against every traceable function, one kallsyms lookup per function
  * and pattern: bench/boot-cost.sh measured 4.2 s of -icount time (about
  * 0.5 G instructions) for six names on a 27,000-function kernel, more than
- * the phases they time. So: as few patterns as the parser needs, and one
- * glob for deferred_init_memmap and its _chunk.
+ * the phases they time. So: as few patterns as the parser needs (not
+ * page_alloc_init_late: deferred init begins with its first thread), and
+ * one glob for deferred_init_memmap and its _chunk.
  */
 const char *const mi_ftrace_functions[] = {
-	"page_alloc_init_late",
 	"deferred_init_memmap*",
 	"deferred_grow_zone",
 	"alloc_large_system_hash",
@@ -256,6 +256,7 @@ static void merge_hash_tables(struct mi_report *r, const struct mi_ftrace *ft)
 
 int mi_merge_ftrace(struct mi_report *r, const struct mi_ftrace *ft, bool clock_ok)
 {
+	double first_thread = MI_UNKNOWN;
 	size_t i, seen = 0;
 
 	for (i = 0; i < ft->nr; i++) {
@@ -269,6 +270,8 @@ int mi_merge_ftrace(struct mi_report *r, const struct mi_ftrace *ft, bool clock_
 			n = node_of_task(r, e->task);
 			if (n && n->deferred_start < 0)
 				n->deferred_start = e->t;
+			if (first_thread < 0 || e->t < first_thread)
+				first_thread = e->t;
 			seen++;
 		} else if (!strcmp(e->func, "deferred_init_memmap_chunk")) {
 			struct mi_chunk *c = mi_report_add_chunk(r);
@@ -285,6 +288,12 @@ int mi_merge_ftrace(struct mi_report *r, const struct mi_ftrace *ft, bool clock_
 			seen++;
 		}
 	}
+	/*
+	 * Boots armed by this meminit trace no page_alloc_init_late (one filter
+	 * pattern less at boot): deferred init begins with its first thread.
+	 */
+	if (r->deferred_begin < 0)
+		r->deferred_begin = first_thread;
 	r->sources |= MI_SRC_FTRACE;
 	if (!seen) {
 		mi_report_note(r, "the boot trace holds no entry of the deferred-init or hash-table "

@@ -152,7 +152,8 @@ struct mi_report {
 	/* Early memmap init: only bounded by printk lines on a stock kernel. */
 	double early_window_start, early_window_end;
 	double smp_done;	/* "smp: Brought up" */
-	double deferred_begin;	/* page_alloc_init_late entry (trace) */
+	double deferred_begin;	/* page_alloc_init_late entry, else the first
+				   deferred_init_memmap entry (trace) */
 
 	struct mi_node *nodes;
 	size_t nr_nodes, cap_nodes;
