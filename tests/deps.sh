@@ -9,7 +9,7 @@ libclang-rt-14-dev cppcheck clang-tidy
 linux-source-6.12 dwarves flex bison bc libssl-dev python3-ply
 prometheus chromium man-db groff-base python3
 git perl e2fsprogs util-linux
-bpftrace valgrind time systemd ovmf"
+bpftrace valgrind time systemd ovmf libc6-dev binutils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
