@@ -4,13 +4,7 @@
 # kernel left offline on node 1. MODE (stock or patched) is set by the line
 # bench/bpf-cost.sh puts above this file.
 cd /out || exit 1
-# run NAME ARGS...: meminit's stdout, stderr and exit status into NAME.*
-run() {
-	name=$1
-	shift
-	meminit "$@" > "$name.out" 2> "$name.err"
-	echo $? > "$name.rc"
-}
+. /guest-lib.sh
 uname -r > kernel.txt
 cat /proc/sys/kernel/bpf_stats_enabled > stats-sysctl.txt 2>&1
 if [ "$MODE" = patched ]; then
@@ -19,13 +13,7 @@ if [ "$MODE" = patched ]; then
 	meminit report --via bpf --bpf-stats --format json > replay.out 2> replay.err
 	echo $? > replay.rc
 	# meminit:meminit_record of each hotplug memmap init, beside the live programs.
-	meminit trace --duration 600 --bpf-stats --format json > trace.out 2> trace.err &
-	tp=$!
-	i=0
-	while ! grep -q 'tracing with' trace.err && kill -0 $tp 2>/dev/null && [ $i -lt 120 ]; do
-		sleep 1
-		i=$((i + 1))
-	done
+	start_trace --duration 600 --bpf-stats --format json
 	run hotplug hotplug --node 1 --cpu 1 --movable --bpf-stats --format json
 	kill -INT $tp
 	wait $tp

@@ -18,13 +18,7 @@ cat $t/trace > boot-trace.txt
 meminit arm -q > arm.txt 2> arm.err
 cp $d/records records.txt
 cat $d/records.bin > records.bin
-# run NAME ARGS...: meminit's stdout, stderr and exit status into NAME.*
-run() {
-	name=$1
-	shift
-	meminit "$@" > "$name.out" 2> "$name.err"
-	echo $? > "$name.rc"
-}
+. /guest-lib.sh
 run auto report --format json
 run ringbuf report --via bpf --format json
 run perfbuf report --via perfbuf --format json
@@ -49,13 +43,7 @@ fi
 # Hotplug: the DIMM on node 1 is offline (memhp_default_state=offline).
 cat /proc/zoneinfo > zoneinfo.before
 echo 1 > $t/events/meminit/meminit_record/enable
-meminit trace --duration 600 --format json > trace.out 2> trace.err &
-tp=$!
-i=0
-while ! grep -q 'tracing with' trace.err && kill -0 $tp 2>/dev/null && [ $i -lt 120 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+start_trace --duration 600 --format json
 for b in /sys/devices/system/node/node1/memory[0-9]*; do
 	[ "$(cat $b/state)" = offline ] && echo "${b##*/memory}" >> blocks-onlined &&
 		echo online > $b/state

@@ -12,24 +12,12 @@ snap() {
 		echo "${b##*/memory} $(cat "$b/state")"
 	done > "blocks1.$1"
 }
-# run NAME ARGS...: meminit's stdout, stderr and exit status into NAME.*
-run() {
-	name=$1
-	shift
-	meminit "$@" > "$name.out" 2> "$name.err"
-	echo $? > "$name.rc"
-}
+. /guest-lib.sh
 uname -r > kernel.txt
 snap before
 if [ "$MODE" = 612 ]; then
 	# A trace running beside the hotplug run: two attachments, one truth.
-	meminit trace --duration 600 --format json > trace.out 2> trace.err &
-	tp=$!
-	i=0
-	while ! grep -q 'tracing with' trace.err && kill -0 $tp 2>/dev/null && [ $i -lt 120 ]; do
-		sleep 1
-		i=$((i + 1))
-	done
+	start_trace --duration 600 --format json
 	run hotplug hotplug --node 1 --cpu 1 --movable --format json
 	kill -INT $tp
 	wait $tp

@@ -23,7 +23,8 @@
 #   --firmware-reboot yes    panic=1 and no -no-reboot: a panic reboots through the
 #                            firmware into the same kernel and initrd
 # The script runs as root in a busybox initramfs with meminit (static) at
-# /bin/meminit and the kernel's config at /boot/config-$(uname -r); files it
+# /bin/meminit, the helpers of tests/vm/guest-lib.sh at /guest-lib.sh and the
+# kernel's config at /boot/config-$(uname -r); files it
 # writes to /out come back through the serial console (tar | base64).
 # QEMU boots are serialized with a lock so parallel tests share the 2 cores.
 set -euo pipefail
@@ -79,6 +80,7 @@ for a in $("$root/bin/busybox" --list); do
 done
 cp "$static" "$root/bin/meminit"
 cp "$script" "$root/test.sh"
+cp "$here/guest-lib.sh" "$root/guest-lib.sh"
 for b in "${bins[@]}"; do
 	[ -x "$b" ] || { echo "guest.sh: --bin $b is not an executable" >&2; exit 1; }
 	for f in "$b" $(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
