@@ -107,7 +107,7 @@ int cmd_arm(int argc, char **argv)
 			"or 'kexec --append'), then run 'meminit report' after that boot. The buffer\n"
 			"is sized for %llu MiB and %ld CPUs; 'report' warns if it overflowed.\n"
 			"Cost: at boot the kernel matches each filter pattern against every\n"
-			"traceable function (about 20 M instructions per pattern per 10,000\n"
+			"traceable function (about 30 M instructions per pattern per 10,000\n"
 			"functions, before the phases it times); then one ring-buffer entry per\n"
 			"traced call, a few hundred in all.\n",
 			mem >> 20, cpus);
