@@ -35,6 +35,7 @@ fi
 membw=$top/build/bench/membw
 if [ $again = 0 ]; then
 	# membw: static, so it runs in the busybox guest; -Werror keeps it warning-free.
+	mkdir -p "$(dirname "$membw")"
 	cc -O2 -static -Wall -Wextra -Werror -o "$membw" "$top/bench/membw.c"
 	[ -x "$top/build/meminit-static" ] || make -C "$top" -s > "$out/make.log" 2>&1 ||
 		{ echo "memset-floor: make failed, see $out/make.log" >&2; exit 1; }

@@ -11,7 +11,9 @@
 #   --out DIR                console.log, and whatever the script leaves in /out
 #   --timeout SECONDS        (default 300)
 #   --bin PATH               a host program to put in the guest at the same path,
-#                            with the shared libraries ldd names (e.g. /usr/bin/perf)
+#                            with the shared libraries ldd names (e.g. /usr/bin/perf);
+#                            the guest's /tmp is the initramfs's own, so a program
+#                            from a checkout under /tmp is not hidden by a mount
 #   --disk FILE              an ext4 image attached as virtio-blk (/dev/vda), kept
 #                            across runs; the guest's kernel and initrd are written
 #                            into its /boot (debugfs, no mount; a fresh disk only) so
@@ -125,7 +127,6 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-mount -t tmpfs tmp /tmp
 [ -f /boot/config-kernel ] && mv /boot/config-kernel "/boot/config-$(uname -r)"
 [ -f /lib/modules/order ] && for m in $(cat /lib/modules/order); do insmod "/lib/modules/$m.ko"; done
 echo "=== MEMINIT-GUEST-START"
