@@ -191,7 +191,7 @@ awk -v j="$jiffy_ms" '{ id = $2; b[id]++
 	"$out/per-node.txt" | sort -n > "$out/nodes.txt"
 
 mem=$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
-qv=$(qemu-system-x86_64 --version | head -n1 | sed 's/.*version \([0-9.]*\).*/\1/')
+qv=$(qemu-system-x86_64 --version | sed -n 1p | sed 's/.*version \([0-9.]*\).*/\1/')
 kver=$(jq -r .report.kernel "$g/runs/run-0000.json")
 {
 	echo "## Accuracy of the boot records over kexec repeats (\`bench/accuracy.sh$([ $small = 1 ] && echo " --small")$([ $icount = 1 ] && echo " --icount")\`)"

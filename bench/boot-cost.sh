@@ -51,7 +51,7 @@ for k in "$unpatched" "$patched_n" "$patched"; do
 done
 
 # The stock-kernel line comes from 'meminit arm' itself (this host is stock).
-arm_stock=$("$m" arm -q 2>/dev/null | head -n1)
+arm_stock=$("$m" arm -q 2>/dev/null | sed -n 1p)
 case "$arm_stock" in ftrace=function\ *) ;; *)
 	echo "boot-cost.sh: 'meminit arm' printed '$arm_stock', not a stock-kernel line" >&2; exit 1 ;;
 esac
@@ -159,7 +159,7 @@ seen_row() {
 	function_graph*)
 		by="the function_graph trace"
 		local fns
-		fns=$(grep -v '^#' "$d/trace.txt" | grep -oE '[a-z_]+\(\)' | sort -u | head -5 | paste -sd' ' || true)
+		fns=$(grep -v '^#' "$d/trace.txt" | grep -oE '[a-z_]+\(\)' | sort -u | sed -n 1,5p | paste -sd' ' || true)
 		dn="${fns:-nothing: the tracer started at $(sed -n "s/^\[ *\([0-9.]*\)\] Starting tracer 'function_graph'.*/\1 s/p" "$d/dmesg.txt"), after deferred init}"
 		ch=—; ht=0 ;;
 	initcall_debug)

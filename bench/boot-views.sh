@@ -26,7 +26,7 @@ for f in "$m" /lib/systemd/systemd /usr/bin/systemd-analyze; do
 done
 bg=/var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py
 [ -f "$bg" ] || { echo "boot-views.sh: $bg missing (make kernel unpacks the kernel source)" >&2; exit 1; }
-arm=$("$m" arm -q 2>/dev/null | head -n1)
+arm=$("$m" arm -q 2>/dev/null | sed -n 1p)
 case "$arm" in ftrace=function\ *) ;; *) echo "boot-views.sh: 'meminit arm' printed '$arm'" >&2; exit 1 ;; esac
 
 rm -rf "$out"
@@ -55,11 +55,11 @@ bg_boot=$(sed -n 's/^boot: //p' "$out/bootgraph-result.txt")
 bg_calls=$(grep -c 'initcall .* returned' "$g/dmesg.txt" || true)
 # bootgraph.py's timeline is the initcalls: the five longest, as it draws them.
 bg_top=$(sed -n 's/.*initcall \([a-z0-9_]*\)+.* returned .* after \([0-9]*\) usecs/\2 \1/p' "$g/dmesg.txt" |
-	sort -rn | head -5 | awk '{ printf "%s%s %.1f ms", (NR > 1 ? ", " : ""), $2, $1 / 1000 }')
+	sort -rn | sed -n 1,5p | awk '{ printf "%s%s %.1f ms", (NR > 1 ? ", " : ""), $2, $1 / 1000 }')
 # The initcall that holds the network hash tables, as bootgraph sees them.
 inet=$(sed -n 's/.*initcall inet_init+.* returned .* after \([0-9]*\) usecs/\1/p' "$g/dmesg.txt" | ms_us=1 awk '{ printf "%.2f", $1 / 1000 }')
-init_s=$(sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' "$g/dmesg.txt" | head -n1)
-[ -n "$init_s" ] || init_s=$(sed -n 's/^\[ *\([0-9.]*\)\] Run .* as init process.*/\1/p' "$g/dmesg.txt" | head -n1)
+init_s=$(sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' "$g/dmesg.txt" | sed -n 1p)
+[ -n "$init_s" ] || init_s=$(sed -n 's/^\[ *\([0-9.]*\)\] Run .* as init process.*/\1/p' "$g/dmesg.txt" | sed -n 1p)
 kline=$(sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms/node \1: \2 ms/p' "$g/dmesg.txt" | paste -sd';' | sed 's/;/; /g')
 traced=$(jq -r '[.nodes[] | select(.deferred_traced_ms != null) | "node \(.id): \(.deferred_traced_ms * 100 | round / 100) ms"] | join("; ")' "$j")
 chunks=$(jq -r '"\([.nodes[].deferred_cpus[]?.chunks] | add // 0) chunks on \([.nodes[].deferred_cpus[]?.cpu] | unique | length) CPUs"' "$j")
@@ -73,7 +73,7 @@ pages="$got"; [ "$got" = "$want" ] && pages="$got (= zoneinfo)" || pages="$got (
 {
 echo "### What each tool reports of the same boot ($(date -u +%F))"
 echo
-echo "One boot of stock Debian $(cat "$g/dmesg.txt" | sed -n 's/.*Linux version \([^ ]*\).*/\1/p' | head -n1)" \
+echo "One boot of stock Debian $(cat "$g/dmesg.txt" | sed -n 's/.*Linux version \([^ ]*\).*/\1/p' | sed -n 1p)" \
 	"under QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG (multi-threaded)," \
 	"nodes $nodes with $cpus vCPUs, systemd $(systemd --version 2>/dev/null | sed -n '1s/^systemd \([0-9]*\).*/\1/p') as PID 1," \
 	"command line: initcall_debug (for bootgraph.py) and 'meminit arm' (boot function trace)."

@@ -14,7 +14,7 @@ for n in /sys/devices/system/node/node[0-9]*; do
 	echo "Node ${n##*node} cpulist $(cat $n/cpulist)"
 done > node-meminfo
 # erms/fsrm/fsrs/rep_good decide which of membw's patterns is the kernel's own
-sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -n1 > cpu-flags
+sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p > cpu-flags
 meminit report --format json > report.json 2> report.err
 echo $? > report.rc
 meminit report > report.txt 2>&1

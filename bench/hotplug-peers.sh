@@ -180,7 +180,7 @@ END {
 
 kernel=$(cat "$g/kernel.txt")
 hz=$(cat "$g/clk_tck.txt" 2>/dev/null || echo 100)
-qemu=$(qemu-system-x86_64 --version | head -n1 | sed 's/.*version \([^ ]*\).*/\1/')
+qemu=$(qemu-system-x86_64 --version | sed -n 1p | sed 's/.*version \([^ ]*\).*/\1/')
 rounds="one round"; [ $small = no ] && rounds="two rounds, the second in reverse order"
 {
 	echo "## Live-path disturbance: meminit trace against bpftrace (memory hotplug)"

@@ -154,13 +154,13 @@ def kmemset: if $kmemset != "cpuid" then $kmemset elif .membw.cpuid.fsrs then "s
 JQ
 
 f3() { awk -v x="$1" 'BEGIN { if (x == "" || x == "null") print "—"; else printf "%.3g", x }'; }
-host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 section() {
 	local k
 	k=$(jq -r '.[0].kernel' "$out/floor.json")
 	echo "## Struct page init against the store-bandwidth floor (\`bench/memset-floor.sh$([ $small = 1 ] && echo ' --small')\`)"
 	echo
-	echo "$(date +%F): $(nproc) host cores ($host_cpu), QEMU $(qemu-system-x86_64 --version | head -n1 | awk '{print $4}'), patched $k with \`meminit_stats\`, 2 nodes ($nodes), $cpus vCPUs, \`-cpu max\`. Two boots: multi-threaded TCG, and single-threaded TCG with \`-icount shift=3,sleep=off\` (guest time = 8 ns per guest instruction). In each guest, after boot, \`bench/membw\` pinned to a CPU of a node, with a buffer \`mbind\`-ed there ($(jq -r '[.[] | "\(.boot): \(.membw[0].bytes / 1048576) MiB, \(.membw[0].patterns[0].passes) passes"] | join("; ")' "$out/floor.json"); every page checked on its node with \`move_pages\` and \`numa_maps\`)."
+	echo "$(date +%F): $(nproc) host cores ($host_cpu), QEMU $(qemu-system-x86_64 --version | sed -n 1p | awk '{print $4}'), patched $k with \`meminit_stats\`, 2 nodes ($nodes), $cpus vCPUs, \`-cpu max\`. Two boots: multi-threaded TCG, and single-threaded TCG with \`-icount shift=3,sleep=off\` (guest time = 8 ns per guest instruction). In each guest, after boot, \`bench/membw\` pinned to a CPU of a node, with a buffer \`mbind\`-ed there ($(jq -r '[.[] | "\(.boot): \(.membw[0].bytes / 1048576) MiB, \(.membw[0].patterns[0].passes) passes"] | join("; ")' "$out/floor.json"); every page checked on its node with \`move_pages\` and \`numa_maps\`)."
 	echo
 	echo "**Read the ratios, not the nanoseconds.** TCG emulates: absolute ns say nothing about hardware, and TCG has no cache or DRAM model, so the floor is the cost of emulated stores, not of a memory system. Under \`-icount\` every figure is an instruction count × 8 ns: a ratio there is instructions per struct page over instructions per 64 B of stores (and \`rep stosb\` counts one instruction per byte). The multiple of the floor is the figure that carries, and only roughly."
 	echo

@@ -204,7 +204,7 @@ fi
 for c in "${chains[@]}"; do summary "$c"; done > "$out/summary.txt"
 
 host=$(nproc) mem=$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
-qv=$(qemu-system-x86_64 --version | head -n1 | sed 's/.*version \([0-9.]*\).*/\1/')
+qv=$(qemu-system-x86_64 --version | sed -n 1p | sed 's/.*version \([0-9.]*\).*/\1/')
 {
 	echo "## Repeat speed: kexec cycle vs firmware reboot (\`bench/repeat.sh$([ $small = 1 ] && echo " --small")\`)"
 	echo

@@ -17,7 +17,7 @@ gen=$out/RESULTS.generated.md
 	echo "# meminit benchmarks, generated $(date -u '+%F %H:%M UTC')"
 	echo
 	echo "Host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
-		"$(uname -sr), $(qemu-system-x86_64 --version 2>/dev/null | head -n1), meminit $(cat "$top/VERSION" 2>/dev/null)" \
+		"$(uname -sr), $(qemu-system-x86_64 --version 2>/dev/null | sed -n 1p), meminit $(cat "$top/VERSION" 2>/dev/null)" \
 		"at $(git -C "$top" rev-parse --short HEAD 2>/dev/null)."
 	echo
 } > "$gen"
