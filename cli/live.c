@@ -182,12 +182,100 @@ fail:
 	return 0;
 }
 
+/* Every phase that is not boot-only gets @how, as if its probe had chosen it. */
+static void assume(struct mi_live *live, enum mi_live_how how)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIVE_NR_PHASES; i++) {
+		struct mi_live_probe *pr = &live->probes[i];
+
+		if (phases[i].boot_only)
+			continue;
+		pr->how = how;
+		pr->err = 0;
+		snprintf(pr->reason, sizeof(pr->reason), "%s",
+			 how == MI_LIVE_KPROBE ? "fentry: not tried (--attach kprobe)" : "");
+	}
+}
+
+/* Open and load the skeleton for the phases' choices, then attach them. */
+static int load_and_attach(struct mi_live *live, const struct mi_live_opts *o,
+			   char *errbuf, size_t err_len)
+{
+	unsigned int i, j;
+	int err;
+
+	live->skel = live_bpf__open();
+	if (!live->skel) {
+		err = -errno;
+		snprintf(errbuf, err_len, "cannot open the BPF object: %s", strerror(-err));
+		return err < 0 ? err : -EINVAL;
+	}
+	live->skel->rodata->targ_node = o->node < 0 ? LIVE_NODE_NONE : (__u32)o->node;
+	for (i = 0; i < LIVE_NR_PHASES; i++) {
+		struct bpf_program *p[4];
+
+		phase_progs(live->skel, i, p);
+		for (j = 0; j < 4; j++) {
+			bool on = (j < 2 && live->probes[i].how == MI_LIVE_FENTRY) ||
+				  (j >= 2 && live->probes[i].how == MI_LIVE_KPROBE);
+
+			err = bpf_program__set_autoload(p[j], on);
+			if (err) {
+				snprintf(errbuf, err_len, "cannot set autoload: %s",
+					 strerror(-err));
+				return err;
+			}
+		}
+	}
+	err = live_bpf__load(live->skel);
+	if (err) {
+		char *ld = NULL;
+		size_t n;
+
+		/*
+		 * The tiny probe programs call no helper, so lockdown lets them
+		 * attach; the real ones read kernel memory (CO-RE reads), which
+		 * lockdown=confidentiality forbids. Name that cause when it is it.
+		 */
+		if (!mi_read_file("/sys/kernel/security/lockdown", &ld, &n) &&
+		    strstr(ld, "[confidentiality]"))
+			snprintf(errbuf, err_len,
+				 "the kernel refused the BPF programs: lockdown=confidentiality forbids BPF reads of kernel memory (%s)",
+				 strerror(-err));
+		else
+			snprintf(errbuf, err_len, "the kernel refused the BPF programs (%s%s)",
+				 strerror(-err), mi_verbose ? "" : "; -v shows libbpf's log");
+		free(ld);
+		return err;
+	}
+	for (i = 0; i < LIVE_NR_PHASES; i++)
+		attach_phase(live, i);
+	return 0;
+}
+
+/* Back to an unloaded state, keeping the probes' descriptions. */
+static void unload(struct mi_live *live)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIVE_NR_PHASES; i++) {
+		bpf_link__destroy(live->links[i][0]);
+		bpf_link__destroy(live->links[i][1]);
+		live->links[i][0] = live->links[i][1] = NULL;
+	}
+	live_bpf__destroy(live->skel);
+	live->skel = NULL;
+}
+
 int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 		 char *errbuf, size_t err_len)
 {
 	struct mi_live_opts o = { .sz = sizeof(o), .mode = MI_LIVE_AUTO, .node = -1 };
 	struct mi_live *live;
-	unsigned int i, j;
+	bool all = true;
+	unsigned int i;
 	int err, nf = 0, nk = 0;
 
 	*out = NULL;
@@ -230,57 +318,33 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 			snprintf(live->probes[i].reason, sizeof(live->probes[i].reason),
 				 "%s is __init: it runs only while the kernel boots and is "
 				 "freed after (boot records or 'meminit arm' see it)", phases[i].func);
-			continue;
-		}
-		choose(&live->probes[i], o.mode);
-	}
-
-	live->skel = live_bpf__open();
-	if (!live->skel) {
-		err = -errno;
-		snprintf(errbuf, err_len, "cannot open the BPF object: %s", strerror(-err));
-		goto fail;
-	}
-	live->skel->rodata->targ_node = o.node < 0 ? LIVE_NODE_NONE : (__u32)o.node;
-	for (i = 0; i < LIVE_NR_PHASES; i++) {
-		struct bpf_program *p[4];
-
-		phase_progs(live->skel, i, p);
-		for (j = 0; j < 4; j++) {
-			bool on = (j < 2 && live->probes[i].how == MI_LIVE_FENTRY) ||
-				  (j >= 2 && live->probes[i].how == MI_LIVE_KPROBE);
-
-			err = bpf_program__set_autoload(p[j], on);
-			if (err) {
-				snprintf(errbuf, err_len, "cannot set autoload: %s",
-					 strerror(-err));
-				goto fail;
-			}
 		}
 	}
-	err = live_bpf__load(live->skel);
-	if (err) {
-		char *ld = NULL;
-		size_t n;
 
-		/*
-		 * The tiny probe programs call no helper, so lockdown lets them
-		 * attach; the real ones read kernel memory (CO-RE reads), which
-		 * lockdown=confidentiality forbids. Name that cause when it is it.
-		 */
-		if (!mi_read_file("/sys/kernel/security/lockdown", &ld, &n) &&
-		    strstr(ld, "[confidentiality]"))
-			snprintf(errbuf, err_len,
-				 "the kernel refused the BPF programs: lockdown=confidentiality forbids BPF reads of kernel memory (%s)",
-				 strerror(-err));
-		else
-			snprintf(errbuf, err_len, "the kernel refused the BPF programs (%s%s)",
-				 strerror(-err), mi_verbose ? "" : "; -v shows libbpf's log");
-		free(ld);
-		goto fail;
+	/*
+	 * First the common case: every function takes the preferred kind.
+	 * One load of the real programs, instead of a probe object (and a
+	 * parse of the kernel's BTF) per function before it. Anything
+	 * refused, and it is done again the careful way: a probe per
+	 * function, which also says why one does not attach.
+	 */
+	assume(live, o.mode == MI_LIVE_KPROBE_ONLY ? MI_LIVE_KPROBE : MI_LIVE_FENTRY);
+	err = load_and_attach(live, &o, errbuf, err_len);
+	for (i = 0; i < LIVE_NR_PHASES; i++)
+		if (!phases[i].boot_only && live->probes[i].how == MI_LIVE_NONE)
+			all = false;
+	if (err || !all) {
+		mi_debug("live: not every function takes %s at once; probing each",
+			 o.mode == MI_LIVE_KPROBE_ONLY ? "kprobe" : "fentry");
+		unload(live);
+		for (i = 0; i < LIVE_NR_PHASES; i++)
+			if (!phases[i].boot_only)
+				choose(&live->probes[i], o.mode);
+		err = load_and_attach(live, &o, errbuf, err_len);
+		if (err)
+			goto fail;
 	}
 	for (i = 0; i < LIVE_NR_PHASES; i++) {
-		attach_phase(live, i);
 		nf += live->probes[i].how == MI_LIVE_FENTRY;
 		nk += live->probes[i].how == MI_LIVE_KPROBE;
 	}
