@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "attrib.h"
+#include "records.h"
 #include "util.h"
 
 const char *const mi_split_method =
@@ -62,24 +63,10 @@ double mi_gbps(double bytes, double seconds)
 	return seconds > 0 && bytes > 0 ? bytes / seconds / 1e9 : MI_UNKNOWN;
 }
 
+/* The record's own name, but the chunk rows sum a node's deferred init. */
 const char *mi_attrib_phase_label(int phase)
 {
-	static const char *const label[MI_PH_NR] = {
-		[MI_PH_VMEMMAP]		= "vmemmap",
-		[MI_PH_MEMMAP_EARLY]	= "memmap_early",
-		[MI_PH_HOLES]		= "holes",
-		[MI_PH_RESERVED]	= "reserved",
-		[MI_PH_FREE_EARLY]	= "free_early",
-		[MI_PH_DEFERRED_NODE]	= "deferred_node",
-		[MI_PH_DEFERRED_CHUNK]	= "deferred",
-		[MI_PH_DEFERRED_GROW]	= "deferred_grow",
-		[MI_PH_HASH]		= "hash",
-		[MI_PH_PAGE_EXT]	= "page_ext",
-		[MI_PH_HOTPLUG]		= "hotplug",
-		[MI_PH_DEVICE]		= "device",
-	};
-
-	return phase >= 0 && phase < MI_PH_NR ? label[phase] : "?";
+	return phase == MI_PH_DEFERRED_CHUNK ? "deferred" : mi_phase_name(phase);
 }
 
 static bool counts_struct_pages(int phase)

@@ -221,6 +221,21 @@ static void zero_is_unknown(struct mi_flat_row *r)
 	}
 }
 
+/* A hash table row from a report's JSON entry: name, placement, size. */
+static struct mi_flat_table *add_table(struct mi_flat *f, json_object *e)
+{
+	struct mi_flat_table *t;
+
+	if (mi_grow((void **)&f->tables, &f->cap_tables, f->nr_tables, sizeof(*f->tables)))
+		return NULL;
+	t = &f->tables[f->nr_tables++];
+	mi_strlcpy(t->name, mi_j_str(e, "name") ?: "?", sizeof(t->name));
+	mi_strlcpy(t->placement, mi_j_str(e, "placement") ?: "unknown", sizeof(t->placement));
+	t->entries = mi_j_num(e, "entries");
+	t->bytes = mi_j_num(e, "bytes");
+	return t;
+}
+
 /* Patched kernel: phases per node, per CPU, hash records, every record. */
 static int build_patched(struct mi_flat *f, json_object *o)
 {
@@ -269,13 +284,9 @@ static int build_patched(struct mi_flat *f, json_object *o)
 		json_object *e = json_object_array_get_idx(a, i);
 		struct mi_flat_table *t;
 
-		if (mi_grow((void **)&f->tables, &f->cap_tables, f->nr_tables, sizeof(*f->tables)))
+		t = add_table(f, e);
+		if (!t)
 			return -ENOMEM;
-		t = &f->tables[f->nr_tables++];
-		mi_strlcpy(t->name, mi_j_str(e, "name") ?: "?", sizeof(t->name));
-		mi_strlcpy(t->placement, mi_j_str(e, "placement") ?: "unknown", sizeof(t->placement));
-		t->entries = mi_j_num(e, "entries");
-		t->bytes = mi_j_num(e, "bytes");
 		t->seconds = sec(mi_j_num(e, "total_ms"));
 		t->alloc_s = sec(mi_j_num(e, "alloc_ms"));
 		t->zero_s = sec(mi_j_num(e, "zero_ms"));
@@ -371,13 +382,9 @@ static int build_tables(struct mi_flat *f, json_object *o)
 		json_object *e = json_object_array_get_idx(a, i);
 		struct mi_flat_table *t;
 
-		if (mi_grow((void **)&f->tables, &f->cap_tables, f->nr_tables, sizeof(*f->tables)))
+		t = add_table(f, e);
+		if (!t)
 			return -ENOMEM;
-		t = &f->tables[f->nr_tables++];
-		mi_strlcpy(t->name, mi_j_str(e, "name") ?: "?", sizeof(t->name));
-		mi_strlcpy(t->placement, mi_j_str(e, "placement") ?: "unknown", sizeof(t->placement));
-		t->entries = mi_j_num(e, "entries");
-		t->bytes = mi_j_num(e, "bytes");
 		t->seconds = sec(mi_j_num(e, "time_ms_bound"));
 		t->alloc_s = t->zero_s = -1;
 		t->quality = MI_Q_BOUND;

@@ -110,10 +110,29 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 	return o;
 }
 
+/* A table's pages per node ({"0": pages, ...}), or null when unknown. */
+static json_object *node_pages_json(const struct mi_hash_table *t)
+{
+	json_object *np;
+	int k;
+
+	if (!t || !t->nr_node_pages)
+		return NULL;
+	np = json_object_new_object();
+	for (k = 0; k < t->nr_node_pages; k++) {
+		char key[16];
+
+		if (!t->node_pages[k])
+			continue;
+		snprintf(key, sizeof(key), "%d", k);
+		add(np, key, u64(t->node_pages[k]));
+	}
+	return np;
+}
+
 static json_object *table_json(const struct mi_hash_table *t)
 {
-	json_object *o = json_object_new_object(), *np = NULL;
-	int k;
+	json_object *o = json_object_new_object();
 
 	add(o, "name", json_object_new_string(t->name));
 	add(o, "entries", u64(t->entries));
@@ -124,18 +143,7 @@ static json_object *table_json(const struct mi_hash_table *t)
 	add(o, "start_s", num_or_null(t->start));
 	add(o, "time_ms_bound", ms_or_null(mi_table_seconds(t)));
 	add(o, "caller", t->caller[0] ? json_object_new_string(t->caller) : NULL);
-	if (t->nr_node_pages) {
-		np = json_object_new_object();
-		for (k = 0; k < t->nr_node_pages; k++) {
-			char key[16];
-
-			if (!t->node_pages[k])
-				continue;
-			snprintf(key, sizeof(key), "%d", k);
-			add(np, key, u64(t->node_pages[k]));
-		}
-	}
-	add(o, "node_pages", np);
+	add(o, "node_pages", node_pages_json(t));
 	add(o, "node_pages_matched_by_size", json_object_new_boolean(t->placement_by_size));
 	return o;
 }
@@ -222,10 +230,9 @@ static json_object *cpu_json(const struct mi_cpu_sum *c)
 
 static json_object *hash_record_json(const struct mi_report *r, const struct mi_event *e)
 {
-	json_object *o = json_object_new_object(), *np = NULL;
+	json_object *o = json_object_new_object();
 	const struct mi_hash_table *t = NULL;
 	size_t j;
-	int k;
 
 	for (j = 0; j < r->nr_tables; j++)
 		if (!strcmp(r->tables[j].name, e->name))
@@ -245,18 +252,7 @@ static json_object *hash_record_json(const struct mi_report *r, const struct mi_
 		e->flags & MI_REC_HASH_CALLER_INITS ? "by the caller, after" : "unknown"));
 	add(o, "zero_gbps", num_or_null(mi_hash_zero_gbps(e)));
 	add(o, "hash_flags", json_object_new_int((int)e->aux));
-	if (t && t->nr_node_pages) {
-		np = json_object_new_object();
-		for (k = 0; k < t->nr_node_pages; k++) {
-			char key[16];
-
-			if (!t->node_pages[k])
-				continue;
-			snprintf(key, sizeof(key), "%d", k);
-			add(np, key, u64(t->node_pages[k]));
-		}
-	}
-	add(o, "node_pages", np);
+	add(o, "node_pages", node_pages_json(t));
 	return o;
 }
 
