@@ -34,6 +34,10 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [[ "$groups" =~ ^[1-9][0-9]*$ ]] || { echo "repeat.sh: --groups: '$groups' is not a positive number" >&2; exit 2; }
+# Before anything of an earlier run is removed.
+for c in ${chains_wanted//,/ }; do
+	case $c in mttcg|icount|ovmf) ;; *) echo "repeat.sh: --chains: no chain '$c' (mttcg, icount, ovmf)" >&2; exit 2 ;; esac
+done
 out=${MEMINIT_BENCH_OUT:-$top/build/bench}/repeat
 for t in jq mkfs.ext4 debugfs qemu-system-x86_64; do
 	command -v $t >/dev/null || { echo "repeat.sh: $t missing (make deps)" >&2; exit 1; }
@@ -194,7 +198,6 @@ else
 			chain ovmf "$("$top/tests/vm/accel.sh")" \
 				"-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd -drive if=pflash,format=raw,file=$out/ovmf-vars.fd"
 			kernel=${saved[0]} append=${saved[1]} kname=${saved[2]} kenv=("${skenv[@]}") ;;
-		*) echo "repeat.sh: --chains: no chain '$c' (mttcg, icount, ovmf)" >&2; exit 2 ;;
 		esac
 		chains+=("$c")
 	done
