@@ -54,7 +54,7 @@ static int keep_only_node(struct mi_report *r, int id)
 			for (j = 0; j < r->nr_events; j++)
 				if (r->events[j].node == id || r->events[j].node < 0)
 					r->events[k++] = r->events[j];
-			r->nr_events = k;
+			mi_report_truncate_events(r, k);
 			return 0;
 		}
 	mi_err("node %d does not exist on this %s (%zu node%s)", id,

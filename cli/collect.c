@@ -207,7 +207,7 @@ static int collect_records_live(struct mi_report *r, const struct mi_collect_opt
 			mi_err("boot records through BPF: %s", why);
 			return err;
 		}
-		r->nr_events = 0;
+		mi_report_truncate_events(r, 0);
 		mi_warn("BPF path refused (%s): reading %s/records.bin instead", why,
 			MI_RECORDS_DIR);
 	}

@@ -31,6 +31,7 @@ void mi_report_free(struct mi_report *r)
 	free(r->tables);
 	free(r->chunks);
 	free(r->events);
+	free(r->event_index);
 	free(r->notes);
 	memset(r, 0, sizeof(*r));
 }
@@ -112,6 +113,15 @@ int mi_report_add_event(struct mi_report *r, const struct mi_event *e)
 		return -ENOMEM;
 	r->events[r->nr_events++] = *e;
 	return 0;
+}
+
+void mi_report_truncate_events(struct mi_report *r, size_t nr)
+{
+	r->nr_events = nr;
+	/* The events moved or went: the content index is rebuilt when next needed. */
+	free(r->event_index);
+	r->event_index = NULL;
+	r->cap_event_index = r->nr_event_index = 0;
 }
 
 int mi_report_note(struct mi_report *r, const char *fmt, ...)

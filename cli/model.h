@@ -173,6 +173,9 @@ struct mi_report {
 	long long rec_overflow;	/* -1: unknown (no header) */
 	long long rec_capacity;	/* -1: unknown */
 	uint64_t rec_dups;	/* duplicates dropped when merging sources */
+	/* records.c: events by content, to drop a record seen twice */
+	size_t *event_index;
+	size_t cap_event_index, nr_event_index;
 };
 
 void mi_report_init(struct mi_report *r);
@@ -188,6 +191,8 @@ int mi_report_note(struct mi_report *r, const char *fmt, ...)
 void mi_report_sort_nodes(struct mi_report *r);
 /* Append a copy of @e; returns 0 or -ENOMEM. */
 int mi_report_add_event(struct mi_report *r, const struct mi_event *e);
+/* Keep the first @nr events (after moving the ones to keep to the front). */
+void mi_report_truncate_events(struct mi_report *r, size_t nr);
 
 const char *mi_hash_kind_name(enum mi_hash_kind k);
 uint64_t mi_node_spanned(const struct mi_node *n);

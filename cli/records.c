@@ -47,23 +47,97 @@ int mi_phase_from_name(const char *name)
 	return -1;
 }
 
+/*
+ * The same record seen twice (a boot meminit_record and its replay, or one
+ * event in two captures) matches in every field. Two distinct records can
+ * match in their times: local_clock() may hold still across several (TCG,
+ * an unstable sched_clock), and Mount-cache and Mountpoint-cache have the
+ * same size, so the name and the rest must match too.
+ */
 static bool same_event(const struct mi_event *a, const struct mi_event *b)
 {
-	return a->phase == b->phase && a->node == b->node && a->cpu == b->cpu &&
+	return a->phase == b->phase && a->node == b->node && a->zone == b->zone &&
+	       a->cpu == b->cpu && a->threads == b->threads &&
 	       a->start_ns == b->start_ns && a->end_ns == b->end_ns &&
-	       a->start_pfn == b->start_pfn && a->pages == b->pages;
+	       a->split_ns == b->split_ns && a->start_pfn == b->start_pfn &&
+	       a->pages == b->pages && a->bytes == b->bytes &&
+	       a->flags == b->flags && a->aux == b->aux && !strcmp(a->name, b->name);
+}
+
+/* Fields that tell records apart; the rest rarely differ where these match. */
+static uint64_t event_hash(const struct mi_event *e)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t v[] = { (uint64_t)e->phase, (uint64_t)e->node, (uint64_t)e->cpu,
+			 e->start_ns, e->end_ns, e->start_pfn, e->pages };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		h ^= v[i];
+		h *= 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+/* Slot of @e in the open-addressed index: its event's number + 1, or an empty 0. */
+static size_t *index_slot(const struct mi_report *r, const struct mi_event *e)
+{
+	size_t mask = r->cap_event_index - 1, i = event_hash(e) & mask;
+
+	while (r->event_index[i] && !same_event(&r->events[r->event_index[i] - 1], e))
+		i = (i + 1) & mask;
+	return &r->event_index[i];
+}
+
+/*
+ * Index every event of the report, the ones added by other paths too, at
+ * most half full so a probe stays short: merging a large capture is linear.
+ */
+static int index_events(struct mi_report *r)
+{
+	size_t i, cap = r->cap_event_index;
+
+	if (cap < 2 * (r->nr_events + 1)) {
+		size_t *idx;
+
+		cap = cap ? cap : 64;
+		while (cap < 4 * (r->nr_events + 1))
+			cap *= 2;
+		idx = calloc(cap, sizeof(*idx));
+		if (!idx)
+			return -ENOMEM;
+		free(r->event_index);
+		r->event_index = idx;
+		r->cap_event_index = cap;
+		r->nr_event_index = 0;
+	}
+	for (i = r->nr_event_index; i < r->nr_events; i++) {
+		size_t *slot = index_slot(r, &r->events[i]);
+
+		if (!*slot)
+			*slot = i + 1;
+	}
+	r->nr_event_index = r->nr_events;
+	return 0;
 }
 
 int mi_records_add_unique(struct mi_report *r, const struct mi_event *e)
 {
-	size_t i;
+	size_t *slot;
 
-	for (i = 0; i < r->nr_events; i++)
-		if (same_event(&r->events[i], e)) {
-			r->rec_dups++;
-			return 1;
-		}
-	return mi_report_add_event(r, e) ? -ENOMEM : 0;
+	if (index_events(r))
+		return -ENOMEM;
+	slot = index_slot(r, e);
+	if (*slot) {
+		r->rec_dups++;
+		return 1;
+	}
+	if (mi_report_add_event(r, e))
+		return -ENOMEM;
+	*slot = r->nr_events;
+	r->nr_event_index = r->nr_events;
+	return 0;
 }
 
 static int add_event(struct mi_report *r, const struct mi_event *e, const char *what)

@@ -51,7 +51,7 @@ int mi_check_records_header(const void *buf, size_t len, const char *what,
  * meminit:meminit_record / meminit:meminit_replay lines of tracefs' trace or
  * of 'perf script'. Lines of other events are counted in *nr_other; an input
  * without a single meminit event is an error. An event equal to one already
- * in the report (same phase, node, cpu, start and end) is dropped and
+ * in the report (equal in every field) is dropped and
  * counted in r->rec_dups, so a boot trace merges with the boot records
  * without counting anything twice.
  */
