@@ -167,11 +167,6 @@ static json_object *sources_json(unsigned int s)
 	return a;
 }
 
-static json_object *ms_or_null2(double seconds)
-{
-	return seconds >= 0 ? json_object_new_double(seconds * 1e3) : NULL;
-}
-
 static json_object *records_json(const struct mi_report *r, const struct mi_attrib *a)
 {
 	json_object *o = json_object_new_object();
@@ -202,10 +197,10 @@ static json_object *phase_json(const struct mi_report *r, const struct mi_phase_
 	add(o, "bytes", u64(p->bytes));
 	add(o, "start_s", json_object_new_double(p->start));
 	add(o, "end_s", json_object_new_double(p->end));
-	add(o, "wall_ms", ms_or_null2(p->wall));
-	add(o, "cpu_ms", ms_or_null2(p->cpu));
-	add(o, "init_ms", split ? ms_or_null2(p->part1) : NULL);
-	add(o, "free_ms", split ? ms_or_null2(p->part2) : NULL);
+	add(o, "wall_ms", ms_or_null(p->wall));
+	add(o, "cpu_ms", ms_or_null(p->cpu));
+	add(o, "init_ms", split ? ms_or_null(p->part1) : NULL);
+	add(o, "free_ms", split ? ms_or_null(p->part2) : NULL);
 	add(o, "ns_per_page", num_or_null(mi_ns_per_page(p->cpu, p->pages)));
 	add(o, "s_per_tib", num_or_null(mi_seconds_per_tib(p->wall, norm)));
 	add(o, "cpu_s_per_tib", num_or_null(mi_seconds_per_tib(p->cpu, norm)));
@@ -245,9 +240,9 @@ static json_object *hash_record_json(const struct mi_report *r, const struct mi_
 	add(o, "cpu", json_object_new_int(e->cpu));
 	add(o, "start_s", json_object_new_double(e->start_ns / 1e9));
 	add(o, "end_s", json_object_new_double(e->end_ns / 1e9));
-	add(o, "total_ms", ms_or_null2(mi_event_seconds(e)));
-	add(o, "alloc_ms", ms_or_null2(mi_event_part1(e)));
-	add(o, "zero_ms", ms_or_null2(mi_event_part2(e)));
+	add(o, "total_ms", ms_or_null(mi_event_seconds(e)));
+	add(o, "alloc_ms", ms_or_null(mi_event_part1(e)));
+	add(o, "zero_ms", ms_or_null(mi_event_part2(e)));
 	add(o, "zeroing", json_object_new_string(e->flags & MI_REC_HASH_ZERO ? "timed apart" :
 		e->flags & MI_REC_HASH_CALLER_INITS ? "by the caller, after" : "unknown"));
 	add(o, "zero_gbps", num_or_null(mi_hash_zero_gbps(e)));
@@ -278,33 +273,108 @@ static json_object *event_json(const struct mi_event *e)
 	return o;
 }
 
-static int add_records(json_object *root, const struct mi_report *r)
+/*
+ * The report goes out one top-level member at a time and each array one
+ * element at a time, every object freed once written, in json-c's own
+ * pretty layout: a report of a million records never holds them all as
+ * json-c objects (3.2 KB a record) and as text at once.
+ */
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+struct json_writer {
+	FILE *f;
+	bool err;
+	size_t members;		/* written at the top level */
+	size_t elems;		/* written in the open array */
+};
+
+static void jw_puts(struct json_writer *w, const char *s, size_t len)
+{
+	if (len && fwrite(s, 1, len, w->f) != len)
+		w->err = true;
+}
+
+/* Write @v at @depth (nested lines indented 2 spaces a level) and free it. */
+static void jw_value(struct json_writer *w, json_object *v, int depth)
+{
+	static const char pad[] = "    ";
+	const char *s = v ? json_object_to_json_string_ext(v, JSON_FLAGS) : "null";
+	const char *nl;
+
+	/* json-c escapes newlines in strings: each one here ends a line. */
+	while ((nl = strchr(s, '\n'))) {
+		jw_puts(w, s, (size_t)(nl + 1 - s));
+		jw_puts(w, pad, (size_t)depth * 2);
+		s = nl + 1;
+	}
+	jw_puts(w, s, strlen(s));
+	json_object_put(v);
+}
+
+static void jw_key(struct json_writer *w, const char *key)
+{
+	if (fprintf(w->f, "%s\n  \"%s\":", w->members++ ? "," : "{", key) < 0)
+		w->err = true;
+}
+
+static void jw_member(struct json_writer *w, const char *key, json_object *v)
+{
+	jw_key(w, key);
+	jw_value(w, v, 1);
+}
+
+static void jw_array_begin(struct json_writer *w, const char *key)
+{
+	jw_key(w, key);
+	jw_puts(w, "[", 1);
+	w->elems = 0;
+}
+
+static void jw_elem(struct json_writer *w, json_object *v)
+{
+	if (w->elems++)
+		jw_puts(w, ",", 1);
+	jw_puts(w, "\n    ", 5);
+	jw_value(w, v, 2);
+}
+
+static void jw_array_end(struct json_writer *w)
+{
+	jw_puts(w, "\n  ]", 4);
+}
+
+static int jw_end(struct json_writer *w)
+{
+	jw_puts(w, "\n}\n", 3);
+	return w->err || ferror(w->f) ? -1 : 0;
+}
+
+static int write_records(struct json_writer *w, const struct mi_report *r)
 {
 	struct mi_attrib at;
-	json_object *a;
 	size_t i;
 
 	if (mi_attrib_build(r, &at))
 		return -1;
-	add(root, "records", records_json(r, &at));
-	add(root, "split_method", json_object_new_string(mi_split_method));
-	a = json_object_new_array();
+	jw_member(w, "records", records_json(r, &at));
+	jw_member(w, "split_method", json_object_new_string(mi_split_method));
+	jw_array_begin(w, "phases");
 	for (i = 0; i < at.nr_phases; i++)
-		json_object_array_add(a, phase_json(r, &at.phases[i]));
-	add(root, "phases", a);
-	a = json_object_new_array();
+		jw_elem(w, phase_json(r, &at.phases[i]));
+	jw_array_end(w);
+	jw_array_begin(w, "cpus");
 	for (i = 0; i < at.nr_cpus; i++)
-		json_object_array_add(a, cpu_json(&at.cpus[i]));
-	add(root, "cpus", a);
-	a = json_object_new_array();
+		jw_elem(w, cpu_json(&at.cpus[i]));
+	jw_array_end(w);
+	jw_array_begin(w, "hash_records");
 	for (i = 0; i < r->nr_events; i++)
 		if (r->events[i].phase == MI_PH_HASH)
-			json_object_array_add(a, hash_record_json(r, &r->events[i]));
-	add(root, "hash_records", a);
-	a = json_object_new_array();
+			jw_elem(w, hash_record_json(r, &r->events[i]));
+	jw_array_end(w);
+	jw_array_begin(w, "events");
 	for (i = 0; i < at.nr_timeline; i++)
-		json_object_array_add(a, event_json(&r->events[at.timeline[i]]));
-	add(root, "events", a);
+		jw_elem(w, event_json(&r->events[at.timeline[i]]));
+	jw_array_end(w);
 	mi_attrib_free(&at);
 	return 0;
 }
@@ -322,42 +392,41 @@ static const char *source_name(const struct mi_report *r)
 
 int mi_write_json(FILE *f, const struct mi_report *r)
 {
-	json_object *root = json_object_new_object(), *a, *o;
+	struct json_writer w = { .f = f };
 	struct mi_cpu_row *rows = NULL;
 	size_t nr_rows = 0, i;
-	int err = 0;
+	json_object *o;
+	int err;
 
-	if (mi_report_cpu_rows(r, &rows, &nr_rows)) {
-		json_object_put(root);
+	if (mi_report_cpu_rows(r, &rows, &nr_rows))
 		return -1;
-	}
-	add(root, "schema", json_object_new_string(MI_SCHEMA_NAME));
-	add(root, "schema_version", json_object_new_int(MI_SCHEMA_VERSION));
-	add(root, "meminit_version", json_object_new_string(MEMINIT_VERSION));
-	add(root, "kernel", r->kernel[0] ? json_object_new_string(r->kernel) : NULL);
-	add(root, "source", json_object_new_string(source_name(r)));
-	add(root, "sources", sources_json(r->sources));
-	add(root, "live", json_object_new_boolean(r->live));
-	add(root, "clock", json_object_new_string("local_clock (printk), seconds since boot"));
-	add(root, "hz", r->hz ? json_object_new_int(r->hz) : NULL);
-	add(root, "log_complete", json_object_new_boolean(r->log_complete));
-	add(root, "total_pages", r->total_pages ? u64(r->total_pages) : NULL);
-	add(root, "memory_total_kb", r->mem_total_kb ? u64(r->mem_total_kb) : NULL);
-	add(root, "memory_available_kb", r->mem_avail_kb ? u64(r->mem_avail_kb) : NULL);
+	jw_member(&w, "schema", json_object_new_string(MI_SCHEMA_NAME));
+	jw_member(&w, "schema_version", json_object_new_int(MI_SCHEMA_VERSION));
+	jw_member(&w, "meminit_version", json_object_new_string(MEMINIT_VERSION));
+	jw_member(&w, "kernel", r->kernel[0] ? json_object_new_string(r->kernel) : NULL);
+	jw_member(&w, "source", json_object_new_string(source_name(r)));
+	jw_member(&w, "sources", sources_json(r->sources));
+	jw_member(&w, "live", json_object_new_boolean(r->live));
+	jw_member(&w, "clock", json_object_new_string("local_clock (printk), seconds since boot"));
+	jw_member(&w, "hz", r->hz ? json_object_new_int(r->hz) : NULL);
+	jw_member(&w, "log_complete", json_object_new_boolean(r->log_complete));
+	jw_member(&w, "total_pages", r->total_pages ? u64(r->total_pages) : NULL);
+	jw_member(&w, "memory_total_kb", r->mem_total_kb ? u64(r->mem_total_kb) : NULL);
+	jw_member(&w, "memory_available_kb", r->mem_avail_kb ? u64(r->mem_avail_kb) : NULL);
 	o = json_object_new_object();
 	add(o, "start_s", num_or_null(r->early_window_start));
 	add(o, "end_s", num_or_null(r->early_window_end));
 	add(o, "timed", json_object_new_boolean(r->nr_events > 0));
 	add(o, "what", json_object_new_string("early memmap init of all nodes on the boot CPU, "
 					      "bounded by printk lines"));
-	add(root, "early_window", o);
-	add(root, "smp_done_s", num_or_null(r->smp_done));
-	add(root, "deferred_begin_s", num_or_null(r->deferred_begin));
-	a = json_object_new_array();
+	jw_member(&w, "early_window", o);
+	jw_member(&w, "smp_done_s", num_or_null(r->smp_done));
+	jw_member(&w, "deferred_begin_s", num_or_null(r->deferred_begin));
+	jw_array_begin(&w, "nodes");
 	for (i = 0; i < r->nr_nodes; i++)
-		json_object_array_add(a, node_json(r, &r->nodes[i], rows, nr_rows));
-	add(root, "nodes", a);
-	a = json_object_new_array();
+		jw_elem(&w, node_json(r, &r->nodes[i], rows, nr_rows));
+	jw_array_end(&w);
+	jw_array_begin(&w, "deferred_chunks");
 	for (i = 0; i < r->nr_chunks; i++) {
 		const struct mi_chunk *c = &r->chunks[i];
 
@@ -367,29 +436,23 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 		add(o, "task", json_object_new_string(c->task));
 		add(o, "start_s", json_object_new_double(c->start));
 		add(o, "end_bound_s", num_or_null(c->end_bound));
-		json_object_array_add(a, o);
+		jw_elem(&w, o);
 	}
-	add(root, "deferred_chunks", a);
-	add(root, "deferred_method", r->ftrace_method[0] ?
-	    json_object_new_string(r->ftrace_method) :
-	    json_object_new_string("the kernel's per-node line, jiffies resolution"));
-	a = json_object_new_array();
+	jw_array_end(&w);
+	jw_member(&w, "deferred_method", r->ftrace_method[0] ?
+		  json_object_new_string(r->ftrace_method) :
+		  json_object_new_string("the kernel's per-node line, jiffies resolution"));
+	jw_array_begin(&w, "hash_tables");
 	for (i = 0; i < r->nr_tables; i++)
-		json_object_array_add(a, table_json(&r->tables[i]));
-	add(root, "hash_tables", a);
-	if (r->nr_events && add_records(root, r)) {
-		json_object_put(root);
-		free(rows);
-		return -1;
-	}
-	a = json_object_new_array();
-	for (i = 0; i < r->nr_notes; i++)
-		json_object_array_add(a, json_object_new_string(r->notes[i]));
-	add(root, "notes", a);
-	if (fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-			      JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
-		err = -1;
-	json_object_put(root);
+		jw_elem(&w, table_json(&r->tables[i]));
+	jw_array_end(&w);
 	free(rows);
+	if (r->nr_events && write_records(&w, r))
+		return -1;
+	jw_array_begin(&w, "notes");
+	for (i = 0; i < r->nr_notes; i++)
+		jw_elem(&w, json_object_new_string(r->notes[i]));
+	jw_array_end(&w);
+	err = jw_end(&w);
 	return err;
 }
