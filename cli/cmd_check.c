@@ -50,6 +50,20 @@ struct check {
 	char patched_how[128];
 };
 
+/*
+ * deferred_grow_zone() is __init: its text is freed once boot ends, so no
+ * probe can attach after boot and trying only prints a loader error.
+ */
+static const struct attach_result boot_only = {
+	.err = -ENOENT,
+	.reason = "__init, freed once boot ends: the boot records and the boot trace see it",
+};
+
+static bool is_boot_only(const char *func)
+{
+	return !strcmp(func, "deferred_grow_zone");
+}
+
 static bool path_exists(const char *p)
 {
 	struct stat st;
@@ -94,6 +108,11 @@ static void gather(struct check *c)
 	probe(&c->tp_btf, MI_ATTACH_TP_BTF, "sched_switch");
 	probe(&c->raw_tp, MI_ATTACH_RAW_TP, "sched_switch");
 	for (i = 0; i < ARRAY_SIZE(live_funcs); i++) {
+		if (is_boot_only(live_funcs[i])) {
+			c->fn_fentry[i] = boot_only;
+			c->fn_kprobe[i] = boot_only;
+			continue;
+		}
 		probe(&c->fn_fentry[i], MI_ATTACH_FENTRY, live_funcs[i]);
 		probe(&c->fn_kprobe[i], MI_ATTACH_KPROBE, live_funcs[i]);
 	}
@@ -193,8 +212,11 @@ static void print_table(const struct check *c)
 	printf("  %-24s %s\n", "attach raw_tp", attach_text(&c->raw_tp));
 	printf("  runtime struct page paths:\n");
 	for (k = 0; k < ARRAY_SIZE(live_funcs); k++)
-		printf("    %-24s fentry: %s; kprobe: %s\n", live_funcs[k],
-		       attach_text(&c->fn_fentry[k]), attach_text(&c->fn_kprobe[k]));
+		if (is_boot_only(live_funcs[k]))
+			printf("    %-24s %s\n", live_funcs[k], boot_only.reason);
+		else
+			printf("    %-24s fentry: %s; kprobe: %s\n", live_funcs[k],
+			       attach_text(&c->fn_fentry[k]), attach_text(&c->fn_kprobe[k]));
 	printf("  %-24s %s%s%s\n", "meminit kernel patches", c->patched ? "yes (" : "no",
 	       c->patched_how, c->patched ? ")" : "");
 	printf("  %-24s %s\n", "boot trace (armed)", yes_no(c->boot_traced));
