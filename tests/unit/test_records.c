@@ -8,11 +8,13 @@
  * from the real files (a version byte changed, the file cut short...).
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdint.h>
 
 #include "unit.h"
 #include "attrib.h"
+#include "output.h"
 #include "procfs.h"
 #include "records.h"
 #include "util.h"
@@ -283,10 +285,52 @@ out:
 	free(foreign);
 }
 
+/*
+ * The JSON report is written a member and an element at a time; what it
+ * writes must be valid JSON laid out exactly as json-c lays out the whole
+ * tree (tools diff reports as text). This report has records, CPU rows and
+ * empty arrays (no chunks, no dmesg hash tables).
+ */
+static void test_json_layout(void)
+{
+	struct mi_report r;
+	char *bin, *out = NULL;
+	size_t blen, olen = 0;
+	json_object *tree;
+	FILE *f;
+
+	bin = load("records.bin", &blen);
+	if (!bin)
+		return;
+	mi_report_init(&r);
+	f = open_memstream(&out, &olen);
+	EXPECT("json: report written",
+	       f && !mi_parse_records_bin(&r, bin, blen, "records.bin") &&
+	       !mi_records_finish(&r) && !mi_write_json(f, &r) && !fclose(f));
+	tree = out ? json_tokener_parse(out) : NULL;
+	EXPECT("json: the written report parses", tree != NULL);
+	if (tree) {
+		const char *again = json_object_to_json_string_ext(tree, JSON_C_TO_STRING_PRETTY |
+								   JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		EXPECT("json: layout = json-c's whole-tree layout",
+		       strlen(again) + 1 == olen && !strncmp(again, out, olen - 1) &&
+		       out[olen - 1] == '\n');
+		EXPECT_EQ_U64("json: every record written",
+			      json_object_array_length(json_object_object_get(tree, "events")),
+			      r.nr_events);
+		json_object_put(tree);
+	}
+	free(out);
+	mi_report_free(&r);
+	free(bin);
+}
+
 int main(int argc, char **argv)
 {
 	unit_init(argc, argv);
 	test_formats();
 	test_bad_input();
+	test_json_layout();
 	return unit_failed;
 }
