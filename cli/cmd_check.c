@@ -19,6 +19,7 @@
 #include "output.h"
 #include "probe.h"
 #include "kexec.h"
+#include "live.h"
 #include "util.h"
 
 static const char *const config_keys[] = {
@@ -47,22 +48,9 @@ struct check {
 	struct attach_result fentry, kprobe, tp_btf, raw_tp;
 	struct attach_result fn_fentry[ARRAY_SIZE(live_funcs)];
 	struct attach_result fn_kprobe[ARRAY_SIZE(live_funcs)];
+	bool fn_boot_only[ARRAY_SIZE(live_funcs)];	/* __init: not tried */
 	char patched_how[128];
 };
-
-/*
- * deferred_grow_zone() is __init: its text is freed once boot ends, so no
- * probe can attach after boot and trying only prints a loader error.
- */
-static const struct attach_result boot_only = {
-	.err = -ENOENT,
-	.reason = "__init, freed once boot ends: the boot records and the boot trace see it",
-};
-
-static bool is_boot_only(const char *func)
-{
-	return !strcmp(func, "deferred_grow_zone");
-}
 
 static bool path_exists(const char *p)
 {
@@ -108,9 +96,12 @@ static void gather(struct check *c)
 	probe(&c->tp_btf, MI_ATTACH_TP_BTF, "sched_switch");
 	probe(&c->raw_tp, MI_ATTACH_RAW_TP, "sched_switch");
 	for (i = 0; i < ARRAY_SIZE(live_funcs); i++) {
-		if (is_boot_only(live_funcs[i])) {
-			c->fn_fentry[i] = boot_only;
-			c->fn_kprobe[i] = boot_only;
+		/* An __init function: attaching can only fail, say why instead. */
+		c->fn_boot_only[i] = mi_live_boot_only(live_funcs[i], c->fn_fentry[i].reason,
+						       sizeof(c->fn_fentry[i].reason));
+		if (c->fn_boot_only[i]) {
+			c->fn_fentry[i].err = -ENOENT;
+			c->fn_kprobe[i] = c->fn_fentry[i];
 			continue;
 		}
 		probe(&c->fn_fentry[i], MI_ATTACH_FENTRY, live_funcs[i]);
@@ -212,8 +203,8 @@ static void print_table(const struct check *c)
 	printf("  %-24s %s\n", "attach raw_tp", attach_text(&c->raw_tp));
 	printf("  runtime struct page paths:\n");
 	for (k = 0; k < ARRAY_SIZE(live_funcs); k++)
-		if (is_boot_only(live_funcs[k]))
-			printf("    %-24s %s\n", live_funcs[k], boot_only.reason);
+		if (c->fn_boot_only[k])
+			printf("    %-24s no: %s\n", live_funcs[k], c->fn_fentry[k].reason);
 		else
 			printf("    %-24s fentry: %s; kprobe: %s\n", live_funcs[k],
 			       attach_text(&c->fn_fentry[k]), attach_text(&c->fn_kprobe[k]));

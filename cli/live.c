@@ -44,6 +44,19 @@ struct mi_live {
 	struct mi_bpf_stats stats;
 };
 
+bool mi_live_boot_only(const char *func, char *why, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIVE_NR_PHASES; i++)
+		if (phases[i].boot_only && !strcmp(phases[i].func, func)) {
+			snprintf(why, len, "%s is __init: it runs only while the kernel boots and "
+				 "is freed after (boot records or 'meminit arm' see it)", func);
+			return true;
+		}
+	return false;
+}
+
 const char *mi_live_phase_func(unsigned int phase)
 {
 	return phase < LIVE_NR_PHASES ? phases[phase].func : "?";
@@ -315,9 +328,8 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 			 */
 			live->probes[i].how = MI_LIVE_NONE;
 			live->probes[i].err = -ENOENT;
-			snprintf(live->probes[i].reason, sizeof(live->probes[i].reason),
-				 "%s is __init: it runs only while the kernel boots and is "
-				 "freed after (boot records or 'meminit arm' see it)", phases[i].func);
+			mi_live_boot_only(phases[i].func, live->probes[i].reason,
+					  sizeof(live->probes[i].reason));
 		}
 	}
 

@@ -99,6 +99,11 @@ int mi_live_bpf_stats(const struct mi_live *live, const struct mi_bpf_stats **s,
 		      struct mi_bpf_prog_stat **v, size_t *n);
 
 const char *mi_live_phase_func(unsigned int phase);
+/*
+ * True when @func is one of the live functions that are __init (freed once
+ * boot ends, so no probe can attach after it); @why then says so.
+ */
+bool mi_live_boot_only(const char *func, char *why, size_t len);
 const char *mi_live_how_name(enum mi_live_how how);
 
 /*
