@@ -349,22 +349,20 @@ static int jw_end(struct json_writer *w)
 	return w->err || ferror(w->f) ? -1 : 0;
 }
 
-static int write_records(struct json_writer *w, const struct mi_report *r)
+static void write_records(struct json_writer *w, const struct mi_report *r,
+			  const struct mi_attrib *a)
 {
-	struct mi_attrib at;
 	size_t i;
 
-	if (mi_attrib_build(r, &at))
-		return -1;
-	jw_member(w, "records", records_json(r, &at));
+	jw_member(w, "records", records_json(r, a));
 	jw_member(w, "split_method", json_object_new_string(mi_split_method));
 	jw_array_begin(w, "phases");
-	for (i = 0; i < at.nr_phases; i++)
-		jw_elem(w, phase_json(r, &at.phases[i]));
+	for (i = 0; i < a->nr_phases; i++)
+		jw_elem(w, phase_json(r, &a->phases[i]));
 	jw_array_end(w);
 	jw_array_begin(w, "cpus");
-	for (i = 0; i < at.nr_cpus; i++)
-		jw_elem(w, cpu_json(&at.cpus[i]));
+	for (i = 0; i < a->nr_cpus; i++)
+		jw_elem(w, cpu_json(&a->cpus[i]));
 	jw_array_end(w);
 	jw_array_begin(w, "hash_records");
 	for (i = 0; i < r->nr_events; i++)
@@ -372,11 +370,9 @@ static int write_records(struct json_writer *w, const struct mi_report *r)
 			jw_elem(w, hash_record_json(r, &r->events[i]));
 	jw_array_end(w);
 	jw_array_begin(w, "events");
-	for (i = 0; i < at.nr_timeline; i++)
-		jw_elem(w, event_json(&r->events[at.timeline[i]]));
+	for (i = 0; i < a->nr_timeline; i++)
+		jw_elem(w, event_json(&r->events[a->timeline[i]]));
 	jw_array_end(w);
-	mi_attrib_free(&at);
-	return 0;
 }
 
 static const char *source_name(const struct mi_report *r)
@@ -395,11 +391,17 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	struct json_writer w = { .f = f };
 	struct mi_cpu_row *rows = NULL;
 	size_t nr_rows = 0, i;
+	struct mi_attrib at;
 	json_object *o;
 	int err;
 
+	/* All that can fail before the first byte: never half a report. */
 	if (mi_report_cpu_rows(r, &rows, &nr_rows))
 		return -1;
+	if (r->nr_events && mi_attrib_build(r, &at)) {
+		free(rows);
+		return -1;
+	}
 	jw_member(&w, "schema", json_object_new_string(MI_SCHEMA_NAME));
 	jw_member(&w, "schema_version", json_object_new_int(MI_SCHEMA_VERSION));
 	jw_member(&w, "meminit_version", json_object_new_string(MEMINIT_VERSION));
@@ -447,8 +449,10 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 		jw_elem(&w, table_json(&r->tables[i]));
 	jw_array_end(&w);
 	free(rows);
-	if (r->nr_events && write_records(&w, r))
-		return -1;
+	if (r->nr_events) {
+		write_records(&w, r, &at);
+		mi_attrib_free(&at);
+	}
 	jw_array_begin(&w, "notes");
 	for (i = 0; i < r->nr_notes; i++)
 		jw_elem(&w, json_object_new_string(r->notes[i]));
