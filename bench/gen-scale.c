@@ -12,6 +12,10 @@
  *	records count for it (memmap_early + reserved + deferred chunks), what
  *	'meminit report' must print as record_pages.
  *
+ *   gen-scale events OUT.txt N [NODES CPUS]
+ *	The same records as meminit:meminit_replay events in tracefs' text
+ *	(what 'meminit import-perf' reads), and the same per-node lines.
+ *
  *   gen-scale kexec DIR RUNS REPORT.json
  *	A kexec results directory (cli/runstate.h: plan.json, runs/,
  *	failures/) of one variant with RUNS runs of REPORT (a 'meminit report
@@ -54,6 +58,14 @@ struct rec {
 
 static FILE *out;
 static const char *out_path;
+static int as_events;		/* tracefs text, not records.bin */
+
+/* The kernel's phase names (kernel-patches/, cli/records.c). */
+static const char *const phase_names[PH_NR] = {
+	"vmemmap", "memmap_early", "holes", "reserved", "free_early", "deferred_node",
+	"deferred_chunk", "deferred_grow", "hash", "page_ext", "hotplug", "device",
+};
+
 static uint32_t nr_written;
 static uint64_t *node_pages;
 static uint64_t rng = 0x6d656d696e6974ULL;
@@ -78,6 +90,20 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* One event line as tracefs prints meminit_replay (the writer's task and CPU). */
+static void put_event(const struct rec *r)
+{
+	if (fprintf(out, "              sh-75      [004] .....     2.984801: meminit_replay: "
+		    "phase=%s nid=%d zone=%d cpu=%d threads=%d start_ns=%llu end_ns=%llu "
+		    "split_ns=%llu start_pfn=0x%llx nr_pages=%llu bytes=%llu flags=0x%x "
+		    "aux=0x%x name=%s\n", phase_names[r->phase], r->nid, r->zone, r->cpu,
+		    r->threads, (unsigned long long)r->start, (unsigned long long)r->end,
+		    (unsigned long long)r->split, (unsigned long long)r->pfn,
+		    (unsigned long long)r->pages, (unsigned long long)r->bytes, r->flags,
+		    r->aux, r->name ? r->name : "-") < 0)
+		die(out_path);
+}
+
 static void put(const struct rec *r)
 {
 	unsigned char b[REC_SIZE] = { 0 };
@@ -86,6 +112,10 @@ static void put(const struct rec *r)
 	int16_t nid = r->nid;
 	uint32_t aux = r->aux;
 
+	if (as_events) {
+		put_event(r);
+		goto count;
+	}
 	memcpy(b, q, sizeof(q));
 	memcpy(b + 48, &phase, 2);
 	memcpy(b + 50, &nid, 2);
@@ -98,6 +128,7 @@ static void put(const struct rec *r)
 		strncpy((char *)b + 64, r->name, 31);
 	if (fwrite(b, sizeof(b), 1, out) != 1)
 		die(out_path);
+count:
 	nr_written++;
 	if (r->nid >= 0 && (r->phase == PH_MEMMAP_EARLY || r->phase == PH_RESERVED ||
 			    r->phase == PH_DEFERRED_CHUNK || r->phase == PH_DEFERRED_GROW))
@@ -110,6 +141,11 @@ static void put_header(uint32_t nr)
 	uint64_t magic = MAGIC;
 	uint32_t v[6] = { 1, REC_SIZE, nr, 0, nr, PH_NR };
 
+	if (as_events) {
+		if (fputs("# tracer: nop\n#\n", out) < 0)
+			die(out_path);
+		return;
+	}
 	memcpy(h, &magic, 8);
 	memcpy(h + 8, v, sizeof(v));
 	if (fwrite(h, sizeof(h), 1, out) != 1)
@@ -418,6 +454,7 @@ static int gen_kexec(const char *dir, long runs, const char *report)
 static int usage(void)
 {
 	fprintf(stderr, "usage: gen-scale records OUT.bin N [NODES CPUS]\n"
+			"       gen-scale events OUT.txt N [NODES CPUS]\n"
 			"       gen-scale kexec DIR RUNS REPORT.json\n");
 	return 2;
 }
@@ -439,7 +476,9 @@ int main(int argc, char **argv)
 {
 	long n, nodes = 64, cpus = 1024;
 
-	if (argc >= 4 && !strcmp(argv[1], "records") && (argc == 4 || argc == 6)) {
+	if (argc >= 4 && (!strcmp(argv[1], "records") || !strcmp(argv[1], "events")) &&
+	    (argc == 4 || argc == 6)) {
+		as_events = !strcmp(argv[1], "events");
 		if (num(argv[3], 100000000, &n) ||
 		    (argc == 6 && (num(argv[4], 1024, &nodes) || num(argv[5], 65535, &cpus))))
 			return 2;

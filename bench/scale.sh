@@ -57,6 +57,10 @@ input() {
 		p=$out/in/records-$n.bin
 		[ -e "$p" ] || "$gen" records "$p" "$n" > "$out/in/records-$n.expect"
 		;;
+	import-perf)
+		p=$out/in/events-$n.txt
+		[ -e "$p" ] || "$gen" events "$p" "$n" > /dev/null
+		;;
 	stats)
 		p=$out/in/kexec-$n
 		if [ ! -e "$p" ]; then
@@ -90,6 +94,7 @@ setcmd() {
 	case $1 in
 	report-json) cmd=("$m" report --records "$2" --format json) ;;
 	report-table) cmd=("$m" report --records "$2") ;;
+	import-perf) cmd=("$m" import-perf "$2") ;;
 	stats*) cmd=("$m" stats "$2") ;;
 	fleet) cmd=("$m" fleet "$2") ;;
 	esac
@@ -101,14 +106,15 @@ drop() {
 	stats) rm -rf "$out/in/kexec-$2" ;;
 	stats-shape) rm -rf "$out/in/shape-$2" ;;
 	fleet) rm -rf "$out/in/fleet-$2" ;;
+	import-perf) rm -f "$out/in/events-$2.txt" ;;
 	esac
 }
 
 results=$out/results.tsv
 : > "$results"
-for c in report-json report-table stats stats-shape fleet; do
+for c in report-json report-table import-perf stats stats-shape fleet; do
 	case $c in
-	report*) cg=$report_cg; run=$report_run ;;
+	report* | import-perf) cg=$report_cg; run=$report_run ;;
 	stats) cg=$stats_cg; run=$stats_run ;;
 	stats-shape) cg=$shape_cg; run=$shape_run ;;
 	fleet) cg=$fleet_cg; run=$fleet_run ;;
@@ -148,11 +154,14 @@ n0=${report_run%% *}
 cp "$out/in/records-$n0.expect" "$out/check.expect"
 "$m" report --records "$out/in/records-$n0.bin" --format json > "$out/check.json"
 echo "$n0" > "$out/check.records"
+"$gen" events "$out/in/events-$n0.txt" "$n0" > /dev/null
+"$m" import-perf "$out/in/events-$n0.txt" --format json > "$out/check-import.json"
+rm -f "$out/in/events-$n0.txt"
 
 # Markdown. Ratios: value at 2S over value at S, and 4S over 2S.
 unit() {
 	case $1 in
-	report*) echo records ;;
+	report* | import-perf) echo records ;;
 	stats) echo "kexec runs" ;;
 	stats-shape) echo "CPUs ($shape_runs runs)" ;;
 	fleet) echo "host reports" ;;
@@ -162,6 +171,7 @@ label() {
 	case $1 in
 	report-json) echo 'report --format json' ;;
 	report-table) echo 'report (table)' ;;
+	import-perf) echo 'import-perf (tracefs text)' ;;
 	stats-shape) echo 'stats (machine size)' ;;
 	*) echo "$1" ;;
 	esac
@@ -175,7 +185,8 @@ section() {
 		"host kernel $(uname -r), meminit $(cat "$top/VERSION")."
 	echo "Report input: bench/gen-scale.c, a records.bin of a 64-node, 1024-CPU,"
 	echo "32 TiB machine (512 GiB per node), the records beyond the fixed ~400 being"
-	echo "deferred chunks spread over each node's 16 CPUs. Stats input: kexec"
+	echo "deferred chunks spread over each node's 16 CPUs; import-perf reads the same"
+	echo "records as tracefs meminit_replay lines. Stats input: kexec"
 	echo "directories of one variant, each run the report of $stats_records such records;"
 	echo "for \"stats (machine size)\", $shape_runs runs of a machine of that many CPUs"
 	echo "(16 per node, 2 records per CPU)."
@@ -187,7 +198,7 @@ section() {
 	echo
 	echo "| command | input | sizes | instructions | growth per doubling |"
 	echo "|---|---|---|---|---|"
-	for c in report-json report-table stats stats-shape fleet; do
+	for c in report-json report-table import-perf stats stats-shape fleet; do
 		awk -F'\t' -v c=$c -v l="$(label $c)" -v u="$(unit $c)" '
 			$1 == c && $2 == "instr" { n[++k] = $3; v[k] = $4 }
 			END {
@@ -204,7 +215,7 @@ section() {
 	echo
 	echo "| command | input | sizes | peak RSS | growth per doubling | wall |"
 	echo "|---|---|---|---|---|---|"
-	for c in report-json report-table stats stats-shape fleet; do
+	for c in report-json report-table import-perf stats stats-shape fleet; do
 		awk -F'\t' -v c=$c -v l="$(label $c)" -v u="$(unit $c)" '
 			$1 == c && $2 == "rss" { n[++k] = $3; v[k] = $4 }
 			$1 == c && $2 == "wall" { w[++j] = $4 }

@@ -30,6 +30,11 @@ if [ "$nodes" = 64 ] && [ "$got" = "$(cat "$res/check.expect")" ] &&
 else
 	fail "$name: pages per node" "nodes=$nodes; diff: $(diff <(echo "$got") "$res/check.expect" | head -4)"
 fi
+# The same records as tracefs text: import-perf reads the same report.
+strip='del(.records, .meminit_version, .notes, .source, .sources) | del(.events[].live)'
+diff <(jq -S "$strip" "$res/check-import.json") <(jq -S "$strip" "$res/check.json") > /dev/null &&
+	pass "$name: import-perf of the same $n records as tracefs text = the records.bin report" ||
+	fail "$name: import-perf" "its report differs from the records.bin one"
 cpus=$(jq '[.cpus[].cpu] | unique | length' "$res/check.json")
 [ "$cpus" = 1024 ] && pass "$name: the report sees 1024 CPUs" ||
 	fail "$name: CPUs" "report has $cpus distinct CPUs, not 1024"
@@ -37,7 +42,7 @@ cpus=$(jq '[.cpus[].cpu] | unique | length' "$res/check.json")
 # Every command in both tables, three sizes, two numeric ratios each.
 sec=$res/section.md
 ok=1
-for c in 'report --format json' 'report (table)' stats 'stats (machine size)' fleet; do
+for c in 'report --format json' 'report (table)' 'import-perf (tracefs text)' stats 'stats (machine size)' fleet; do
 	rows=$(grep -cF "| $c |" "$sec" || true)
 	if [ "$rows" != 2 ]; then
 		ok=0; fail "$name: rows of $c" "$rows rows in section.md, want 2"; continue
@@ -51,7 +56,7 @@ for c in 'report --format json' 'report (table)' stats 'stats (machine size)' fl
 		fi
 	done < <(grep -F "| $c |" "$sec")
 done
-[ $ok = 1 ] && pass "$name: report json/table, stats (runs, machine size) and fleet rows with 3 sizes and 2 ratios"
+[ $ok = 1 ] && pass "$name: report json/table, import-perf, stats (runs, machine size) and fleet rows with 3 sizes and 2 ratios"
 
 # Instructions are deterministic: per doubling at most 2.2 (n log n of the sorts).
 worst=$(awk -F'\t' '$2 == "instr" { if (p[$1]) { r = $4 / p[$1]; if (r > w) { w = r; c = $1 } } p[$1] = $4 }
