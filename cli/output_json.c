@@ -297,14 +297,15 @@ static void jw_puts(struct json_writer *w, const char *s, size_t len)
 /* Write @v at @depth (nested lines indented 2 spaces a level) and free it. */
 static void jw_value(struct json_writer *w, json_object *v, int depth)
 {
-	static const char pad[] = "    ";
+	static const char pad[] = "        ";	/* 4 levels; the report nests 2 */
+	size_t indent = (size_t)depth * 2 < sizeof(pad) - 1 ? (size_t)depth * 2 : sizeof(pad) - 1;
 	const char *s = v ? json_object_to_json_string_ext(v, JSON_FLAGS) : "null";
 	const char *nl;
 
 	/* json-c escapes newlines in strings: each one here ends a line. */
 	while ((nl = strchr(s, '\n'))) {
 		jw_puts(w, s, (size_t)(nl + 1 - s));
-		jw_puts(w, pad, (size_t)depth * 2);
+		jw_puts(w, pad, indent);
 		s = nl + 1;
 	}
 	jw_puts(w, s, strlen(s));
