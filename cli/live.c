@@ -40,7 +40,6 @@ struct mi_live {
 	struct mi_live_probe probes[LIVE_NR_PHASES];
 	struct bpf_link *links[LIVE_NR_PHASES][2];
 	char summary[32];
-	bool stats_wanted;
 	struct mi_bpf_stats stats;
 };
 
@@ -310,12 +309,8 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 		snprintf(errbuf, err_len, "out of memory");
 		return -ENOMEM;
 	}
-	live->stats.fd = -1;
 	/* Before the programs can run: the kernel counts from then on. */
-	if (o.bpf_stats) {
-		live->stats_wanted = true;
-		mi_bpf_stats_on(&live->stats);
-	}
+	mi_bpf_stats_start(&live->stats, o.bpf_stats);
 	for (i = 0; i < LIVE_NR_PHASES; i++) {
 		live->probes[i].func = phases[i].func;
 		live->probes[i].level = phases[i].level;
@@ -371,15 +366,9 @@ fail:
 
 void mi_live_destroy(struct mi_live *live)
 {
-	unsigned int i;
-
 	if (!live)
 		return;
-	for (i = 0; i < LIVE_NR_PHASES; i++) {
-		bpf_link__destroy(live->links[i][0]);
-		bpf_link__destroy(live->links[i][1]);
-	}
-	live_bpf__destroy(live->skel);
+	unload(live);
 	mi_bpf_stats_off(&live->stats);
 	free(live);
 }
@@ -388,9 +377,7 @@ int mi_live_bpf_stats(const struct mi_live *live, const struct mi_bpf_stats **s,
 		      struct mi_bpf_prog_stat **v, size_t *n)
 {
 	*s = &live->stats;
-	if (!live->stats_wanted || !live->stats.on || !live->skel)
-		return 0;
-	return mi_bpf_stats_read(live->skel->obj, v, n);
+	return mi_bpf_stats_collect(&live->stats, live->skel ? live->skel->obj : NULL, v, n);
 }
 
 const struct mi_live_probe *mi_live_probes(const struct mi_live *live, size_t *n)
