@@ -37,7 +37,6 @@ struct mi_bootrec {
 	size_t nr, cap;
 	uint64_t lost_pb;	/* perf buffer losses, counted by libbpf */
 	int err;		/* -ENOMEM from a callback */
-	bool stats_wanted;
 	struct mi_bpf_stats stats;
 };
 
@@ -61,9 +60,7 @@ int mi_bootrec_bpf_stats(const struct mi_bootrec *b, const struct mi_bpf_stats *
 			 struct mi_bpf_prog_stat **v, size_t *n)
 {
 	*s = &b->stats;
-	if (!b->stats_wanted || !b->stats.on || !b->skel)
-		return 0;
-	return mi_bpf_stats_read(b->skel->obj, v, n);
+	return mi_bpf_stats_collect(&b->stats, b->skel ? b->skel->obj : NULL, v, n);
 }
 
 bool mi_bootrec_kernel_patched(void)
@@ -222,12 +219,8 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 		snprintf(why, len, "out of memory");
 		return -ENOMEM;
 	}
-	b->stats.fd = -1;
 	/* Before the programs can run: the kernel counts from then on. */
-	if (want_stats || mi_bpf_stats_env()) {
-		b->stats_wanted = true;
-		mi_bpf_stats_on(&b->stats);
-	}
+	mi_bpf_stats_start(&b->stats, want_stats || mi_bpf_stats_env());
 	ringbuf = mode == MI_BOOTREC_AUTO &&
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	if (bytes < 65536)
@@ -458,7 +451,7 @@ int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf mode, char *why,
 	if (unknown)
 		mi_report_note(r, "%zu records of phases this meminit does not know were left out",
 			       unknown);
-	if (b->stats_wanted)
+	if (b->stats.wanted)
 		replay_stats(b);
 	r->rec_version = h.version;
 	r->rec_overflow = h.nr_overflow;

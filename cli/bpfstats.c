@@ -27,12 +27,15 @@ static bool sysctl_on(void)
 	return on;
 }
 
-void mi_bpf_stats_on(struct mi_bpf_stats *s)
+void mi_bpf_stats_start(struct mi_bpf_stats *s, bool wanted)
 {
 	int fd;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->wanted = wanted;
+	if (!wanted)
+		return;
 	/* libbpf 1.1 returns -errno and sets errno. */
 	fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (fd >= 0) {
@@ -57,6 +60,14 @@ void mi_bpf_stats_off(struct mi_bpf_stats *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+}
+
+int mi_bpf_stats_collect(const struct mi_bpf_stats *s, struct bpf_object *obj,
+			 struct mi_bpf_prog_stat **v, size_t *n)
+{
+	if (!s->wanted || !s->on || !obj)
+		return 0;
+	return mi_bpf_stats_read(obj, v, n);
 }
 
 int mi_bpf_stats_read(struct bpf_object *obj, struct mi_bpf_prog_stat **v, size_t *n)

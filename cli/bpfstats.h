@@ -17,6 +17,7 @@
 struct bpf_object;
 
 struct mi_bpf_stats {
+	bool wanted;		/* asked for (--bpf-stats, MEMINIT_BPF_STATS) */
 	int fd;			/* bpf_enable_stats() fd, -1 when not ours */
 	bool on;		/* the kernel counts run time for this run */
 	char how[200];		/* how it was turned on, or why not and what to do */
@@ -29,11 +30,12 @@ struct mi_bpf_prog_stat {
 };
 
 /*
- * Turn run-time statistics on until mi_bpf_stats_off(). Never fails: when
- * neither way works, s->on is false and s->how says how to turn them on.
- * Call it before the programs run (the kernel counts from then on).
+ * Set @s up; when @wanted, turn run-time statistics on until
+ * mi_bpf_stats_off(). Never fails: when neither way works, s->on is false
+ * and s->how says how to turn them on. Call it before the programs run
+ * (the kernel counts from then on).
  */
-void mi_bpf_stats_on(struct mi_bpf_stats *s);
+void mi_bpf_stats_start(struct mi_bpf_stats *s, bool wanted);
 void mi_bpf_stats_off(struct mi_bpf_stats *s);
 
 /*
@@ -41,6 +43,9 @@ void mi_bpf_stats_off(struct mi_bpf_stats *s);
  * *n entries). Returns 0 or -errno.
  */
 int mi_bpf_stats_read(struct bpf_object *obj, struct mi_bpf_prog_stat **v, size_t *n);
+/* The same, when @s was wanted and is on and @obj (may be NULL) is loaded; else 0, nothing read. */
+int mi_bpf_stats_collect(const struct mi_bpf_stats *s, struct bpf_object *obj,
+			 struct mi_bpf_prog_stat **v, size_t *n);
 
 /* run_time_ns / run_cnt, or -1 when the program never ran. */
 double mi_bpf_ns_per_run(const struct mi_bpf_prog_stat *p);
