@@ -110,9 +110,11 @@ drop() {
 	esac
 }
 
+# Every command measured, in the order of both tables.
+commands="report-json report-table import-perf stats stats-shape fleet"
 results=$out/results.tsv
 : > "$results"
-for c in report-json report-table import-perf stats stats-shape fleet; do
+for c in $commands; do
 	case $c in
 	report* | import-perf) cg=$report_cg; run=$report_run ;;
 	stats) cg=$stats_cg; run=$stats_run ;;
@@ -198,7 +200,7 @@ section() {
 	echo
 	echo "| command | input | sizes | instructions | growth per doubling |"
 	echo "|---|---|---|---|---|"
-	for c in report-json report-table import-perf stats stats-shape fleet; do
+	for c in $commands; do
 		awk -F'\t' -v c=$c -v l="$(label $c)" -v u="$(unit $c)" '
 			$1 == c && $2 == "instr" { n[++k] = $3; v[k] = $4 }
 			END {
@@ -215,7 +217,7 @@ section() {
 	echo
 	echo "| command | input | sizes | peak RSS | growth per doubling | wall |"
 	echo "|---|---|---|---|---|---|"
-	for c in report-json report-table import-perf stats stats-shape fleet; do
+	for c in $commands; do
 		awk -F'\t' -v c=$c -v l="$(label $c)" -v u="$(unit $c)" '
 			$1 == c && $2 == "rss" { n[++k] = $3; v[k] = $4 }
 			$1 == c && $2 == "wall" { w[++j] = $4 }
