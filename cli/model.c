@@ -31,7 +31,7 @@ void mi_report_free(struct mi_report *r)
 	free(r->tables);
 	free(r->chunks);
 	free(r->events);
-	free(r->event_index);
+	mi_index_free(&r->event_index);
 	free(r->notes);
 	memset(r, 0, sizeof(*r));
 }
@@ -119,9 +119,8 @@ void mi_report_truncate_events(struct mi_report *r, size_t nr)
 {
 	r->nr_events = nr;
 	/* The events moved or went: the content index is rebuilt when next needed. */
-	free(r->event_index);
-	r->event_index = NULL;
-	r->cap_event_index = r->nr_event_index = 0;
+	mi_index_free(&r->event_index);
+	r->nr_indexed = 0;
 }
 
 int mi_report_note(struct mi_report *r, const char *fmt, ...)

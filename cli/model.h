@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "index.h"
+
 #define MI_SCHEMA_NAME		"meminit-report"
 #define MI_SCHEMA_VERSION	1
 #define MI_MAX_NODES		1024	/* MAX_NUMNODES with NODES_SHIFT=10 */
@@ -174,8 +176,8 @@ struct mi_report {
 	long long rec_capacity;	/* -1: unknown */
 	uint64_t rec_dups;	/* duplicates dropped when merging sources */
 	/* records.c: events by content, to drop a record seen twice */
-	size_t *event_index;
-	size_t cap_event_index, nr_event_index;
+	struct mi_index event_index;
+	size_t nr_indexed;	/* events[0, nr_indexed) are in it */
 };
 
 void mi_report_init(struct mi_report *r);

@@ -54,8 +54,10 @@ int mi_phase_from_name(const char *name)
  * an unstable sched_clock), and Mount-cache and Mountpoint-cache have the
  * same size, so the name and the rest must match too.
  */
-static bool same_event(const struct mi_event *a, const struct mi_event *b)
+static bool same_event(const void *x, const void *y)
 {
+	const struct mi_event *a = x, *b = y;
+
 	return a->phase == b->phase && a->node == b->node && a->zone == b->zone &&
 	       a->cpu == b->cpu && a->threads == b->threads &&
 	       a->start_ns == b->start_ns && a->end_ns == b->end_ns &&
@@ -65,70 +67,31 @@ static bool same_event(const struct mi_event *a, const struct mi_event *b)
 }
 
 /* Fields that tell records apart; the rest rarely differ where these match. */
-static uint64_t event_hash(const struct mi_event *e)
+static uint64_t event_hash(const void *item)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	const struct mi_event *e = item;
 	uint64_t v[] = { (uint64_t)e->phase, (uint64_t)e->node, (uint64_t)e->cpu,
 			 e->start_ns, e->end_ns, e->start_pfn, e->pages };
-	size_t i;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		h ^= v[i];
-		h *= 0x100000001b3ULL;
-		h ^= h >> 29;
-	}
-	return h;
-}
-
-/* Slot of @e in the open-addressed index: its event's number + 1, or an empty 0. */
-static size_t *index_slot(const struct mi_report *r, const struct mi_event *e)
-{
-	size_t mask = r->cap_event_index - 1, i = event_hash(e) & mask;
-
-	while (r->event_index[i] && !same_event(&r->events[r->event_index[i] - 1], e))
-		i = (i + 1) & mask;
-	return &r->event_index[i];
-}
-
-/*
- * Index every event of the report, the ones added by other paths too, at
- * most half full so a probe stays short: merging a large capture is linear.
- */
-static int index_events(struct mi_report *r)
-{
-	size_t i, cap = r->cap_event_index;
-
-	if (cap < 2 * (r->nr_events + 1)) {
-		size_t *idx;
-
-		cap = cap ? cap : 64;
-		while (cap < 4 * (r->nr_events + 1))
-			cap *= 2;
-		idx = calloc(cap, sizeof(*idx));
-		if (!idx)
-			return -ENOMEM;
-		free(r->event_index);
-		r->event_index = idx;
-		r->cap_event_index = cap;
-		r->nr_event_index = 0;
-	}
-	for (i = r->nr_event_index; i < r->nr_events; i++) {
-		size_t *slot = index_slot(r, &r->events[i]);
-
-		if (!*slot)
-			*slot = i + 1;
-	}
-	r->nr_event_index = r->nr_events;
-	return 0;
+	return mi_hash_bytes(MI_HASH_START, v, sizeof(v));
 }
 
 int mi_records_add_unique(struct mi_report *r, const struct mi_event *e)
 {
-	size_t *slot;
+	struct mi_index_of of = { .items = r->events, .size = sizeof(*r->events),
+				  .hash = event_hash, .same = same_event };
+	size_t i, *slot;
 
-	if (index_events(r))
+	/* Index the events added since, by other paths too. */
+	if (mi_index_reserve(&r->event_index, &of, r->nr_events + 1))
 		return -ENOMEM;
-	slot = index_slot(r, e);
+	for (i = r->nr_indexed; i < r->nr_events; i++) {
+		slot = mi_index_slot(&r->event_index, &of, &r->events[i]);
+		if (!*slot)
+			*slot = i + 1;
+	}
+	r->nr_indexed = r->nr_events;
+	slot = mi_index_slot(&r->event_index, &of, e);
 	if (*slot) {
 		r->rec_dups++;
 		return 1;
@@ -136,7 +99,7 @@ int mi_records_add_unique(struct mi_report *r, const struct mi_event *e)
 	if (mi_report_add_event(r, e))
 		return -ENOMEM;
 	*slot = r->nr_events;
-	r->nr_event_index = r->nr_events;
+	r->nr_indexed = r->nr_events;
 	return 0;
 }
 

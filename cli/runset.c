@@ -76,65 +76,42 @@ struct mi_metric *mi_runset_find(const struct mi_runset *rs, const struct mi_met
  * made each run cost O(metrics^2) (56% of the instructions of stats at
  * 4096 CPUs; bench/scale.sh).
  */
-static uint64_t metric_hash(const struct mi_metric *k)
+static uint64_t metric_hash(const void *item)
 {
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-	const char *p;
+	const struct mi_metric *k = item;
+	uint64_t h = mi_hash_bytes(MI_HASH_START, k->phase, strlen(k->phase));
 
-	for (p = k->phase; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h = (h ^ (uint32_t)k->node) * 1099511628211ULL;
-	return (h ^ (uint32_t)k->cpu) * 1099511628211ULL;
+	h = mi_hash_bytes(h, &k->node, sizeof(k->node));
+	return mi_hash_bytes(h, &k->cpu, sizeof(k->cpu));
 }
 
-/* The slot of @like: its metric's, or the empty one where it belongs. */
-static size_t *idx_slot(const struct mi_runset *rs, const struct mi_metric *like)
+static bool metric_same(const void *a, const void *b)
 {
-	size_t mask = rs->idx_cap - 1, i = metric_hash(like) & mask;
+	const struct mi_metric *m = a, *k = b;
 
-	while (rs->idx[i]) {
-		const struct mi_metric *m = &rs->m[rs->idx[i] - 1];
-
-		if (m->node == like->node && m->cpu == like->cpu && !strcmp(m->phase, like->phase))
-			break;
-		i = (i + 1) & mask;
-	}
-	return &rs->idx[i];
+	return m->node == k->node && m->cpu == k->cpu && !strcmp(m->phase, k->phase);
 }
 
-/* Keep the table at most half full: double it and re-insert. */
-static int idx_reserve(struct mi_runset *rs)
+static struct mi_index_of metrics_of(const struct mi_runset *rs)
 {
-	size_t *old = rs->idx, ocap = rs->idx_cap, i;
-
-	if (2 * (rs->nr + 1) <= rs->idx_cap)
-		return 0;
-	rs->idx_cap = ocap ? 2 * ocap : 256;
-	rs->idx = calloc(rs->idx_cap, sizeof(*rs->idx));
-	if (!rs->idx) {
-		rs->idx = old;
-		rs->idx_cap = ocap;
-		return -ENOMEM;
-	}
-	for (i = 0; i < ocap; i++)
-		if (old[i])
-			*idx_slot(rs, &rs->m[old[i] - 1]) = old[i];
-	free(old);
-	return 0;
+	return (struct mi_index_of){ .items = rs->m, .size = sizeof(*rs->m),
+				     .hash = metric_hash, .same = metric_same };
 }
 
 static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu, double ms,
 		      int run, double pages, double norm, const char *pages_what)
 {
 	struct mi_metric like = { .node = node, .cpu = cpu }, *m;
+	struct mi_index_of of;
 	size_t *slot;
 
 	if (ms < 0)
 		return 0;
 	mi_strlcpy(like.phase, phase, sizeof(like.phase));
-	if (idx_reserve(rs))
+	of = metrics_of(rs);
+	if (mi_index_reserve(&rs->idx, &of, rs->nr + 1))
 		return -ENOMEM;
-	slot = idx_slot(rs, &like);
+	slot = mi_index_slot(&rs->idx, &of, &like);
 	if (*slot) {
 		m = &rs->m[*slot - 1];
 	} else {
@@ -356,9 +333,7 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 		free(names[i]);
 	free(names);
 	/* The index holds positions, which the sort below changes. */
-	free(rs->idx);
-	rs->idx = NULL;
-	rs->idx_cap = 0;
+	mi_index_free(&rs->idx);
 	if (!err && !rs->nr_runs) {
 		mi_err("%s%s%s has no completed runs yet", dir, rs->variant[0] ? ":" : "",
 		       rs->variant);
@@ -383,8 +358,7 @@ void mi_runset_free(struct mi_runset *rs)
 		free(rs->m[i].run);
 	}
 	free(rs->m);
-	free(rs->idx);
+	mi_index_free(&rs->idx);
 	rs->m = NULL;
-	rs->idx = NULL;
-	rs->nr = rs->cap = rs->idx_cap = 0;
+	rs->nr = rs->cap = 0;
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "index.h"
+
 struct mi_metric {
 	char phase[64];		/* "deferred init (kernel line)", "hash dentry"... */
 	int node, cpu;		/* -1: none */
@@ -30,7 +32,7 @@ struct mi_runset {
 	int nr_variants;	/* in the plan */
 	struct mi_metric *m;	/* sorted by phase, node, cpu once loaded */
 	size_t nr, cap;
-	size_t *idx, idx_cap;	/* while loading: hash of m by key, index + 1, 0 empty */
+	struct mi_index idx;	/* while loading: m by phase, node and cpu */
 };
 
 /*
