@@ -10,7 +10,8 @@
 #   deps.sh --check    only check (exit 1 naming what is missing)
 set -eu
 
-# One line per package: the package, then the programs (or "py:MODULE",
+# One line per package: the package, then the programs (or "py:MODULE" for
+# Debian's /usr/bin/python3, the one checkpatch runs: test_patched.sh puts /usr/bin first)
 # or an absolute path) the project calls from it. A package with no program
 # listed is a library or data the build or a guest needs.
 TABLE='
@@ -46,7 +47,7 @@ flex            flex
 bison           bison
 bc              bc
 libssl-dev
-python3         python3
+python3         /usr/bin/python3
 python3-ply     py:ply
 python3-git     py:git
 prometheus      promtool prometheus
@@ -73,7 +74,7 @@ check() {
 		[ -n "$pkg" ] || continue
 		for p in $progs; do
 			case "$p" in
-			py:*) python3 -c "import ${p#py:}" 2>/dev/null && continue ;;
+			py:*) /usr/bin/python3 -c "import ${p#py:}" 2>/dev/null && continue ;;
 			/*) [ -e "$p" ] && continue ;;
 			*) command -v "$p" >/dev/null 2>&1 && continue ;;
 			esac

@@ -203,9 +203,11 @@ for attempt in 1 2; do
 	if [ $attempt = 1 ] && ! grep -q '^=== MEMINIT-GUEST-START' "$log" &&
 	   grep -qE 'Kernel panic|Oops: ' "$log"; then
 		mv "$log" "$log.crashed"
-		echo "guest.sh: the kernel crashed before the guest script started" \
-			"($(grep -m1 -oE 'Oops: .*|Kernel panic.*' "$log.crashed" | tr -d '\r' | cut -c1-80));" \
-			"booting once more (first console: $log.crashed)" >&2
+		why="the kernel crashed before the guest script started ($(grep -m1 -oE 'Oops: .*|Kernel panic.*' \
+			"$log.crashed" | tr -d '\r' | cut -c1-80)); booted once more (first console: $log.crashed)"
+		echo "guest.sh: $why" >&2
+		# The retry is a result of its own (tests/run-all.sh reports it).
+		[ -n "${MEMINIT_GUEST_EVENTS:-}" ] && echo "guest boot $out retried: $why" >> "$MEMINIT_GUEST_EVENTS"
 		continue
 	fi
 	break

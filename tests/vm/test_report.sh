@@ -61,8 +61,12 @@ check_boot() {
 		"$d/report.json" >/dev/null && pass "$t: JSON schema fields" || fail "$t: JSON schema fields" "missing"
 }
 
-boot() { # NAME KERNEL NODES CPUS [APPEND]
+# boot NAME KERNEL NODES CPUS [APPEND]: boots a guest into $OUTROOT/report-NAME
+# and sets BOOT_DIR. Its FAIL or SKIP line goes to stdout like every result:
+# never call it inside $(...), which would swallow that line.
+boot() {
 	local t=$1 d=$OUTROOT/report-$1
+	BOOT_DIR=
 	need_vm "$t" || return 1
 	rm -rf "$d"
 	if ! "$TOP/tests/vm/guest.sh" --kernel "$2" --nodes "$3" --node-cpus "$4" \
@@ -70,13 +74,13 @@ boot() { # NAME KERNEL NODES CPUS [APPEND]
 		fail "$t: guest boot" "$(tail -n1 "$d.log")"
 		return 1
 	fi
-	echo "$d"
+	BOOT_DIR=$d
 }
 
 arm_params=$("$MEMINIT" arm --quiet)
 
-d=$(boot 6.12-memoryless 6.12 2G,1G,0 1,1,1) && check_boot 6.12-memoryless "$d"
-d=$(boot 6.1-4node 6.1 2G,1G,512M,0 1,1,1,1) && check_boot 6.1-4node "$d"
+boot 6.12-memoryless 6.12 2G,1G,0 1,1,1 && check_boot 6.12-memoryless "$BOOT_DIR"
+boot 6.1-4node 6.1 2G,1G,512M,0 1,1,1,1 && check_boot 6.1-4node "$BOOT_DIR"
 
 # check_armed NAME DIR: an armed boot, per-CPU chunks and hash-table times
 # from the boot trace, against the kernel's own lines of the same boot.
@@ -108,9 +112,9 @@ check_armed() {
 }
 
 for k in 6.12 6.1; do
-	if d=$(boot "$k-armed" "$k" 3G,1G 2,2 "$arm_params"); then
-		check_boot "$k-armed" "$d"
-		check_armed "$k-armed" "$d"
+	if boot "$k-armed" "$k" 3G,1G 2,2 "$arm_params"; then
+		check_boot "$k-armed" "$BOOT_DIR"
+		check_armed "$k-armed" "$BOOT_DIR"
 	fi
 done
 

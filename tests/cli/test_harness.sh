@@ -1,0 +1,93 @@
+#!/bin/bash
+# The test harness refuses the patterns that let a result vanish.
+#
+# 1. A shell function that prints a result line (it calls pass, fail, skip,
+#    need_vm, check or one_error) must never run inside $(...): the command
+#    substitution swallows its FAIL or SKIP and the run never counts it
+#    (test_report.sh's boot() did exactly that).
+# 2. tests/run-all.sh counts what a script does not say: a script that exits
+#    non-zero, prints no result line, or calls a command that does not
+#    exist is a FAIL; a missing unit-test folder is a FAIL.
+source "$(dirname "$0")/../lib.sh"
+T=harness
+o=$OUTROOT/harness
+rm -rf "$o"
+mkdir -p "$o"
+
+# printers FILE...: names of the functions defined in FILEs whose body prints
+# a result line (directly or through another such function).
+printers() {
+	awk '
+		/^[A-Za-z_][A-Za-z0-9_]*\(\) *\{/ { name = $1; sub(/\(\).*/, "", name); body = ""; infn = 1
+			# a one-line function: name() { ...; }
+			if ($0 ~ /\}[ \t]*$/) { bodies[name] = $0; infn = 0 }
+			next }
+		infn && /^\}/ { bodies[name] = body; infn = 0; next }
+		infn { body = body "\n" $0 }
+		END {
+			p["pass"] = p["fail"] = p["skip"] = 1
+			do {
+				changed = 0
+				for (n in bodies) {
+					if (n in p) continue
+					# q called as a command: at a line start or after ; & | ( { ! then do else
+					for (q in p) if (bodies[n] ~ ("(^|\n|[;&|({!]|then|do|else)[ \t]*" q "([ \t]|\n|$)")) {
+						p[n] = 1; changed = 1; break
+					}
+				}
+			} while (changed)
+			for (n in p) print n
+		}' "$@"
+}
+
+bad=""
+for f in "$TOP"/tests/cli/test_*.sh "$TOP"/tests/vm/test_*.sh; do
+	[ "$f" = "${BASH_SOURCE[0]}" ] || [ "${f##*/}" = test_harness.sh ] && continue	# this checker's own awk text
+	names=$(printers "$TOP/tests/lib.sh" "$f" | paste -sd'|')
+	# $(name ...) or `name ...` at the start of a command substitution
+	hits=$(grep -nE "\\\$\\((${names})( |\\))" "$f" | grep -vE '^\s*[0-9]+:\s*#')
+	[ -n "$hits" ] && bad="$bad ${f#"$TOP"/}:$(echo "$hits" | cut -d: -f1 | paste -sd,)"
+done
+[ -z "$bad" ] && pass "$T: no result-printing function runs inside \$(...)" ||
+	fail "$T: result lines swallowed by \$(...)" "$bad"
+
+# The check itself can fail: a test written the old way is caught.
+cat > "$o/test_swallow.sh" <<'EOF'
+boot() { need_vm x || return 1; fail x "boot failed"; return 1; }
+d=$(boot 6.12) && echo "$d"
+EOF
+names=$(printers "$TOP/tests/lib.sh" "$o/test_swallow.sh" | paste -sd'|')
+grep -qE "\\\$\\((${names})( |\\))" "$o/test_swallow.sh" &&
+	pass "$T: a boot() inside \$(...) is caught" || fail "$T: swallow check" "did not catch $o/test_swallow.sh"
+
+# run-all.sh against scripts that misbehave, in a copy of the tree's layout.
+fake=$o/tree
+mkdir -p "$fake/tests/cli" "$fake/tests/vm" "$fake/build/tests"
+cp "$TOP/tests/run-all.sh" "$TOP/tests/lib.sh" "$fake/tests/"
+printf '#!/bin/sh\necho "PASS unit ok"\n' > "$fake/build/tests/test_unit"
+chmod +x "$fake/build/tests/test_unit"
+printf 'echo "PASS fine"\n' > "$fake/tests/cli/test_a_fine.sh"
+printf 'echo "PASS half"\nexit 3\n' > "$fake/tests/cli/test_b_exit.sh"
+printf 'echo "nothing to say"\n' > "$fake/tests/cli/test_c_silent.sh"
+printf 'echo "PASS before"\nmeminit_no_such_command_here --x\necho "PASS after"\n' > "$fake/tests/cli/test_d_notfound.sh"
+printf 'echo "guest boot /x retried: Oops: int3" >> "$MEMINIT_GUEST_EVENTS"\necho "PASS booted"\n' \
+	> "$fake/tests/vm/test_e_retry.sh"
+bash "$fake/tests/run-all.sh" > "$o/run-all.out" 2>&1
+rc=$?
+summary=$(tail -n1 "$o/run-all.out")
+want_fail() { grep -q "^FAIL tests/cli/$1: $2" "$o/run-all.out" && pass "$T: run-all: $3" ||
+	fail "$T: run-all: $3" "no 'FAIL tests/cli/$1: $2' in $o/run-all.out"; }
+want_fail test_b_exit.sh "exited with 3" "a script that exits non-zero fails"
+want_fail test_c_silent.sh "printed no result line" "a script with no result line fails"
+want_fail test_d_notfound.sh "the harness ran into: .*command not found" "a command not found fails"
+grep -q '^SKIP tests/vm/test_e_retry.sh: guest boot /x retried: Oops: int3' "$o/run-all.out" &&
+	pass "$T: run-all: a retried guest boot is a result line" ||
+	fail "$T: run-all: retried boot" "not reported in $o/run-all.out"
+[ "$rc" != 0 ] && [ "$summary" = "6 passed, 3 failed, 1 skipped" ] &&
+	pass "$T: run-all: summary '$summary', exit $rc" || fail "$T: run-all summary" "rc $rc: $summary"
+rm -rf "$fake/build/tests"
+bash "$fake/tests/run-all.sh" > "$o/run-all-nounit.out" 2>&1
+grep -q '^FAIL unit tests: none in build/tests' "$o/run-all-nounit.out" &&
+	pass "$T: run-all: no unit tests built is a failure" ||
+	fail "$T: run-all: no unit tests" "$(tail -n1 "$o/run-all-nounit.out")"
+exit 0
