@@ -23,6 +23,16 @@ check() {
 # Prerequisites, as git's t/ states them.
 have_root() { [ "$(id -u)" = 0 ]; }
 have_qemu() { command -v qemu-system-x86_64 >/dev/null && [ -x /bin/busybox ]; }
+# What this kernel lets BPF attach, read by tools other than meminit, so a
+# test can derive the answer meminit must give instead of accepting either.
+# host_kfunc: bpftrace's own feature probe (it loads a tracing program on a
+# kernel function); prints yes or no, nothing when bpftrace cannot tell.
+host_kfunc() { bpftrace --info 2>&1 | sed -n 's/^ *kfunc: *\(yes\|no\)$/\1/p' | head -n1; }
+# host_kprobes: the kprobe PMU or tracefs kprobe_events exists.
+host_kprobes() {
+	[ -e /sys/bus/event_source/devices/kprobe/type ] ||
+		[ -e /sys/kernel/tracing/kprobe_events ] || [ -e /sys/kernel/debug/tracing/kprobe_events ]
+}
 # need_vm NAME: print SKIP and return 1 when a VM test cannot run here.
 need_vm() {
 	if ! have_qemu; then skip "$1" "qemu-system-x86_64 or busybox-static missing (make deps)"; return 1; fi

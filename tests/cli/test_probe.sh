@@ -2,9 +2,8 @@
 # mi_probe_attach() on the host kernel, through a small driver built against
 # build/libmeminit.a. Ground truth is what the kernel itself exposes:
 # /sys/kernel/btf/vmlinux and the sched_switch tracepoint for tp_btf/raw_tp;
-# the kprobe PMU or tracefs kprobe_events for kprobes. fentry may be
-# allowed or refused (this project's hosts refuse it with EPERM): either
-# is a correct answer as long as a refusal comes with its reason.
+# the kprobe PMU or tracefs kprobe_events for kprobes; bpftrace's own
+# feature probe for fentry (this project's hosts refuse it).
 source "$(dirname "$0")/../lib.sh"
 T=probe
 have_root || { skip "$T" "needs root (BPF)"; exit 0; }
@@ -29,22 +28,23 @@ probe tp_btf sched_switch
 probe raw_tp sched_switch
 [ "$rc" = 0 ] && pass "$T: raw_tp sched_switch attaches" || fail "$T: raw_tp sched_switch" "rc $rc: $why"
 
+# fentry: the answer bpftrace's own probe gives on this kernel (it loads a
+# tracing program on a kernel function), never "either is fine".
+kfunc=$(host_kfunc)
 probe fentry online_pages
-if [ "$rc" = 0 ]; then
-	pass "$T: fentry online_pages attaches on this kernel"
-elif [ "$rc" -lt 0 ] && [ -n "$why" ]; then
-	pass "$T: fentry online_pages refused, with a reason: $why"
-else
-	fail "$T: fentry online_pages" "rc $rc without a reason"
-fi
+case "$kfunc" in
+yes) [ "$rc" = 0 ] && pass "$T: fentry online_pages attaches, as bpftrace's probe says (kfunc: yes)" ||
+	fail "$T: fentry online_pages" "refused ($why) where bpftrace --info says kfunc: yes" ;;
+no) [ "$rc" -lt 0 ] && [ -n "$why" ] &&
+	pass "$T: fentry online_pages refused, as bpftrace's probe says (kfunc: no): $why" ||
+	fail "$T: fentry online_pages" "rc $rc ($why) where bpftrace --info says kfunc: no" ;;
+*) fail "$T: fentry online_pages" "bpftrace --info gave no kfunc line (make deps installs bpftrace)" ;;
+esac
 [ ! -s "$OUTROOT/probe.err" ] && pass "$T: libbpf is silent without -v" ||
 	fail "$T: libbpf silent without -v" "$(head -n1 "$OUTROOT/probe.err")"
 
 have_kprobes=no
-[ -e /sys/bus/event_source/devices/kprobe/type ] && have_kprobes=yes
-for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
-	[ -e "$d/kprobe_events" ] && have_kprobes=yes
-done
+host_kprobes && have_kprobes=yes
 probe kprobe online_pages
 if [ $have_kprobes = no ]; then
 	[ "$rc" -lt 0 ] && [ "$why" = "kprobes are not configured in this kernel" ] &&

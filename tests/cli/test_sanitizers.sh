@@ -14,23 +14,44 @@ mkdir -p "$logs"
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=$logs/asan"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$logs/ubsan"
 
-# suite NAME CMD...: one PASS with the count of its passes, its FAILs and
-# SKIPs passed through with the prefix, and a FAIL if it exits non-zero.
+# suite NAME PLAIN-CMD -- ASAN-CMD: runs the suite on the plain build and on
+# the sanitizer build. It passes under the sanitizers only when that run
+# exits 0 like the plain one and passes the same checks, by name and count
+# (numbers in a name masked: timings differ); FAIL and SKIP lines come
+# through with the prefix. A suite whose plain run passes nothing proves
+# nothing here: that is a SKIP, never a pass.
+results() {
+	grep -E "^$1 " "$2" | sed -E -e "s|$logs/(plain\|asan)-out|OUT|g" -e 's/[0-9]+(\.[0-9]+)?/#/g' | sort
+}
 suite() {
-	local name=$1 out=$logs/$(echo "$1" | tr -c 'a-z0-9_\n' _).out rc
+	local name=$1 f plain asan_out rc_plain rc plain_cmd=() missing extra
+	f=$logs/$(echo "$1" | tr -c 'a-z0-9_\n' _)
+	plain=$f.plain asan_out=$f.out
 	shift
-	"$@" > "$out" 2>&1
+	while [ "$1" != -- ]; do plain_cmd+=("$1"); shift; done
+	shift
+	"${plain_cmd[@]}" > "$plain" 2>&1
+	rc_plain=$?
+	"$@" > "$asan_out" 2>&1
 	rc=$?
-	grep -E '^(FAIL|SKIP) ' "$out" | sed -E "s/^(FAIL|SKIP) /\1 $T: /"
-	if [ $rc != 0 ] && [ $rc != 1 -o -z "$(grep '^FAIL ' "$out")" ]; then
-		fail "$T: $name" "exited with $rc: $(grep -m1 -E 'ERROR|runtime error' "$out" "$logs"/*san* 2>/dev/null | head -c 300)"
-	elif ! grep -q '^FAIL ' "$out"; then
-		pass "$T: $name ($(grep -c '^PASS ' "$out") checks)"
+	grep -E '^(FAIL|SKIP) ' "$asan_out" | sed -E "s/^(FAIL|SKIP) /\1 $T: /"
+	missing=$(comm -23 <(results PASS "$plain") <(results PASS "$asan_out") | head -n 3 | paste -sd';')
+	extra=$(comm -13 <(results PASS "$plain") <(results PASS "$asan_out") | head -n 3 | paste -sd';')
+	if [ $rc != 0 ]; then
+		fail "$T: $name" "exited with $rc (plain build: $rc_plain): $(grep -m1 -hE 'ERROR|runtime error' \
+			"$asan_out" "$logs"/*san* 2>/dev/null | head -c 300)"
+	elif [ -n "$missing$extra" ]; then
+		fail "$T: $name" "checks differ from the plain build's: only plain: ${missing:-none}; only asan: ${extra:-none}"
+	elif ! grep -q '^PASS ' "$plain"; then
+		skip "$T: $name" "no check passed in the plain run either (plain exit $rc_plain)"
+	elif ! grep -q '^FAIL ' "$asan_out"; then
+		pass "$T: $name (the plain build's $(grep -c '^PASS ' "$plain") checks, same names)"
 	fi
 }
 
 for t in "$asan"/tests/test_*; do
-	[ -x "$t" ] && suite "$(basename "$t")" "$t" "$TOP/tests/fixtures"
+	[ -x "$t" ] && suite "$(basename "$t")" "$TOP/build/tests/${t##*/}" "$TOP/tests/fixtures" -- \
+		"$t" "$TOP/tests/fixtures"
 done
 # The CLI tests that drive the meminit binary (test_probe links its own
 # driver against build/, the fuzz and sanitizer tests are not re-run, lint
@@ -39,26 +60,38 @@ for t in "$TOP"/tests/cli/test_*.sh; do
 	case ${t##*/} in
 	test_sanitizers.sh|test_fuzz.sh|test_probe.sh|test_lint.sh|test_bench_scale.sh) continue ;;
 	esac
-	suite "${t##*/}" env MEMINIT_BIN="$asan/meminit" bash "$t"
+	suite "${t##*/}" env MEMINIT_BIN="$TOP/build/meminit" MEMINIT_TEST_OUT="$logs/plain-out" bash "$t" -- \
+		env MEMINIT_BIN="$asan/meminit" MEMINIT_TEST_OUT="$logs/asan-out" bash "$t"
 done
-# Every fixture through every source and output.
+# Every fixture through every source and output: the same bytes as the
+# plain build, and exit 0.
+bad=""
+n=0
 for d in "$TOP"/tests/fixtures/*/; do
 	args=(report --dmesg "$d/dmesg.txt" --hz 250)
 	[ -f "$d/trace.txt" ] && args+=(--ftrace "$d/trace.txt")
 	for f in table json; do
+		n=$((n + 1))
 		"$asan/meminit" "${args[@]}" --format $f > "$logs/out" 2>&1 ||
-			fail "$T: report $(basename "$d") $f" "exit $?: $(head -c 300 "$logs/out")"
+			{ bad="$bad $(basename "$d")/$f: exit $?;"; continue; }
+		"$TOP/build/meminit" "${args[@]}" --format $f 2>&1 | cmp -s - "$logs/out" ||
+			bad="$bad $(basename "$d")/$f: output differs from the plain build's;"
 	done
 done
-pass "$T: report of every fixture, table and json"
+[ -z "$bad" ] && [ $n -gt 0 ] && pass "$T: report of every fixture, table and json ($n), same as the plain build" ||
+	fail "$T: report of every fixture" "${bad:-no fixture}"
 if have_root; then
 	for a in "report" "report --format json" "check" "check --format json"; do
 		# shellcheck disable=SC2086
+		"$TOP/build/meminit" $a > "$logs/plain" 2>&1
+		want=$?
+		# shellcheck disable=SC2086
 		"$asan/meminit" $a > "$logs/out" 2>&1
 		rc=$?
-		# report may refuse a host without the boot messages; a crash is 134
-		[ $rc -le 2 ] && pass "$T: live $a (exit $rc)" ||
-			fail "$T: live $a" "exit $rc: $(head -c 300 "$logs/out")"
+		# The host may refuse report (no boot messages left); the sanitizer
+		# build must do exactly what the plain one does.
+		[ $rc = $want ] && pass "$T: live $a (exit $rc, as the plain build)" ||
+			fail "$T: live $a" "exit $rc, plain build $want: $(head -c 300 "$logs/out")"
 	done
 fi
 for f in "$logs"/asan* "$logs"/ubsan*; do
