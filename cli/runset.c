@@ -252,6 +252,31 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 	return err ? -ENOMEM : 0;
 }
 
+/* A run number and the directory entry that holds it. */
+struct run_file {
+	int run;
+	int name;
+};
+
+static int cmp_run_file(const void *a, const void *b)
+{
+	const struct run_file *x = a, *y = b;
+
+	return x->run != y->run ? (x->run > y->run) - (x->run < y->run) : x->name - y->name;
+}
+
+/* Sorts F by run; the index of the first of two entries with one run, or -1. */
+static int duplicate_run(struct run_file *f, int n)
+{
+	int i;
+
+	qsort(f, (size_t)n, sizeof(*f), cmp_run_file);
+	for (i = 0; i + 1 < n; i++)
+		if (f[i].run == f[i + 1].run)
+			return i;
+	return -1;
+}
+
 int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 {
 	struct mi_kx_plan plan;
@@ -259,7 +284,8 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 	const char *colon;
 	struct stat st;
 	struct dirent **names = NULL;
-	int nr_names, i, err = 0, vi = -1;
+	int nr_names, i, err = 0, vi = -1, nr_runs_seen = 0;
+	struct run_file *run_file;
 
 	memset(rs, 0, sizeof(*rs));
 	mi_strlcpy(dir, spec, sizeof(dir));
@@ -295,6 +321,16 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 		mi_err("cannot read %s: %s", path, strerror(-err));
 		return err;
 	}
+	/*
+	 * Which file holds each run number: a run counted twice (a file copied
+	 * by hand, a restore that left both) would weigh that boot double in
+	 * every statistic, so it is refused, never merged.
+	 */
+	run_file = calloc((size_t)nr_names + 1, sizeof(*run_file));
+	if (!run_file) {
+		err = -ENOMEM;
+		mi_err("out of memory");
+	}
 	for (i = 0; i < nr_names; i++) {
 		const char *n = names[i]->d_name;
 		json_object *o, *rep;
@@ -317,7 +353,12 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 		    !str(rep, "schema") || strcmp(str(rep, "schema"), "meminit-report")) {
 			mi_err("%s is not a meminit kexec run with a report", path);
 			err = -EINVAL;
-		} else if (vi < 0 || inum(o, "variant_index") == vi) {
+			json_object_put(o);
+			continue;
+		}
+		run_file[nr_runs_seen].run = run;
+		run_file[nr_runs_seen++].name = i;
+		if (vi < 0 || inum(o, "variant_index") == vi) {
 			if (!rs->nr_runs) {
 				mi_strlcpy(rs->kernel, str(rep, "kernel") ?: "?", sizeof(rs->kernel));
 				mi_strlcpy(rs->source, str(rep, "source") ?: "?", sizeof(rs->source));
@@ -329,6 +370,13 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 		}
 		json_object_put(o);
 	}
+	if (!err && (i = duplicate_run(run_file, nr_runs_seen)) >= 0) {
+		mi_err("%s/runs: run %d is in both %s and %s; a run must be counted once", dir,
+		       run_file[i].run, names[run_file[i].name]->d_name,
+		       names[run_file[i + 1].name]->d_name);
+		err = -EINVAL;
+	}
+	free(run_file);
 	for (i = 0; i < nr_names; i++)
 		free(names[i]);
 	free(names);
