@@ -5,61 +5,7 @@
 # initialised" lines and its "hash table entries" lines.
 source "$(dirname "$0")/../lib.sh"
 
-# check_boot NAME DIR: every ground-truth comparison for one boot.
-check_boot() {
-	local t=$1 d=$2 ok id want got
-	if [ "$(cat "$d/report.rc")" != 0 ]; then
-		fail "$t: report ran" "exit $(cat "$d/report.rc"): $(cat "$d/report.err")"
-		return
-	fi
-	pass "$t: report ran"
-	# Pages per node, per kind, exactly as /proc/zoneinfo sums them.
-	ok=1
-	for kind in spanned present managed; do
-		while read -r id want; do
-			got=$(jq ".nodes[] | select(.id == $id) | .${kind}_pages" "$d/report.json")
-			[ "$got" = "$want" ] || { ok=0; echo "    node $id $kind: report $got, zoneinfo $want"; }
-		done < <(awk -v k="$kind" '/^Node/ {n=$2+0} $1==k {s[n]+=$2} END {for (i in s) print i, s[i]}' "$d/zoneinfo")
-	done
-	[ $ok = 1 ] && pass "$t: pages per node = zoneinfo" || fail "$t: pages per node = zoneinfo" "mismatch"
-	# The nodes sysfs lists, memoryless exactly where MemTotal is 0.
-	ok=1
-	while read -r id kb cpus; do
-		got=$(jq -r ".nodes[] | select(.id == $id) | .memoryless" "$d/report.json")
-		want=false; [ "$kb" = 0 ] && want=true
-		[ "$got" = "$want" ] || { ok=0; echo "    node $id memoryless: report $got, sysfs MemTotal $kb kB"; }
-	done < "$d/nodes.txt"
-	[ "$(jq '.nodes | length' "$d/report.json")" = "$(wc -l < "$d/nodes.txt")" ] || ok=0
-	[ $ok = 1 ] && pass "$t: nodes and memoryless = sysfs" || fail "$t: nodes and memoryless = sysfs" "mismatch"
-	# Deferred init per node = the kernel's own line.
-	ok=1 n=0
-	while read -r id ms; do
-		got=$(jq ".nodes[] | select(.id == $id) | .deferred_init_ms" "$d/report.json")
-		n=$((n + 1))
-		[ "${got%.0}" = "$ms" ] || { ok=0; echo "    node $id deferred: report $got, dmesg $ms"; }
-	done < <(sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms.*/\1 \2/p' "$d/dmesg.txt")
-	[ $n -gt 0 ] && [ $ok = 1 ] && pass "$t: deferred ms = kernel lines ($n nodes)" ||
-		fail "$t: deferred ms = kernel lines" "mismatch or no line"
-	# Every hash table the kernel printed, with its size; vmalloc ones placed on nodes.
-	diff <(sed -n 's/^\[[ 0-9.]*\] \(.*\) hash table entries: \([0-9]*\) (order: [0-9]*, \([0-9]*\) bytes.*/\1|\2|\3/p' "$d/dmesg.txt") \
-		<(jq -r '.hash_tables[] | "\(.name)|\(.entries)|\(.bytes)"' "$d/report.json") > "$d/tables.diff" &&
-		pass "$t: hash tables = kernel lines ($(jq '.hash_tables | length' "$d/report.json"))" ||
-		fail "$t: hash tables = kernel lines" "see $d/tables.diff"
-	got=$(jq '[.hash_tables[] | select(.placement | startswith("vmalloc")) |
-		select(.node_pages == null or ((.node_pages | add) != ((.bytes + 4095) / 4096 | floor)))] | length' "$d/report.json")
-	[ "$got" = 0 ] && pass "$t: vmalloc tables placed per node (vmallocinfo)" ||
-		fail "$t: vmalloc tables placed per node" "$got tables unplaced or wrong"
-	# The saved-log path agrees with the live one on what the log says.
-	[ "$(jq -c '[.nodes[] | [.id, .hole_pages, .deferred_init_ms]]' "$d/report.json")" = \
-	  "$(jq -c '[.nodes[] | [.id, .hole_pages, .deferred_init_ms]]' "$d/report-file.json")" ] &&
-		pass "$t: --dmesg FILE = live" || fail "$t: --dmesg FILE = live" "differ"
-	[ "$(cat "$d/badnode.rc")" = 1 ] && [ "$(wc -l < "$d/badnode.err")" = 1 ] &&
-		grep -q 'node 99 does not exist' "$d/badnode.err" &&
-		pass "$t: a node that does not exist: one error line" ||
-		fail "$t: a node that does not exist" "rc $(cat "$d/badnode.rc"): $(cat "$d/badnode.err")"
-	jq -e '.schema == "meminit-report" and .schema_version == 1 and (.source | type) == "string"' \
-		"$d/report.json" >/dev/null && pass "$t: JSON schema fields" || fail "$t: JSON schema fields" "missing"
-}
+source "$TOP/tests/vm/report-checks.sh"
 
 # boot NAME KERNEL NODES CPUS [APPEND]: boots a guest into $OUTROOT/report-NAME
 # and sets BOOT_DIR. Its FAIL or SKIP line goes to stdout like every result:
@@ -81,35 +27,6 @@ arm_params=$("$MEMINIT" arm --quiet)
 
 boot 6.12-memoryless 6.12 2G,1G,0 1,1,1 && check_boot 6.12-memoryless "$BOOT_DIR"
 boot 6.1-4node 6.1 2G,1G,512M,0 1,1,1,1 && check_boot 6.1-4node "$BOOT_DIR"
-
-# check_armed NAME DIR: an armed boot, per-CPU chunks and hash-table times
-# from the boot trace, against the kernel's own lines of the same boot.
-check_armed() {
-	local t=$1 r=$2/report.json bad n
-	jq -e '.source == "boot-ftrace"' "$r" >/dev/null && pass "$t: source is the boot trace" ||
-		fail "$t: source is the boot trace" "$(jq -c '.source, .notes' "$r")"
-	# Traced deferred time against the kernel's line: that line is the
-	# difference of two jiffies readings (+-1 jiffy), and under TCG ticks come
-	# late and in bursts (seen: 80 ms printed for 75.2 ms traced at HZ=250),
-	# so the bound is 2 jiffies.
-	bad=$(jq '[.nodes[] | select(.deferred_init_ms != null) |
-		select(.deferred_traced_ms == null or
-		       ((.deferred_traced_ms - .deferred_init_ms) | fabs) > 2 * .deferred_init_resolution_ms)] | length' "$r")
-	[ "$bad" = 0 ] && pass "$t: traced deferred within 2 jiffies of the kernel's line" ||
-		fail "$t: traced deferred vs kernel" "$bad nodes off"
-	# The chunks of a node's own pgdatinit thread are that node's.
-	bad=$(jq '[.deferred_chunks[] | select(.task | startswith("pgdatinit")) |
-		select(.node != (.task | ltrimstr("pgdatinit") | split("-")[0] | tonumber))] | length' "$r")
-	n=$(jq '[.deferred_chunks[].cpu] | unique | length' "$r")
-	[ "$bad" = 0 ] && [ "$n" -ge 2 ] && pass "$t: chunks on $n CPUs, pgdatinit chunks on their node" ||
-		fail "$t: chunks per CPU" "$bad misattributed, $n CPUs"
-	bad=$(jq '[.nodes[] | . as $n | select(([.deferred_cpus[].chunks] | add // 0) !=
-		([$r[0].deferred_chunks[] | select(.node == $n.id)] | length))] | length' --slurpfile r "$r" "$r")
-	[ "$bad" = 0 ] && pass "$t: per-CPU rows sum to the node's chunks" ||
-		fail "$t: per-CPU rows sum" "$bad nodes"
-	n=$(jq '[.hash_tables[] | select(.time_ms_bound != null)] | length' "$r")
-	[ "$n" -ge 9 ] && pass "$t: $n hash tables timed" || fail "$t: hash tables timed" "only $n"
-}
 
 for k in 6.12 6.1; do
 	if boot "$k-armed" "$k" 3G,1G 2,2 "$arm_params"; then
