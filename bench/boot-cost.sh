@@ -45,10 +45,13 @@ case "$runs" in ''|*[!0-9]*|0) echo "boot-cost.sh: --runs wants a positive numbe
 
 m=$top/build/meminit
 [ -x "$m" ] || { echo "boot-cost.sh: $m not built (make)" >&2; exit 1; }
+source "$top/bench/tool-views.sh"
 build() { "$top/kernel-patches/build.sh" "$@" 2>/dev/null | tail -n1; }
 unpatched=$(MEMINIT_SERIES=none build)
-patched_n=$(build --off)
 patched=$(build)
+# --small boots no stats=n condition: it does not build that kernel.
+patched_n=$patched
+[ $small = 1 ] || patched_n=$(build --off)
 for k in "$unpatched" "$patched_n" "$patched"; do
 	[ -f "$k/bzImage" ] || { echo "boot-cost.sh: no kernel in '$k' (kernel-patches/build.sh)" >&2; exit 1; }
 done
@@ -160,15 +163,19 @@ seen_row() {
 	ht=$(jq '[(.hash_records // [])[] | select(.total_ms != null)] + [(.hash_tables // [])[] | select(.time_ms_bound != null)] | length' "$j")
 	case "$name" in
 	function_graph*)
+		# What the graph trace of this boot holds, and when its tracer
+		# started against the kernel's deferred-init lines.
 		by="the function_graph trace"
 		local fns
 		fns=$(grep -v '^#' "$d/trace.txt" | grep -oE '[a-z_]+\(\)' | sort -u | sed -n 1,5p | paste -sd' ' || true)
-		dn="${fns:-nothing: the tracer started at $(sed -n "s/^\[ *\([0-9.]*\)\] Starting tracer 'function_graph'.*/\1 s/p" "$d/dmesg.txt"), after deferred init}"
-		ch=—; ht=0 ;;
+		dn="${fns:-nothing}: $(tracer_vs_deferred "$d/dmesg.txt" function_graph)"
+		ch="$(grep -v '^#' "$d/trace.txt" | grep -c 'deferred_init_memmap_chunk()' || true) chunk calls in the trace"
+		ht="$(grep -v '^#' "$d/trace.txt" | grep -c 'alloc_large_system_hash()' || true) alloc_large_system_hash calls in the trace" ;;
 	initcall_debug)
+		# bootgraph.py draws initcalls: where the phases fall among them.
 		by="bootgraph.py (log with initcall_debug)"
-		dn="not an initcall: not shown"; ch=—
-		ht="0 ($(grep -c 'initcall .* returned' "$d/dmesg.txt") initcalls timed)" ;;
+		dn="deferred init $(deferred_vs_initcalls "$d/dmesg.txt")"; ch=—
+		ht="inside initcalls: $(hash_in_initcalls "$d/dmesg.txt") ($(grep -c 'initcall .* returned' "$d/dmesg.txt") initcalls timed)" ;;
 	esac
 	# Ground truth: present pages per node from this boot's /proc/zoneinfo.
 	want=$(awk '/^Node/ { n = $2 + 0 } $1 == "present" { p[n] += $2 } END { for (k in p) print k ":" p[k] }' "$d/zoneinfo" | sort | paste -sd' ')

@@ -70,6 +70,27 @@ want=$(awk '/^Node/ { n = $2 + 0 } $1 == "present" { p[n] += $2 } END { for (k i
 got=$(jq -r '[.nodes[] | select(.present_pages != null) | "\(.id):\(.present_pages)"] | join(" ")' "$j")
 pages="$got"; [ "$got" = "$want" ] && pages="$got (= zoneinfo)" || pages="$got (zoneinfo: $want)"
 
+# What systemd-analyze and bootgraph.py show of each phase, searched in
+# their own output of this boot (bench/tool-views.sh), never typed in.
+source "$top/bench/tool-views.sh"
+sd_all=$out/systemd-analyze.txt
+cat "$g/analyze.txt" "$g/blame.txt" "$g/critical-chain.txt" > "$sd_all"
+bg_html=$(find "$out" -name '*.html' -newer "$g/dmesg.txt" | head -n1)
+[ -n "$bg_html" ] || { echo "boot-views.sh: bootgraph.py wrote no HTML (see $out/bootgraph.log)" >&2; exit 1; }
+cp "$bg_html" "$out/bootgraph.html" 2>/dev/null || true
+sd_deferred=$(seen_in "$sd_all" 'deferred' 'pgdatinit')
+bg_deferred=$(seen_in "$out/bootgraph.html" 'deferred_init' 'pgdatinit')
+bg_deferred_where=$(deferred_vs_initcalls "$g/dmesg.txt")
+sd_chunks=$(seen_in "$sd_all" 'deferred_init_memmap_chunk' 'padata')
+bg_chunks=$(seen_in "$out/bootgraph.html" 'deferred_init_memmap_chunk' 'padata')
+sd_early=$(seen_in "$sd_all" 'memmap' 'free_area_init')
+bg_early=$(seen_in "$out/bootgraph.html" 'memmap_init' 'free_area_init')
+sd_hash=$(seen_in "$sd_all" 'hash table' 'alloc_large_system_hash')
+bg_hash=$(seen_in "$out/bootgraph.html" 'hash table entries' 'alloc_large_system_hash')
+bg_hash_where=$(hash_in_initcalls "$g/dmesg.txt")
+sd_pages=$(seen_in "$sd_all" 'present' 'struct page')
+bg_pages=$(seen_in "$out/bootgraph.html" 'zoneinfo' 'present pages')
+
 {
 echo "### What each tool reports of the same boot ($(date -u +%F))"
 echo
@@ -81,10 +102,10 @@ echo
 echo "| of this boot | systemd-analyze | bootgraph.py (kernel log, initcall_debug) | meminit report (stock kernel, armed) | the kernel's own |"
 echo "|---|---|---|---|---|"
 echo "| kernel phase in all | $sd_kernel (kernel), one number | boot $bg_boot ms to the last initcall | every phase below, per node and CPU | /init at ${init_s:-?} s |"
-echo "| deferred struct page init, per node | — | — (runs before the initcalls, not one of them) | traced: $traced | $kline (jiffies) |"
-echo "| deferred init chunks per CPU | — | — | $chunks | — |"
-echo "| early memmap init | — | — | $early, from the log's stamps | — |"
-echo "| large system hash tables | — | only inside their initcalls (inet_init $inet ms) | $hashes of $hlines timed, sizes and pages per node | $hlines lines, no time |"
-echo "| struct pages per node | — | — | $pages | zoneinfo present |"
+echo "| deferred struct page init, per node | $sd_deferred | $bg_deferred; $bg_deferred_where | traced: $traced | $kline (jiffies) |"
+echo "| deferred init chunks per CPU | $sd_chunks | $bg_chunks | $chunks | — |"
+echo "| early memmap init | $sd_early | $bg_early | $early, from the log's stamps | — |"
+echo "| large system hash tables | $sd_hash | $bg_hash; inside initcalls: $bg_hash_where (inet_init $inet ms) | $hashes of $hlines timed, sizes and pages per node | $hlines lines, no time |"
+echo "| struct pages per node | $sd_pages | $bg_pages | $pages | zoneinfo present |"
 echo "| what it does time | units: $(grep -c . "$g/blame.txt" || true) in blame (this boot has one unit) | $bg_calls initcalls; longest: $bg_top | | |"
 } | tee "$out/section.md"

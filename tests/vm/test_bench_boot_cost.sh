@@ -48,8 +48,33 @@ row "meminit ftrace" | grep -qE 'traced, µs \([0-9.]+ ms, [0-9.]+ ms\)' &&
 	row "meminit ftrace" | grep -qE '\| [0-9]+ \(0\) \|' &&
 	pass "$T: meminit ftrace: both nodes traced, no entry lost" ||
 	fail "$T: meminit ftrace" "$(row "meminit ftrace")"
-row "function_graph+filter" | grep -q 'the function_graph trace' &&
-	pass "$T: function_graph boot read" || fail "$T: function_graph" "$(row "function_graph+filter")"
+# The function_graph cell is derived from that boot: its tracer's start
+# against the deferred-init lines, computed here on the same log.
+fg=$out/boot-function-graph-filter-1/dmesg.txt
+if [ -f "$fg" ]; then
+	ts=$(sed -n "s/^\[ *\([0-9.]*\)\] Starting tracer 'function_graph'.*/\1/p" "$fg" | head -n1)
+	tl=$(sed -n 's/^\[ *\([0-9.]*\)\] node [0-9]* deferred pages initialised in .*/\1/p' "$fg" | tail -n1)
+	if [ -z "$ts" ] || [ -z "$tl" ]; then
+		fail "$T: function_graph" "no tracer or deferred line in $fg"
+	else
+		want=before; awk -v a="$ts" -v b="$tl" 'BEGIN { exit !(a + 0 > b + 0) }' && want=after
+		row "function_graph+filter" | grep -q "the tracer started at $ts s, $want deferred init" &&
+			pass "$T: function_graph: tracer at $ts s, $want deferred init ($tl s), as its log says" ||
+			fail "$T: function_graph" "the row does not say '$ts s, $want': $(row "function_graph+filter")"
+	fi
+else
+	fail "$T: function_graph" "no boot log $fg"
+fi
+# The initcall_debug cell: the hash-table lines inside initcall windows,
+# counted here without bench/tool-views.sh.
+ic=$out/boot-initcall-debug-1/dmesg.txt
+n_in=$(awk 'match($0, /^\[ *[0-9.]+\]/) { s = substr($0, RSTART + 1, RLENGTH - 2) + 0 }
+	/ calling  / { depth++ } / initcall .* returned / { depth-- }
+	/ hash table entries: / && depth > 0 { n++ } END { print n + 0 }' "$ic" 2>/dev/null)
+got=$(row initcall_debug | grep -oE 'inside initcalls: [^(|]*' | grep -oE '(^| )[0-9]+( |,|$)' | tr -d ' ,' | awk '{ s += $1 } END { print s + 0 }')
+[ -n "$n_in" ] && [ "$got" = "$n_in" ] &&
+	pass "$T: initcall_debug: $got hash-table lines inside initcalls, as its log says" ||
+	fail "$T: initcall_debug hash tables" "row says $got, the log $n_in: $(row initcall_debug)"
 n=$(grep -c 'initcall .* returned' "$out/boot-initcall-debug-1/dmesg.txt" || true)
 [ "${n:-0}" -gt 0 ] && pass "$T: initcall_debug boot: $n initcalls timed" || fail "$T: initcall_debug" "no initcall line"
 if command -v python3 > /dev/null && [ -f /var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py ]; then
