@@ -10,10 +10,11 @@
 #   deps.sh --check    only check (exit 1 naming what is missing)
 set -eu
 
-# One line per package: the package, then the programs (or "py:MODULE" for
-# Debian's /usr/bin/python3, the one checkpatch runs: test_patched.sh puts /usr/bin first)
-# or an absolute path) the project calls from it. A package with no program
-# listed is a library or data the build or a guest needs.
+# One line per package: the package, then what the project calls from it: a
+# program, an absolute path, or "py:MODULE", a module of Debian's
+# /usr/bin/python3 (the one checkpatch runs: test_patched.sh puts /usr/bin
+# first in PATH). A package with nothing listed is a library or data the
+# build or a guest needs.
 TABLE='
 make            make
 gcc             gcc cc
