@@ -78,18 +78,21 @@ cat "$g/analyze.txt" "$g/blame.txt" "$g/critical-chain.txt" > "$sd_all"
 bg_html=$(find "$out" -name '*.html' -newer "$g/dmesg.txt" | head -n1)
 [ -n "$bg_html" ] || { echo "boot-views.sh: bootgraph.py wrote no HTML (see $out/bootgraph.log)" >&2; exit 1; }
 cp "$bg_html" "$out/bootgraph.html" 2>/dev/null || true
+# bootgraph.py embeds the whole log (and so the command line, which names
+# the traced functions) in its page: what it draws is the rest.
+grep -vE '^[[:space:]]*\[ *[0-9]+\.[0-9]+\]' "$out/bootgraph.html" > "$out/bootgraph-drawn.txt" || true
 sd_deferred=$(seen_in "$sd_all" 'deferred' 'pgdatinit')
-bg_deferred=$(seen_in "$out/bootgraph.html" 'deferred_init' 'pgdatinit')
+bg_deferred=$(seen_in "$out/bootgraph-drawn.txt" 'deferred_init' 'pgdatinit')
 bg_deferred_where=$(deferred_vs_initcalls "$g/dmesg.txt")
 sd_chunks=$(seen_in "$sd_all" 'deferred_init_memmap_chunk' 'padata')
-bg_chunks=$(seen_in "$out/bootgraph.html" 'deferred_init_memmap_chunk' 'padata')
+bg_chunks=$(seen_in "$out/bootgraph-drawn.txt" 'deferred_init_memmap_chunk' 'padata')
 sd_early=$(seen_in "$sd_all" 'memmap' 'free_area_init')
-bg_early=$(seen_in "$out/bootgraph.html" 'memmap_init' 'free_area_init')
+bg_early=$(seen_in "$out/bootgraph-drawn.txt" 'memmap_init' 'free_area_init')
 sd_hash=$(seen_in "$sd_all" 'hash table' 'alloc_large_system_hash')
-bg_hash=$(seen_in "$out/bootgraph.html" 'hash table entries' 'alloc_large_system_hash')
+bg_hash=$(seen_in "$out/bootgraph-drawn.txt" 'hash table entries' 'alloc_large_system_hash')
 bg_hash_where=$(hash_in_initcalls "$g/dmesg.txt")
 sd_pages=$(seen_in "$sd_all" 'present' 'struct page')
-bg_pages=$(seen_in "$out/bootgraph.html" 'zoneinfo' 'present pages')
+bg_pages=$(seen_in "$out/bootgraph-drawn.txt" 'zoneinfo' 'present pages')
 
 {
 echo "### What each tool reports of the same boot ($(date -u +%F))"
