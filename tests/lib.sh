@@ -39,3 +39,18 @@ need_vm() {
 	if [ -n "${MEMINIT_NO_VM:-}" ]; then skip "$1" "MEMINIT_NO_VM is set"; return 1; fi
 	return 0
 }
+
+# Deliberately wrong copies of real captures, for the tests that prove a
+# check can fail (tests/cli/test_can_fail.sh, tests/vm/test_suite_can_fail.sh).
+# zoneinfo_one_page_fewer IN OUT: node 0's first "present" count minus one.
+zoneinfo_one_page_fewer() {
+	awk '/^Node 0, zone/ { inz = 1 }
+		inz && $1 == "present" && !done { sub(/[0-9]+$/, $2 - 1); done = 1 } 1' "$1" > "$2"
+}
+# deferred_line_moved IN OUT MS: node 0's "deferred pages initialised in Nms" + MS.
+deferred_line_moved() {
+	awk -v d="$3" '{ if (match($0, /node 0 deferred pages initialised in [0-9]+ms/)) {
+		s = substr($0, RSTART, RLENGTH); v = s; gsub(/[^0-9]/, "", v); v = substr(v, 2) + d
+		$0 = substr($0, 1, RSTART - 1) "node 0 deferred pages initialised in " v "ms" substr($0, RSTART + RLENGTH) }
+		print }' "$1" > "$2"
+}

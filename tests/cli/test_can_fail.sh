@@ -42,8 +42,7 @@ done
 # 1. One present page fewer on node 0 (6.12 guest, 3 nodes, one memoryless).
 fresh
 z=$o/fixtures/6.12-3node-memoryless/zoneinfo
-awk '/^Node 0, zone/ && !done { inz = 1 } inz && $1 == "present" && !done { sub(/[0-9]+$/, $2 - 1); done = 1 } 1' \
-	"$TOP/tests/fixtures/6.12-3node-memoryless/zoneinfo" > "$z"
+zoneinfo_one_page_fewer "$TOP/tests/fixtures/6.12-3node-memoryless/zoneinfo" "$z"
 cmp -s "$z" "$TOP/tests/fixtures/6.12-3node-memoryless/zoneinfo" &&
 	fail "$T: zoneinfo mutation" "nothing changed" ||
 	caught "zoneinfo with one page fewer on node 0" test_parsers \
@@ -53,9 +52,7 @@ cmp -s "$z" "$TOP/tests/fixtures/6.12-3node-memoryless/zoneinfo" &&
 #    bound whichever way the traced time sits inside it (6.12 armed guest).
 fresh
 f=$o/fixtures/6.12-2node-ftrace/dmesg.txt
-sed -E 's/(node 0 deferred pages initialised in )([0-9]+)ms/\1\2MS/' "$TOP/tests/fixtures/6.12-2node-ftrace/dmesg.txt" |
-	awk '{ if (match($0, /[0-9]+MS/)) { v = substr($0, RSTART, RLENGTH - 2) + 9
-		$0 = substr($0, 1, RSTART - 1) v "ms" substr($0, RSTART + RLENGTH) } print }' > "$f"
+deferred_line_moved "$TOP/tests/fixtures/6.12-2node-ftrace/dmesg.txt" "$f" 9
 cmp -s "$f" "$TOP/tests/fixtures/6.12-2node-ftrace/dmesg.txt" &&
 	fail "$T: dmesg mutation" "nothing changed" ||
 	caught "a deferred line 9 ms off" test_parsers "6.12-2node-ftrace: node 0 traced .* within 4 ms"

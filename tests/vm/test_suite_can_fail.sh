@@ -38,14 +38,11 @@ check_boot real "$plain" > "$o/real.out" 2>&1
 grep -q '^FAIL ' "$o/real.out" && { fail "$T" "the real outputs fail already (see $o/real.out)"; exit 0; }
 
 d=$(copy "$plain" zoneinfo)
-awk '/^Node 0, zone/ { inz = 1 } inz && $1 == "present" && !done { sub(/[0-9]+$/, $2 - 1); done = 1 } 1' \
-	"$plain/zoneinfo" > "$d/zoneinfo"
+zoneinfo_one_page_fewer "$plain/zoneinfo" "$d/zoneinfo"
 caught "zoneinfo with one page fewer on node 0" "pages per node = zoneinfo" check_boot "$d"
 
 d=$(copy "$plain" dmesg)
-sed -E 's/(node 0 deferred pages initialised in )([0-9]+)ms/\1\2MS/' "$plain/dmesg.txt" |
-	awk '{ if (match($0, /[0-9]+MS/)) { v = substr($0, RSTART, RLENGTH - 2) + 1
-		$0 = substr($0, 1, RSTART - 1) v "ms" substr($0, RSTART + RLENGTH) } print }' > "$d/dmesg.txt"
+deferred_line_moved "$plain/dmesg.txt" "$d/dmesg.txt" 1
 caught "the deferred line 1 ms off" "deferred ms = kernel lines" check_boot "$d"
 
 # The armed boot, re-reported on the host from its own log and boot trace:
