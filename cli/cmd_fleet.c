@@ -48,7 +48,7 @@ static void usage(FILE *f)
 "print, per kernel release and machine shape (GiB per node), the distribution\n"
 "of seconds per TiB of each phase and node (one sample per host and boot; hash\n"
 "tables: all of them per TiB of the machine), and the hosts that stand out:\n"
-"" MI_STATS_OUTLIER_RULE ". A host is the report's \"host\" (meminit\n"
+"" MI_STATS_OUTLIER_RULE_MAD ". A host is the report's \"host\" (meminit\n"
 "collect), else its file name.\n"
 "  --skip-bad   warn about a file that is not a meminit-report v1 and go on\n"
 "               (default: stop with an error naming it)\n");
@@ -211,7 +211,7 @@ static void print_table(struct fleet *fl)
 	size_t i, k;
 
 	printf("%d report%s; s/TiB per phase (deferred: wall time per TiB of the node's memory)\n"
-	       "outliers: %s\n\n", fl->reports, fl->reports == 1 ? "" : "s", MI_STATS_OUTLIER_RULE);
+	       "outliers: %s\n\n", fl->reports, fl->reports == 1 ? "" : "s", MI_STATS_OUTLIER_RULE_MAD);
 	printf("%-24s %-14s %-14s %4s %6s %9s %9s %9s %9s %9s  %s\n", "kernel", "shape", "phase",
 	       "node", "n", "median", "p10", "p90", "min", "max", "hosts that stand out");
 	for (i = 0; i < fl->nr; i++) {
@@ -228,7 +228,7 @@ static void print_table(struct fleet *fl)
 		printf("%-24s %-14s %-14s %4s %6zu %9.3f %9.3f %9.3f %9.3f %9.3f  ", g->kernel,
 		       g->shape, g->phase, nd, g->n, gs.s.median, gs.p10, gs.p90, gs.s.min, gs.s.max);
 		for (k = 0; k < g->n; k++) {
-			if (!mi_is_outlier(&gs.s, g->s[k].v))
+			if (!mi_is_outlier(&gs.s, g->s[k].v, 0))
 				continue;
 			out++;
 			if (shown++ < MAX_SHOWN) {
@@ -258,7 +258,7 @@ static int print_json(struct fleet *fl)
 	json_object_object_add(o, "schema_version", json_object_new_int(1));
 	json_object_object_add(o, "reports", json_object_new_int(fl->reports));
 	json_object_object_add(o, "unit", json_object_new_string("s/TiB"));
-	json_object_object_add(o, "outlier_rule", json_object_new_string(MI_STATS_OUTLIER_RULE));
+	json_object_object_add(o, "outlier_rule", json_object_new_string(MI_STATS_OUTLIER_RULE_MAD));
 	for (i = 0; i < fl->nr; i++) {
 		struct group *g = &fl->g[i];
 		json_object *e = json_object_new_object(), *ol = json_object_new_array();
@@ -284,7 +284,7 @@ static int print_json(struct fleet *fl)
 		for (k = 0; k < g->n; k++) {
 			json_object *x;
 
-			if (!mi_is_outlier(&gs.s, g->s[k].v))
+			if (!mi_is_outlier(&gs.s, g->s[k].v, 0))
 				continue;
 			x = json_object_new_object();
 			json_object_object_add(x, "host", json_object_new_string(g->s[k].host));

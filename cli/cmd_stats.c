@@ -26,7 +26,10 @@ static void usage(FILE *f)
 "(" MI_STATS_CI_METHOD ": 95%%, or\n"
 "[min, max] with its own lower coverage when n < 6), ns/page and s/TiB of the\n"
 "node's present memory. Outliers (" MI_STATS_OUTLIER_RULE ") are flagged\n"
-"with their run number and kept in every number. Times are milliseconds.\n"
+"with their run number and kept in every number; the resolution, the scale\n"
+"when most runs agree exactly, is what the metric was measured in: a jiffy\n"
+"for the kernel's line, 10 ms for the uptime, 1 us for printk and trace\n"
+"stamps, 1 ns for the kernel's records. Times are milliseconds.\n"
 "A directory of several variants gives one block per variant.\n");
 }
 
@@ -62,7 +65,7 @@ static void print_block(const struct mi_runset *rs)
 		if (m->norm_pages > 0)
 			snprintf(tib, sizeof(tib), "%.2f", s.median / 1e3 / (m->norm_pages / TIB_PAGES));
 		for (k = 0; k < m->n; k++)
-			if (mi_is_outlier(&s, m->v[k]) && len < (int)sizeof(out) - 24)
+			if (mi_is_outlier(&s, m->v[k], m->resolution) && len < (int)sizeof(out) - 24)
 				len += snprintf(out + len, sizeof(out) - len, "%s%.3f (%d)",
 						len ? ", " : "", m->v[k], m->run[k] + 1);
 		printf("%-40s %4s %4s %3d %9.3f %9.3f %8.3f %9.3f %9.3f %21s %4.1f%% %8s %7s  %s\n",
@@ -107,12 +110,13 @@ static json_object *block_json(const struct mi_runset *rs)
 		json_object_object_add(e, "median_ci_level", dbl(s.ci_level));
 		json_object_object_add(e, "pages", m->pages > 0 ? dbl(m->pages) : NULL);
 		mi_kx_add_str(e, "pages_what", m->pages > 0 ? m->pages_what : NULL);
+		json_object_object_add(e, "resolution_ms", m->resolution > 0 ? dbl(m->resolution) : NULL);
 		json_object_object_add(e, "ns_per_page",
 				       m->pages > 0 ? dbl(s.median * 1e6 / m->pages) : NULL);
 		json_object_object_add(e, "s_per_tib", m->norm_pages > 0 ?
 				       dbl(s.median / 1e3 / (m->norm_pages / TIB_PAGES)) : NULL);
 		for (k = 0; k < m->n; k++)
-			if (mi_is_outlier(&s, m->v[k])) {
+			if (mi_is_outlier(&s, m->v[k], m->resolution)) {
 				json_object *x = json_object_new_object();
 
 				json_object_object_add(x, "run", json_object_new_int(m->run[k]));
@@ -202,7 +206,8 @@ int cmd_stats(int argc, char **argv)
 	} else {
 		printf("meminit stats: times in ms; CI of the median: %s,\n"
 		       "95%% or, below n = 6, [min, max] at the level shown; outliers: %s\n"
-		       "(flagged, kept); ns/page over the pages the phase covered; s/TiB of the\n"
+		       "(flagged, kept; resolution: a jiffy for the kernel's line, else the\n"
+		       "clock's unit); ns/page over the pages the phase covered; s/TiB of the\n"
 		       "node's present memory\n", MI_STATS_CI_METHOD, MI_STATS_OUTLIER_RULE);
 		for (i = 0; i < nr; i++)
 			print_block(&rs[i]);

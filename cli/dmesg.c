@@ -141,24 +141,48 @@ static void trim(char *s)
 		s[--n] = '\0';
 }
 
+/*
+ * The two formats of a "hash table entries" line, from 6.1 to mainline:
+ *   alloc_large_system_hash:  "NAME hash table entries: N (order: O, B bytes, KIND)"
+ *   futex with FUTEX2_NUMA:   "futex hash table entries: N (B bytes on K NUMA nodes,
+ *                              total T KiB, KIND)." - one table per node
+ *   fs/quota's dquot_init:    "VFS: Dquot-cache hash table entries: N (order O, B bytes)"
+ *                              - a page from __get_free_pages, not boot memory
+ *                              init: read and left out
+ * A line in none of these is kept as a note, name and text, never dropped.
+ */
 static bool parse_hash_line(struct dmesg_state *st, const char *msg, double t)
 {
 	const char *key = strstr(msg, " hash table entries: ");
-	unsigned long long entries, bytes;
+	unsigned long long entries, bytes, total_kb;
 	struct mi_hash_table *tab;
 	char kind[32] = "";
-	int order, n;
+	int order = -1, nodes = 0, n;
 
-	/* alloc_large_system_hash's format has "(order: N, B bytes, kind)". */
-	if (!key || !strstr(key, "(order: "))
+	if (!key)
 		return false;
 	n = sscanf(key, " hash table entries: %llu (order: %d, %llu bytes, %31[^)])",
 		   &entries, &order, &bytes, kind);
-	if (n < 3)
-		return false;
+	if (n < 3) {
+		n = sscanf(key, " hash table entries: %llu (%llu bytes on %d NUMA nodes, total %llu KiB, "
+			   "%31[^)])", &entries, &bytes, &nodes, &total_kb, kind);
+		if (sscanf(key, " hash table entries: %llu (order %d, %llu bytes)",
+			   &entries, &order, &bytes) == 3)
+			return true;
+		if (n < 5 || nodes < 1) {
+			mi_report_note(st->r, "a \"hash table entries\" line meminit cannot read "
+				       "(table \"%.*s\" left out): %.200s", (int)(key - msg), msg, msg);
+			return true;
+		}
+		order = -1;
+	}
 	tab = mi_report_add_table(st->r);
 	if (!tab)
 		return false;
+	tab->numa_nodes = nodes;
+	tab->bytes_per_node = nodes ? bytes : 0;
+	if (nodes)
+		bytes *= (unsigned long long)nodes;
 	snprintf(tab->name, sizeof(tab->name), "%.*s", (int)(key - msg), msg);
 	tab->entries = entries;
 	tab->bytes = bytes;

@@ -232,6 +232,9 @@ static void merge_hash_tables(struct mi_report *r, const struct mi_ftrace *ft)
 		const struct mi_ftrace_entry *best = NULL;
 		size_t u;
 
+		/* Per-node tables (futex) do not come from alloc_large_system_hash. */
+		if (tab->numa_nodes)
+			continue;
 		for (i = 0; i < ft->nr; i++) {
 			const struct mi_ftrace_entry *e = &ft->e[i];
 			bool taken = false;

@@ -132,6 +132,13 @@ struct mi_hash_table {
 	int order;
 	enum mi_hash_kind kind;
 	double printed;		/* printk time of its "hash table entries" line */
+	/*
+	 * One table per NUMA node, not from alloc_large_system_hash: the
+	 * futex hash since FUTEX2_NUMA prints "N (B bytes on K NUMA nodes,
+	 * total T KiB, kind)". 0 = one table; order is then unknown (-1).
+	 */
+	int numa_nodes;
+	uint64_t bytes_per_node;
 	double start;		/* entry of alloc_large_system_hash (boot trace) */
 	char caller[64];	/* its caller, from the boot trace */
 	/* /proc/vmallocinfo: pages per node, when the area could be matched */

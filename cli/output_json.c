@@ -137,7 +137,9 @@ static json_object *table_json(const struct mi_hash_table *t)
 	add(o, "name", json_object_new_string(t->name));
 	add(o, "entries", u64(t->entries));
 	add(o, "bytes", u64(t->bytes));
-	add(o, "order", json_object_new_int(t->order));
+	add(o, "order", t->order >= 0 ? json_object_new_int(t->order) : NULL);
+	add(o, "numa_nodes", t->numa_nodes ? json_object_new_int(t->numa_nodes) : NULL);
+	add(o, "bytes_per_node", t->numa_nodes ? u64(t->bytes_per_node) : NULL);
 	add(o, "placement", json_object_new_string(mi_hash_kind_name(t->kind)));
 	add(o, "printk_s", num_or_null(t->printed));
 	add(o, "start_s", num_or_null(t->start));

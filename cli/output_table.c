@@ -204,11 +204,18 @@ static void tables_section(FILE *f, const struct mi_report *r)
 		const struct mi_hash_table *t = &r->tables[i];
 		char bytes[32], ms[32];
 
-		fprintf(f, "%-26.26s %9llu %10s %5d %-16s %11.6f %9s ", t->name,
+		char order[16] = "-";
+
+		if (t->order >= 0)
+			snprintf(order, sizeof(order), "%d", t->order);
+		fprintf(f, "%-26.26s %9llu %10s %5s %-16s %11.6f %9s ", t->name,
 			(unsigned long long)t->entries, fmt_bytes(bytes, sizeof(bytes), t->bytes),
-			t->order, mi_hash_kind_name(t->kind), t->printed,
+			order, mi_hash_kind_name(t->kind), t->printed,
 			fmt_ms(ms, sizeof(ms), mi_table_seconds(t)));
-		if (!t->nr_node_pages)
+		if (t->numa_nodes)
+			fprintf(f, "(one table per node: %d x %s)", t->numa_nodes,
+				fmt_bytes(bytes, sizeof(bytes), t->bytes_per_node));
+		else if (!t->nr_node_pages)
 			fprintf(f, "%s", t->kind == MI_HASH_LINEAR ? "(linear: one node)" : "-");
 		for (k = 0; k < t->nr_node_pages; k++)
 			if (t->node_pages[k])

@@ -181,7 +181,8 @@ int mi_parse_vmallocinfo(struct mi_report *r, const char *buf, const char *what)
 		uint64_t want = (t->bytes + 4095) / 4096;
 		int candidates = 0;
 
-		if (t->kind != MI_HASH_VMALLOC && t->kind != MI_HASH_VMALLOC_HUGE)
+		/* Per-node tables (futex) are vmalloc_huge_node(), not these areas. */
+		if ((t->kind != MI_HASH_VMALLOC && t->kind != MI_HASH_VMALLOC_HUGE) || t->numa_nodes)
 			continue;
 		for (j = 0; j < nr; j++)
 			if (areas[j].pages == want)

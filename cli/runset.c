@@ -98,8 +98,17 @@ static struct mi_index_of metrics_of(const struct mi_runset *rs)
 				     .hash = metric_hash, .same = metric_same };
 }
 
+/*
+ * What each source measures in, in ms: the outlier rule's scale when the
+ * runs mostly agree exactly (stats.h).
+ */
+#define RES_NS		1e-6	/* local_clock(), CLOCK_MONOTONIC */
+#define RES_US		1e-3	/* printk and ftrace stamps */
+#define RES_UPTIME	10.0	/* /proc/uptime: hundredths of a second */
+
 static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu, double ms,
-		      int run, double pages, double norm, const char *pages_what)
+		      int run, double pages, double norm, const char *pages_what,
+		      double resolution)
 {
 	struct mi_metric like = { .node = node, .cpu = cpu }, *m;
 	struct mi_index_of of;
@@ -120,6 +129,7 @@ static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu
 		m = &rs->m[rs->nr++];
 		*m = like;
 		m->pages_what = pages_what;
+		m->resolution = resolution;
 		*slot = rs->nr;
 	}
 	if (m->n == m->cap) {
@@ -167,18 +177,20 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 {
 	json_object *a, *e;
 	bool patched = arr(rep, "phases") != NULL;
+	/* The kernel's deferred line is whole jiffies of the report's HZ. */
+	double jiffy_ms = num(rep, "hz") > 0 ? 1e3 / num(rep, "hz") : 0;
 	size_t i, k;
 	int err = 0, node;
 	char name[64];
 
 	err = add_sample(rs, "boot: kernel start to hook", -1, -1,
 			 num(run, "boot_to_hook_s") >= 0 ? num(run, "boot_to_hook_s") * 1e3 : -1,
-			 idx, 0, 0, NULL);
+			 idx, 0, 0, NULL, RES_UPTIME);
 	/* meminit's own collection of this run: what a repeat costs beyond the boot */
 	if (!err)
 		err = add_sample(rs, "boot: collection", -1, -1,
 				 num(run, "collect_s") >= 0 ? num(run, "collect_s") * 1e3 : -1,
-				 idx, 0, 0, NULL);
+				 idx, 0, 0, NULL, RES_NS);
 	a = arr(rep, "phases");
 	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
 		e = json_object_array_get_idx(a, i);
@@ -186,7 +198,7 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 		snprintf(name, sizeof(name), "%s", str(e, "phase") ?: "?");
 		err = add_sample(rs, name, node, -1, num(e, "wall_ms"), idx,
 				 num(e, "pages") > 0 ? num(e, "pages") : 0,
-				 node >= 0 ? node_present(rep, node) : 0, "pages of the phase");
+				 node >= 0 ? node_present(rep, node) : 0, "pages of the phase", RES_NS);
 	}
 	a = arr(rep, "cpus");
 	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
@@ -194,7 +206,7 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 		snprintf(name, sizeof(name), "%s (busy)", str(e, "phase") ?: "?");
 		err = add_sample(rs, name, inum(e, "node"), inum(e, "cpu"), num(e, "busy_ms"),
 				 idx, num(e, "pages") > 0 ? num(e, "pages") : 0, 0,
-				 "pages of the phase on this CPU");
+				 "pages of the phase on this CPU", RES_NS);
 	}
 	a = arr(rep, "hash_records");
 	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
@@ -202,7 +214,7 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 		snprintf(name, sizeof(name), "hash %s", str(e, "name") ?: "?");
 		err = add_sample(rs, name, -1, -1, num(e, "total_ms"), idx,
 				 num(e, "bytes") > 0 ? num(e, "bytes") / 4096 : 0, 0,
-				 "4 KiB pages of the table");
+				 "4 KiB pages of the table", RES_NS);
 	}
 	a = arr(rep, "nodes");
 	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
@@ -215,18 +227,18 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 		if (!patched) {
 			err = add_sample(rs, "deferred init (kernel line, jiffies)", node, -1,
 					 num(e, "deferred_init_ms"), idx, present, present,
-					 "present pages of the node");
+					 "present pages of the node", jiffy_ms);
 			if (!err)
 				err = add_sample(rs, "deferred init (boot trace)", node, -1,
 						 num(e, "deferred_traced_ms"), idx, present, present,
-						 "present pages of the node");
+						 "present pages of the node", RES_US);
 		}
 		cpus = arr(e, "deferred_cpus");
 		for (k = 0; !err && cpus && k < json_object_array_length(cpus); k++) {
 			json_object *c = json_object_array_get_idx(cpus, k);
 
 			err = add_sample(rs, "deferred chunks (trace bound)", node, inum(c, "cpu"),
-					 num(c, "busy_ms_bound"), idx, 0, 0, NULL);
+					 num(c, "busy_ms_bound"), idx, 0, 0, NULL, RES_US);
 		}
 	}
 	a = arr(rep, "hash_tables");
@@ -235,7 +247,7 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 		snprintf(name, sizeof(name), "hash %s (trace bound)", str(e, "name") ?: "?");
 		err = add_sample(rs, name, -1, -1, num(e, "time_ms_bound"), idx,
 				 num(e, "bytes") > 0 ? num(e, "bytes") / 4096 : 0, 0,
-				 "4 KiB pages of the table");
+				 "4 KiB pages of the table", RES_US);
 	}
 	if (!err && !patched) {
 		json_object *w;
@@ -246,7 +258,7 @@ static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, 
 			s1 = num(w, "end_s");
 			if (s0 >= 0 && s1 >= s0)
 				err = add_sample(rs, "early window (printk bound)", -1, -1,
-						 (s1 - s0) * 1e3, idx, 0, 0, NULL);
+						 (s1 - s0) * 1e3, idx, 0, 0, NULL, RES_US);
 		}
 	}
 	return err ? -ENOMEM : 0;

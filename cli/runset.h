@@ -21,6 +21,7 @@ struct mi_metric {
 	double pages;		/* pages the phase covered (median over runs), 0 = unknown */
 	double norm_pages;	/* the node's present pages (median), 0 = unknown */
 	const char *pages_what;	/* what 'pages' counts */
+	double resolution;	/* ms, the unit it was measured in (a jiffy...), 0 = unknown */
 };
 
 struct mi_runset {

@@ -99,16 +99,17 @@ void mi_summarize(const double *x, int n, struct mi_summary *s)
 	free(c);
 }
 
-bool mi_is_outlier(const struct mi_summary *s, double v)
+bool mi_is_outlier(const struct mi_summary *s, double v, double resolution)
 {
-	double d = fabs(v - s->median);
+	double scale = 1.4826 * s->mad;
 
 	if (s->n < 3)
 		return false;
-	if (s->mad == 0)
-		/* Over half the runs agree exactly: anything else is off by > 0. */
+	if (scale < resolution)
+		scale = resolution;
+	if (scale <= 0)
 		return false;
-	return d > 3 * 1.4826 * s->mad;
+	return fabs(v - s->median) > 3 * scale;
 }
 
 /* xorshift64*: small, fixed, the same everywhere. */

@@ -12,7 +12,9 @@
 #include <stdbool.h>
 
 #define MI_STATS_CI_METHOD	"exact order-statistics interval (binomial, distribution-free)"
-#define MI_STATS_OUTLIER_RULE	"|x - median| > 3 * 1.4826 * MAD"
+#define MI_STATS_OUTLIER_RULE	"|x - median| > 3 * max(1.4826 * MAD, resolution)"
+/* Where the values have no one resolution (fleet: s/TiB of many hosts). */
+#define MI_STATS_OUTLIER_RULE_MAD	"|x - median| > 3 * 1.4826 * MAD"
 #define MI_STATS_BOOT_METHOD	"percentile bootstrap, 10000 resamples, seed 0x6d656d696e6974"
 #define MI_STATS_EXACT_MAX	60	/* exact U distribution up to this many values */
 
@@ -27,8 +29,13 @@ struct mi_summary {
 
 /* X is not modified. n >= 1. */
 void mi_summarize(const double *x, int n, struct mi_summary *s);
-/* Outlier by MI_STATS_OUTLIER_RULE (never when MAD is 0 and v == median). */
-bool mi_is_outlier(const struct mi_summary *s, double v);
+/*
+ * Outlier by MI_STATS_OUTLIER_RULE. RESOLUTION is the metric's unit of
+ * measurement (one jiffy for the kernel's line): the scale when MAD is 0,
+ * as with quantized values that mostly agree. 0 = unknown: then MAD 0
+ * flags nothing.
+ */
+bool mi_is_outlier(const struct mi_summary *s, double v, double resolution);
 double mi_median(const double *x, int n);
 /* Difference of medians median(b) - median(a) and its 95% bootstrap interval. */
 void mi_median_diff_ci(const double *a, int na, const double *b, int nb,

@@ -298,6 +298,61 @@ static void test_unstamped_early(void)
 	free(zi);
 }
 
+/*
+ * The futex hash since FUTEX2_NUMA (mainline v6.16, kernel/futex/core.c) is
+ * one table per node and prints "N (B bytes on K NUMA nodes, total T KiB,
+ * kind)." No testbed kernel prints it: the real 6.12 2-node log gets that
+ * line in place of its own futex line, formatted from mainline's printk with
+ * this boot's values (1024 entries, 64 KiB, 2 nodes; 32 KiB per node). A
+ * line of no known format is a note with its name and text, not a table.
+ */
+static void test_hash_line_formats(void)
+{
+	const char *dir = "6.12-2node-ftrace";
+	char *dm = load(dir, "dmesg.txt"), *p, *eol, *log;
+	const char *futex = "[    1.440860] futex hash table entries: 1024 (32768 bytes on 2 NUMA "
+			    "nodes, total 64 KiB, linear).\n"
+			    "[    1.440900] Foo hash table entries: 12 (strange)\n";
+	const struct mi_hash_table *t = NULL;
+	struct mi_report r;
+	bool noted = false;
+	size_t i;
+
+	if (!dm)
+		return;
+	p = strstr(dm, "futex hash table entries: ");
+	EXPECT("hash formats: the fixture has a futex line", p != NULL);
+	if (!p)
+		goto out;
+	while (p > dm && p[-1] != '\n')
+		p--;
+	eol = strchr(p, '\n');
+	if (!eol)
+		goto out;
+	log = malloc(strlen(dm) + strlen(futex) + 1);
+	if (!log)
+		goto out;
+	sprintf(log, "%.*s%s%s", (int)(p - dm), dm, futex, eol + 1);
+	mi_report_init(&r);
+	EXPECT("hash formats: log parses", mi_parse_dmesg(&r, log, dir) == 0);
+	EXPECT_EQ_U64("hash formats: 13 tables, the unreadable one left out", r.nr_tables, 13);
+	for (i = 0; i < r.nr_tables; i++)
+		if (!strcmp(r.tables[i].name, "futex"))
+			t = &r.tables[i];
+	EXPECT("hash formats: futex per-node table read",
+	       t && t->numa_nodes == 2 && t->bytes_per_node == 32768 && t->bytes == 65536 &&
+	       t->entries == 1024 && t->order == -1 && t->kind == MI_HASH_LINEAR);
+	for (i = 0; i < r.nr_notes; i++)
+		if (strstr(r.notes[i], "cannot read (table \"Foo\" left out)") &&
+		    strstr(r.notes[i], "Foo hash table entries: 12 (strange)"))
+			noted = true;
+	EXPECT("hash formats: the unreadable line is a note with its name and text", noted);
+	mi_report_free(&r);
+	free(log);
+out:
+	free(dm);
+}
+
 int main(int argc, char **argv)
 {
 	unit_init(argc, argv);
@@ -311,5 +366,6 @@ int main(int argc, char **argv)
 	test_ftrace_61_empty();
 	test_bad_dmesg();
 	test_unstamped_early();
+	test_hash_line_formats();
 	return unit_failed;
 }

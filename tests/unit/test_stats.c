@@ -62,7 +62,24 @@ int main(int argc, char **argv)
 	EXPECT("stats: exact CI of the median of 11 is [x(2), x(10)]",
 	       s.lo_rank == 2 && s.hi_rank == 10 && s.ci_lo == 2 && s.ci_hi == 10 &&
 	       fabs(s.ci_level - (1 - 24.0 / 2048)) < 1e-12);
-	EXPECT("stats: 100 among 1..10 is an outlier", mi_is_outlier(&s, 100) && !mi_is_outlier(&s, 10));
+	EXPECT("stats: 100 among 1..10 is an outlier",
+	       mi_is_outlier(&s, 100, 0) && !mi_is_outlier(&s, 10, 0));
+	/*
+	 * Kernel lines in whole jiffies (HZ=250: 4 ms) mostly agree, MAD 0:
+	 * one jiffy is the scale, so 40 ms off is flagged and 10 is not; with
+	 * no resolution known nothing can be.
+	 */
+	{
+		const double q[] = { 10, 10, 10, 10, 50 };
+
+		mi_summarize(q, 5, &s);
+		EXPECT("stats: [10, 10, 10, 10, 50] ms has MAD 0", s.mad == 0 && s.median == 10);
+		EXPECT("stats: MAD 0, one 4 ms jiffy: 50 is an outlier, 10 is not",
+		       mi_is_outlier(&s, 50, 4) && !mi_is_outlier(&s, 10, 4));
+		EXPECT("stats: MAD 0, 12 ms off is 3 jiffies: not beyond the bound",
+		       !mi_is_outlier(&s, 22, 4) && mi_is_outlier(&s, 22.5, 4));
+		EXPECT("stats: MAD 0 and no resolution: nothing flagged", !mi_is_outlier(&s, 50, 0));
+	}
 	mi_summarize(a, 4, &s);
 	EXPECT("stats: n = 4 gives [min, max] at 87.5%", s.ci_lo == 148 && s.ci_hi == 160 &&
 	       fabs(s.ci_level - 0.875) < 1e-12);
