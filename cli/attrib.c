@@ -404,8 +404,7 @@ const char *mi_hash_record_kind(const struct mi_event *e)
 uint64_t mi_attrib_node_norm_pages(const struct mi_report *r, int node)
 {
 	const struct mi_node *n = mi_report_find_node(r, node);
+	uint64_t present = n ? mi_node_present_pages(r, n, NULL) : 0;
 
-	if (n && (r->sources & MI_SRC_PROCFS) && mi_node_present(n))
-		return mi_node_present(n);
-	return mi_attrib_node_pages(r, node);
+	return present ? present : mi_attrib_node_pages(r, node);
 }

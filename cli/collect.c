@@ -13,10 +13,32 @@
 #include "kconfig.h"
 #include "procfs.h"
 #include "records.h"
+#include "utf8.h"
 #include "util.h"
 
+/*
+ * Text from the world may hold bytes that are not UTF-8 (line noise on a
+ * serial console): repaired here, once, so every output is valid UTF-8, and
+ * the report says so.
+ */
+static int repair_text(struct mi_report *r, char **buf, const char *what)
+{
+	long bad = mi_utf8_repair(buf);
+
+	if (bad < 0) {
+		mi_err("%s: %s", what, strerror(-bad));
+		free(*buf);
+		*buf = NULL;
+		return (int)bad;
+	}
+	if (bad)
+		mi_report_note(r, "%s: %ld byte sequence%s not valid UTF-8 (line noise?), shown "
+			       "as U+FFFD", what, bad, bad == 1 ? "" : "s");
+	return 0;
+}
+
 /* A saved log or trace: text only, so a NUL byte means the wrong file. */
-static int read_input(const char *path, char **buf)
+static int read_input(struct mi_report *r, const char *path, char **buf)
 {
 	size_t len;
 	char *nul;
@@ -33,7 +55,7 @@ static int read_input(const char *path, char **buf)
 		*buf = NULL;
 		return -EINVAL;
 	}
-	return 0;
+	return repair_text(r, buf, path);
 }
 
 static int collect_dmesg(struct mi_report *r, const struct mi_collect_opts *o)
@@ -42,7 +64,7 @@ static int collect_dmesg(struct mi_report *r, const struct mi_collect_opts *o)
 	int err;
 
 	if (o->dmesg_path) {
-		err = read_input(o->dmesg_path, &buf);
+		err = read_input(r, o->dmesg_path, &buf);
 		if (err)
 			return err;
 		err = mi_parse_dmesg(r, buf, o->dmesg_path);
@@ -56,6 +78,9 @@ static int collect_dmesg(struct mi_report *r, const struct mi_collect_opts *o)
 		       " (needs root: CAP_SYSLOG, or kernel.dmesg_restrict=0)" : "");
 		return err;
 	}
+	err = repair_text(r, &buf, "/dev/kmsg");
+	if (err)
+		return err;
 	err = mi_parse_dmesg(r, buf, "/dev/kmsg");
 	free(buf);
 	return err;
@@ -140,13 +165,16 @@ static int collect_ftrace(struct mi_report *r, const struct mi_collect_opts *o)
 	int err;
 
 	if (o->ftrace_path) {
-		err = read_input(o->ftrace_path, &buf);
+		err = read_input(r, o->ftrace_path, &buf);
 		if (err)
 			return err;
 	} else {
 		if (!o->live || read_live_trace(&buf))
 			return 0;	/* no boot trace: dmesg alone */
 		what = "tracefs";
+		err = repair_text(r, &buf, what);
+		if (err)
+			return err;
 	}
 	err = merge_trace_events(r, buf, what);
 	if (err) {
@@ -261,7 +289,7 @@ static int collect_records(struct mi_report *r, const struct mi_collect_opts *o)
 	if (o->records_path)
 		return mi_load_records_file(r, o->records_path);
 	if (o->perf_path) {
-		err = read_input(o->perf_path, &buf);
+		err = read_input(r, o->perf_path, &buf);
 		if (err)
 			return err;
 		err = mi_parse_records_events(r, buf, o->perf_path, &other);

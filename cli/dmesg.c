@@ -250,6 +250,8 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		if (!node)
 			return false;
 		node->seen_dmesg = true;
+		if (b >= a)
+			node->log_present += (b + 1 - a) / 4096;
 		if (node->nr_ranges < MI_MAX_RANGES) {
 			node->ranges[node->nr_ranges].start = a;
 			node->ranges[node->nr_ranges].end = b;

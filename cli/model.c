@@ -193,6 +193,30 @@ uint64_t mi_node_holes(const struct mi_node *n)
 	return s;
 }
 
+/*
+ * The "Early memory node ranges" are memblock's memory: zoneinfo's present
+ * pages are exactly their pages (checked on every fixture with a zoneinfo).
+ * The "pages in unavailable ranges" lines count the gaps between them, so
+ * nothing is subtracted.
+ */
+uint64_t mi_node_present_pages(const struct mi_report *r, const struct mi_node *n,
+			       const char **from)
+{
+	const char *src = NULL;
+	uint64_t pages = 0;
+
+	if ((r->sources & MI_SRC_PROCFS) && mi_node_present(n)) {
+		src = "zoneinfo";
+		pages = mi_node_present(n);
+	} else if (r->log_complete && n->log_present) {
+		src = "kernel log";
+		pages = n->log_present;
+	}
+	if (from)
+		*from = src;
+	return pages;
+}
+
 double mi_node_chunk_seconds(const struct mi_report *r, int node, int *nr_chunks)
 {
 	double s = 0;

@@ -114,6 +114,8 @@ struct mi_node {
 	struct mi_range span;	/* "Initmem setup node" */
 	struct mi_range ranges[MI_MAX_RANGES];
 	int nr_ranges;
+	/* Pages of every "node N: [mem ...]" range line, kept or not. */
+	uint64_t log_present;
 	struct mi_zone zones[MI_MAX_ZONES];
 	int nr_zones;
 	uint64_t mem_total_kb;	/* node meminfo MemTotal */
@@ -208,6 +210,13 @@ uint64_t mi_node_spanned(const struct mi_node *n);
 uint64_t mi_node_present(const struct mi_node *n);
 uint64_t mi_node_managed(const struct mi_node *n);
 uint64_t mi_node_holes(const struct mi_node *n);
+/*
+ * N's present pages, and *FROM where they come from: "zoneinfo" when it
+ * was read, else "kernel log" (the sum of the node's early memory ranges,
+ * from a log that starts at "Linux version"). 0 and NULL when unknown.
+ */
+uint64_t mi_node_present_pages(const struct mi_report *r, const struct mi_node *n,
+			       const char **from);
 /* Summed chunk time per node (bounded), and the chunk count; node -1 = unattributed. */
 double mi_node_chunk_seconds(const struct mi_report *r, int node, int *nr_chunks);
 

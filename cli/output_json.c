@@ -55,6 +55,8 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 	json_object *o = json_object_new_object(), *a;
 	double traced = mi_node_deferred_traced(n);
 	double secs = traced >= 0 ? traced : n->deferred_ms >= 0 ? n->deferred_ms / 1e3 : -1;
+	const char *present_from;
+	uint64_t present = mi_node_present_pages(r, n, &present_from);
 	size_t i;
 	int k;
 
@@ -63,7 +65,8 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 	add(o, "cpus", n->cpulist[0] ? json_object_new_string(n->cpulist) : NULL);
 	add(o, "mem_total_kb", n->mem_total_kb ? u64(n->mem_total_kb) : NULL);
 	add(o, "spanned_pages", counts ? u64(mi_node_spanned(n)) : NULL);
-	add(o, "present_pages", counts ? u64(mi_node_present(n)) : NULL);
+	add(o, "present_pages", present ? u64(present) : NULL);
+	add(o, "present_pages_from", present ? json_object_new_string(present_from) : NULL);
 	add(o, "managed_pages", counts ? u64(mi_node_managed(n)) : NULL);
 	add(o, "hole_pages", u64(mi_node_holes(n)));
 	a = json_object_new_array();
@@ -85,7 +88,7 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 	add(o, "deferred_start_s", num_or_null(n->deferred_start));
 	add(o, "deferred_traced_ms", ms_or_null(traced));
 	add(o, "deferred_threads", n->deferred_threads ? json_object_new_int(n->deferred_threads) : NULL);
-	add(o, "deferred_s_per_tib", counts ? num_or_null(mi_seconds_per_tib(secs, mi_node_present(n))) : NULL);
+	add(o, "deferred_s_per_tib", num_or_null(mi_seconds_per_tib(secs, present)));
 	a = json_object_new_array();
 	for (i = 0; i < nr_rows; i++) {
 		json_object *c;

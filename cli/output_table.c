@@ -70,6 +70,7 @@ static void sources_line(FILE *f, const struct mi_report *r)
 static void nodes_section(FILE *f, const struct mi_report *r)
 {
 	double res = mi_deferred_resolution_ms(r);
+	bool log_present = false;
 	size_t i;
 
 	fprintf(f, "\nNodes (pages of 4 KiB; deferred init: the kernel's line%s%s)\n",
@@ -82,7 +83,9 @@ static void nodes_section(FILE *f, const struct mi_report *r)
 		char mem[32], krnl[32], tr[32], tib[32];
 		double traced = mi_node_deferred_traced(n);
 		double secs = traced >= 0 ? traced : n->deferred_ms >= 0 ? n->deferred_ms / 1e3 : -1;
-		double spt = mi_seconds_per_tib(secs, mi_node_present(n));
+		const char *from;
+		uint64_t present = mi_node_present_pages(r, n, &from);
+		double spt = mi_seconds_per_tib(secs, present);
 
 		if (n->memoryless)
 			snprintf(mem, sizeof(mem), "memoryless");
@@ -113,11 +116,19 @@ static void nodes_section(FILE *f, const struct mi_report *r)
 				(unsigned long long)mi_node_managed(n),
 				(unsigned long long)mi_node_holes(n), krnl, tr, tib,
 				n->cpulist[0] ? n->cpulist : "-");
+		else if (present)
+			fprintf(f, "%-5d %-10s %10s %9llu* %10s %7llu %12s %12s %9s %-7s\n",
+				n->id, mem, "-", (unsigned long long)present, "-",
+				(unsigned long long)mi_node_holes(n), krnl, tr, tib, "-");
 		else
 			fprintf(f, "%-5d %-10s %10s %10s %10s %7llu %12s %12s %9s %-7s\n",
 				n->id, mem, "-", "-", "-", (unsigned long long)mi_node_holes(n),
 				krnl, tr, tib, "-");
+		log_present |= present && !strcmp(from, "kernel log");
 	}
+	if (log_present)
+		fprintf(f, "* present pages from the kernel log's early memory node ranges "
+			"(no /proc/zoneinfo was read)\n");
 }
 
 static void zones_section(FILE *f, const struct mi_report *r)

@@ -11,13 +11,14 @@
 #include "flat.h"
 #include "reports.h"
 #include "runstate.h"
+#include "utf8.h"
 #include "util.h"
 
 #define MAX_DEPTH	4
 
 static json_object *parse_file(const char *path, struct mi_walk_opts *o)
 {
-	enum json_tokener_error jerr = json_tokener_success;
+	const char *why = "";
 	json_object *j = NULL;
 	char *buf = NULL;
 	size_t len;
@@ -35,15 +36,14 @@ static json_object *parse_file(const char *path, struct mi_walk_opts *o)
 			mi_err("cannot read %s: %s", path, strerror(-err));
 		return NULL;
 	}
-	j = json_tokener_parse_verbose(buf, &jerr);
+	j = mi_json_parse_utf8(buf, &why);
 	free(buf);
 	if (!j || !json_object_is_type(j, json_type_object)) {
 		if (o->skip_bad)
 			mi_warn("skipping %s: not a JSON object (%s)", path,
-				j ? "another JSON type" : json_tokener_error_desc(jerr));
+				j ? "another JSON type" : why);
 		else
-			mi_err("%s: not a JSON object (%s)", path,
-			       j ? "another JSON type" : json_tokener_error_desc(jerr));
+			mi_err("%s: not a JSON object (%s)", path, j ? "another JSON type" : why);
 		json_object_put(j);
 		return NULL;
 	}

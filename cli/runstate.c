@@ -12,6 +12,7 @@
 
 #include "runstate.h"
 #include "safe_file.h"
+#include "utf8.h"
 #include "util.h"
 
 int mi_kx_total(const struct mi_kx_plan *p)
@@ -28,7 +29,7 @@ int mi_kx_variant_of(const struct mi_kx_plan *p, int run)
 
 json_object *mi_kx_read_json(const char *path)
 {
-	enum json_tokener_error jerr;
+	const char *why = "";
 	json_object *o;
 	size_t len;
 	char *buf;
@@ -39,11 +40,10 @@ json_object *mi_kx_read_json(const char *path)
 		mi_err("cannot read %s: %s", path, strerror(-err));
 		return NULL;
 	}
-	o = json_tokener_parse_verbose(buf, &jerr);
+	o = mi_json_parse_utf8(buf, &why);
 	free(buf);
 	if (!o || !json_object_is_type(o, json_type_object)) {
-		mi_err("%s is corrupt: %s", path, o ? "not a JSON object" :
-		       json_tokener_error_desc(jerr));
+		mi_err("%s is corrupt: %s", path, o ? "not a JSON object" : why);
 		json_object_put(o);
 		return NULL;
 	}

@@ -76,7 +76,7 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 {
 	char *dm = load(dir, "dmesg.txt"), *zi = load(dir, "zoneinfo");
 	char *mi = load(dir, "node-meminfo"), *vm = load(dir, "vmallocinfo");
-	struct mi_report r;
+	struct mi_report r, log_only;
 	char name[160];
 	size_t i;
 
@@ -87,6 +87,9 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 	EXPECT(name, mi_parse_dmesg(&r, dm, dir) == 0);
 	snprintf(name, sizeof(name), "%s: zoneinfo parses", dir);
 	EXPECT(name, mi_parse_zoneinfo(&r, zi, dir) == 0);
+	mi_report_init(&log_only);
+	snprintf(name, sizeof(name), "%s: dmesg alone parses", dir);
+	EXPECT(name, mi_parse_dmesg(&log_only, dm, dir) == 0);
 	mi_report_sort_nodes(&r);
 	snprintf(name, sizeof(name), "%s: node count", dir);
 	EXPECT_EQ_U64(name, r.nr_nodes, nodes);
@@ -97,6 +100,17 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 
 		snprintf(name, sizeof(name), "%s: node %d present pages = its dmesg ranges", dir, n->id);
 		EXPECT_EQ_U64(name, mi_node_present(n), range_pages(n));
+		{
+			/* The same log alone: present pages from its ranges, = zoneinfo's. */
+			const struct mi_node *ln = mi_report_find_node(&log_only, n->id);
+			const char *from = NULL;
+			uint64_t lp = ln ? mi_node_present_pages(&log_only, ln, &from) : 0;
+
+			snprintf(name, sizeof(name), "%s: node %d present from the log alone = zoneinfo's",
+				 dir, n->id);
+			EXPECT(name, lp == mi_node_present(n) &&
+			       (n->memoryless ? !from : from && !strcmp(from, "kernel log")));
+		}
 		snprintf(name, sizeof(name), "%s: node %d managed pages = node MemTotal", dir, n->id);
 		EXPECT_EQ_U64(name, mi_node_managed(n) * 4, memtotal_kb(mi, n->id));
 		snprintf(name, sizeof(name), "%s: node %d memoryless flag", dir, n->id);
@@ -129,6 +143,7 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 		EXPECT_EQ_U64(name, sum, (t->bytes + 4095) / 4096);
 	}
 	mi_report_free(&r);
+	mi_report_free(&log_only);
 	free(dm);
 	free(zi);
 	free(mi);
