@@ -193,6 +193,10 @@ awk -v j="$jiffy_ms" '{ id = $2; b[id]++
 mem=$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
 qv=$(qemu-system-x86_64 --version | sed -n 1p | sed 's/.*version \([0-9.]*\).*/\1/')
 kver=$(jq -r .report.kernel "$g/runs/run-0000.json")
+# When sched_clock turned stable in these boots: the median stamp of that
+# line over the saved dmesgs.
+stable_at=$(sed -n 's/^\[ *\([0-9.]*\)\] sched_clock: Marking stable.*/\1/p' "$g"/acc/*.dmesg | sort -n |
+	awk '{ v[NR] = $1 } END { if (NR) printf "at %.2f s, median of %d boots", v[int((NR + 1) / 2)], NR; else print "a line these boots did not print" }')
 {
 	echo "## Accuracy of the boot records over kexec repeats (\`bench/accuracy.sh$([ $small = 1 ] && echo " --small")$([ $icount = 1 ] && echo " --icount")\`)"
 	echo
@@ -216,7 +220,7 @@ kver=$(jq -r .report.kernel "$g/runs/run-0000.json")
 	echo "Clock: $nj of $runs boots had the kernel's fast TSC calibration fail, so sched_clock"
 	echo "ran on jiffies until tsc-early and their early records (vmemmap, early memmap, holes,"
 	echo "reserved, early free) read 0 ns. Before sched_clock_init_late() (\"sched_clock: Marking"
-	echo "stable\", about 2 s into these boots) local_clock is clamped to the last tick + 1 tick and"
+	echo "stable\", $stable_at) local_clock is clamped to the last tick + 1 tick and"
 	echo "stalls when ticks come late, so a short phase can read 0 ns there too. Values of exactly"
 	if [ -s "$out/zeros.txt" ]; then
 		echo "0 are not measurements: $(wc -l < "$out/zeros.txt") left out of the spread (runs $(cut -f1 "$out/zeros.txt" | sort -un | tr '\n' ' ' | sed 's/ $//'); list in zeros.txt)."

@@ -1,40 +1,56 @@
 #!/bin/bash
 # make bench: every benchmark at full size, one after the other (they share
 # the QEMU lock and the 2 cores; running them together would only add noise).
-# Each prints its Markdown section and keeps it in build/bench/NAME/section.md;
-# this gathers them into build/bench/RESULTS.generated.md, from which
-# bench/RESULTS.md is updated by hand with the date, machine and reading.
+# Each prints its Markdown section; this keeps it in bench/sections/NAME.md
+# with the run's host, date, commit and wall time in bench/sections/host.md,
+# then bench/results.py writes bench/RESULTS.md and the figures README.md and
+# docs/ quote from those sections. Nothing there is edited by hand.
 #
 # bench/run.sh [NAME...]    default: all, in the order below
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-all="boot-cost boot-views hotplug-peers bpf-cost repeat accuracy memset-floor scale"
+all="boot-cost boot-views hotplug-peers bpf-cost repeat accuracy accuracy-icount memset-floor scale"
 names=${*:-$all}
 out=$top/build/bench
-mkdir -p "$out"
-gen=$out/RESULTS.generated.md
-{
-	echo "# meminit benchmarks, generated $(date -u '+%F %H:%M UTC')"
-	echo
-	echo "Host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
-		"$(uname -sr), $(qemu-system-x86_64 --version 2>/dev/null | sed -n 1p), meminit $(cat "$top/VERSION" 2>/dev/null)" \
-		"at $(git -C "$top" rev-parse --short HEAD 2>/dev/null)."
-	echo
-} > "$gen"
+sections=$top/bench/sections
+mkdir -p "$out" "$sections" || exit 1
+host=$sections/host.md
+
+# host.md: the host line, then one row per benchmark naming the run its
+# section came from; a rerun of some benchmarks replaces their rows only.
+record_run() {	# NAME SECONDS
+	local rows
+	rows=$(grep -E '^\| [a-z-]+ \| [0-9]' "$host" 2>/dev/null | grep -v "^| $1 |")
+	{
+		echo "Host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+			"$(uname -sr), $(qemu-system-x86_64 --version 2>/dev/null | sed -n 1p)."
+		echo
+		echo "| benchmark | run (UTC) | meminit at | wall (s) |"
+		echo "|---|---|---|---|"
+		{ [ -z "$rows" ] || echo "$rows"
+		  echo "| $1 | $(date -u '+%F %H:%M') | $(git -C "$top" rev-parse --short HEAD 2>/dev/null) | $2 |"
+		} | awk -v order="$all" 'BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) r[o[i]] = i }
+			{ split($0, c, " "); print r[c[2]] "\t" $0 }' | sort -n | cut -f2-
+	} > "$host.tmp" && mv "$host.tmp" "$host"
+}
+
 failed=""
 for n in $names; do
-	s=$top/bench/$n.sh
-	[ -x "$s" ] || { echo "bench/run.sh: no benchmark '$n' (one of: $all)" >&2; exit 2; }
+	case " $all " in *" $n "*) ;; *) echo "bench/run.sh: no benchmark '$n' (one of: $all)" >&2; exit 2 ;; esac
+	cmd=("$top/bench/$n.sh")
+	[ "$n" = accuracy-icount ] && cmd=("$top/bench/accuracy.sh" --icount)
 	echo "=== $n"
 	t0=$(date +%s)
-	if "$s" > "$out/$n.md" 2> "$out/$n.err"; then
-		cat "$out/$n.md" | tee -a "$gen"
-		echo >> "$gen"
+	if "${cmd[@]}" > "$out/$n.md" 2> "$out/$n.err"; then
+		cat "$out/$n.md"
+		cp "$out/$n.md" "$sections/$n.md" && record_run "$n" $(( $(date +%s) - t0 )) ||
+			{ echo "bench/run.sh: could not keep $n's section in $sections" >&2; exit 1; }
 	else
 		failed="$failed $n"
-		echo "bench/run.sh: $n failed: $(tail -n1 "$out/$n.err")" | tee -a "$gen"
+		echo "bench/run.sh: $n failed: $(tail -n1 "$out/$n.err")"
 	fi
 	echo "($n: $(( $(date +%s) - t0 )) s wall)"
 done
-echo "sections gathered in $gen"
-[ -z "$failed" ] || { echo "bench/run.sh: failed:$failed" >&2; exit 1; }
+[ -z "$failed" ] || { echo "bench/run.sh: failed:$failed; bench/RESULTS.md not rewritten" >&2; exit 1; }
+/usr/bin/python3 "$top/bench/results.py" || exit 1
+echo "bench/RESULTS.md, README.md and docs/ rewritten from bench/sections/"

@@ -57,6 +57,14 @@ if awk '!/^[ \t]*\[ *[0-9]+\.[0-9]+\]/' "$out/bootgraph.html" | grep -Eq 'deferr
 	want=shown; else want="—"; fi
 case "$bgc" in " $want"*) pass "$T: bootgraph.py cell for deferred init: '$want', as its HTML says" ;;
 	*) fail "$T: bootgraph.py cell" "'$bgc' where its HTML gives $want" ;; esac
+# Early memmap init is memmap_init (free_area_init) by name: a function that
+# only contains it in its name (firmware_memmap_init, an initcall of
+# /sys/firmware/memmap) is not it.
+bge=$(cell "early memmap init" 2)
+if awk '!/^[ \t]*\[ *[0-9]+\.[0-9]+\]/' "$out/bootgraph.html" |
+	grep -Eq '(^|[^a-z_])(memmap_init|free_area_init)([^a-z_]|$)'; then want=shown; else want="—"; fi
+case "$bge" in " $want"*) pass "$T: bootgraph.py cell for early memmap: '$want', as its HTML says" ;;
+	*) fail "$T: bootgraph.py early memmap cell" "'$bge' where its HTML gives $want" ;; esac
 # Is a deferred-init line inside an initcall's window? Counted here with a
 # depth of open initcalls, not with bench/tool-views.sh's windows by name.
 inside=$(awk '/ calling  / { d++ } / initcall .* returned / { d-- }
