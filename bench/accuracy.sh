@@ -228,7 +228,9 @@ stable_at=$(sed -n 's/^\[ *\([0-9.]*\)\] sched_clock: Marking stable.*/\1/p' "$g
 		echo "0 would not be measurements: none in these boots."
 	fi
 	echo "The kernel's line is whole jiffies (jiffies_to_msecs of a jiffies difference), so"
-	echo "it differs from a nanosecond-timed window by up to about one jiffy either way."
+	echo "it differs from a nanosecond-timed window by up to a jiffy of rounding, and by more"
+	echo "where a tick was handled late (jiffies lags local_clock until the next tick catches"
+	echo "up): here at most $(awk '$3 != 0 { if ($7 + 0 > m) m = $7 + 0 } END { printf "%.2f", m }' "$out/nodes.txt") jiffies."
 	echo
 	echo "Spread over the $runs boots (ms; sd with n - 1; CV = sd / mean; the per-node phases"
 	echo "agree with \`meminit stats\`: $stats_ok):"
