@@ -14,7 +14,6 @@
 #include "util.h"
 
 #define TIB_PAGES	(1024.0 * 1024 * 1024 * 1024 / 4096)
-#define ALPHA		0.05
 
 static void usage(FILE *f)
 {
@@ -22,21 +21,23 @@ static void usage(FILE *f)
 "Usage: meminit compare [--format table|json] A B\n"
 "\n"
 "A and B are kexec result directories (meminit kexec --out) or variants of one,\n"
-"DIR:VARIANT. For every phase, node and CPU that both have: the medians, their\n"
-"difference B - A with a 95%% confidence interval (" MI_STATS_BOOT_METHOD "),\n"
-"the relative change, the Mann-Whitney U test (two-sided; exact permutation\n"
-"distribution with midranks for ties up to %d runs in all, else the normal\n"
-"approximation with tie and continuity corrections) and a verdict: faster or\n"
-"slower when p < %.2f, else no detectable change at this n. The s/TiB view\n"
-"divides each median by the node's present memory, as the deferred page init\n"
-"series reports its results.\n", MI_STATS_EXACT_MAX, ALPHA);
+"DIR:VARIANT. For every phase, node and CPU that both have: the medians; how far\n"
+"B lies from A, the " MI_STATS_SHIFT_METHOD ",\n"
+"95%% (or, for few runs, all the differences at their own level, shown);\n"
+"the relative change (shift / median A); the Mann-Whitney U test of the same\n"
+"ranks (two-sided; exact permutation distribution with midranks for ties up\n"
+"to %d runs in all, else the normal approximation with tie and continuity\n"
+"corrections); and a verdict from the interval alone: faster or slower when it\n"
+"excludes 0, else no detectable change at this n. Where ties make p < %.2f and\n"
+"the interval disagree, the row says so ('!'). The s/TiB view divides each\n"
+"median by the node's present memory, as the deferred page init series\n"
+"reports its results.\n", MI_STATS_EXACT_MAX, MI_STATS_ALPHA);
 }
 
 struct row {
 	const struct mi_metric *a, *b;
-	double ma, mb, diff, lo, hi, rel, tib_a, tib_b;
-	struct mi_mwu t;
-	const char *verdict;
+	struct mi_ab ab;
+	double rel, tib_a, tib_b;
 };
 
 static int compute(const struct mi_metric *a, const struct mi_metric *b, struct row *r)
@@ -44,20 +45,11 @@ static int compute(const struct mi_metric *a, const struct mi_metric *b, struct 
 	memset(r, 0, sizeof(*r));
 	r->a = a;
 	r->b = b;
-	r->ma = mi_median(a->v, a->n);
-	r->mb = mi_median(b->v, b->n);
-	mi_median_diff_ci(a->v, a->n, b->v, b->n, &r->diff, &r->lo, &r->hi);
-	r->rel = r->ma != 0 ? r->diff / r->ma : NAN;
-	r->tib_a = a->norm_pages > 0 ? r->ma / 1e3 / (a->norm_pages / TIB_PAGES) : NAN;
-	r->tib_b = b->norm_pages > 0 ? r->mb / 1e3 / (b->norm_pages / TIB_PAGES) : NAN;
-	if (mi_mann_whitney(a->v, a->n, b->v, b->n, &r->t))
+	if (mi_ab_compare(a->v, a->n, b->v, b->n, &r->ab))
 		return -1;
-	if (r->t.p < ALPHA && r->diff < 0)
-		r->verdict = "faster";
-	else if (r->t.p < ALPHA && r->diff > 0)
-		r->verdict = "slower";
-	else
-		r->verdict = "no detectable change";
+	r->rel = r->ab.median_a != 0 ? r->ab.d.shift / r->ab.median_a : NAN;
+	r->tib_a = a->norm_pages > 0 ? r->ab.median_a / 1e3 / (a->norm_pages / TIB_PAGES) : NAN;
+	r->tib_b = b->norm_pages > 0 ? r->ab.median_b / 1e3 / (b->norm_pages / TIB_PAGES) : NAN;
 	return 0;
 }
 
@@ -75,18 +67,20 @@ static json_object *row_json(const struct row *r)
 	json_object_object_add(o, "cpu", r->a->cpu >= 0 ? json_object_new_int(r->a->cpu) : NULL);
 	json_object_object_add(o, "n_a", json_object_new_int(r->a->n));
 	json_object_object_add(o, "n_b", json_object_new_int(r->b->n));
-	json_object_object_add(o, "median_a_ms", dbl(r->ma));
-	json_object_object_add(o, "median_b_ms", dbl(r->mb));
-	json_object_object_add(o, "diff_ms", dbl(r->diff));
-	json_object_array_add(ci, dbl(r->lo));
-	json_object_array_add(ci, dbl(r->hi));
-	json_object_object_add(o, "diff_ci_ms", ci);
+	json_object_object_add(o, "median_a_ms", dbl(r->ab.median_a));
+	json_object_object_add(o, "median_b_ms", dbl(r->ab.median_b));
+	json_object_object_add(o, "shift_ms", dbl(r->ab.d.shift));
+	json_object_array_add(ci, dbl(r->ab.d.lo));
+	json_object_array_add(ci, dbl(r->ab.d.hi));
+	json_object_object_add(o, "shift_ci_ms", ci);
+	json_object_object_add(o, "shift_ci_level", dbl(r->ab.d.level));
 	json_object_object_add(o, "relative", dbl(r->rel));
-	json_object_object_add(o, "u", dbl(r->t.u));
-	json_object_object_add(o, "p", dbl(r->t.p));
-	json_object_object_add(o, "test", json_object_new_string(r->t.exact ?
+	json_object_object_add(o, "u", dbl(r->ab.t.u));
+	json_object_object_add(o, "p", dbl(r->ab.t.p));
+	json_object_object_add(o, "test", json_object_new_string(r->ab.t.exact ?
 			       "Mann-Whitney U, exact" : "Mann-Whitney U, normal approximation"));
-	json_object_object_add(o, "verdict", json_object_new_string(r->verdict));
+	json_object_object_add(o, "verdict", json_object_new_string(r->ab.verdict));
+	json_object_object_add(o, "test_agrees", json_object_new_boolean(r->ab.agree));
 	json_object_object_add(o, "s_per_tib_a", dbl(r->tib_a));
 	json_object_object_add(o, "s_per_tib_b", dbl(r->tib_b));
 	json_object_object_add(o, "s_per_tib_diff", dbl(r->tib_b - r->tib_a));
@@ -101,14 +95,18 @@ static void print_row(const struct row *r)
 		snprintf(nd, sizeof(nd), "%d", r->a->node);
 	if (r->a->cpu >= 0)
 		snprintf(cp, sizeof(cp), "%d", r->a->cpu);
-	snprintf(ci, sizeof(ci), "[%.3f, %.3f]", r->lo, r->hi);
+	if (r->ab.d.level < 1 - MI_STATS_ALPHA - 1e-9)
+		snprintf(ci, sizeof(ci), "[%.3f, %.3f]%.0f%%", r->ab.d.lo, r->ab.d.hi,
+			 r->ab.d.level * 100);
+	else
+		snprintf(ci, sizeof(ci), "[%.3f, %.3f]", r->ab.d.lo, r->ab.d.hi);
 	if (isfinite(r->tib_a) && isfinite(r->tib_b))
 		snprintf(tib, sizeof(tib), "%.2f -> %.2f (%+.2f)", r->tib_a, r->tib_b,
 			 r->tib_b - r->tib_a);
-	printf("%-40s %4s %4s %5d/%-3d %9.3f %9.3f %9.3f %21s %7.1f%% %6.1f %7.4f%s %-21s %s\n",
-	       r->a->phase, nd, cp, r->a->n, r->b->n, r->ma, r->mb, r->diff, ci,
-	       isfinite(r->rel) ? r->rel * 100 : 0.0, r->t.u, r->t.p, r->t.exact ? "e" : "n",
-	       r->verdict, tib);
+	printf("%-40s %4s %4s %5d/%-3d %9.3f %9.3f %9.3f %24s %7.1f%% %6.1f %7.4f%s%s %-21s %s\n",
+	       r->a->phase, nd, cp, r->a->n, r->b->n, r->ab.median_a, r->ab.median_b,
+	       r->ab.d.shift, ci, isfinite(r->rel) ? r->rel * 100 : 0.0, r->ab.t.u, r->ab.t.p,
+	       r->ab.t.exact ? "e" : "n", r->ab.agree ? " " : "!", r->ab.verdict, tib);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -153,24 +151,25 @@ int cmd_compare(int argc, char **argv)
 		root = json_object_new_object();
 		arr = json_object_new_array();
 		json_object_object_add(root, "schema", json_object_new_string("meminit-compare"));
-		json_object_object_add(root, "schema_version", json_object_new_int(1));
+		json_object_object_add(root, "schema_version", json_object_new_int(2));
 		json_object_object_add(root, "a", json_object_new_string(argv[optind]));
 		json_object_object_add(root, "b", json_object_new_string(argv[optind + 1]));
 		mi_kx_add_str(root, "kernel_a", a.kernel);
 		mi_kx_add_str(root, "kernel_b", b.kernel);
 		json_object_object_add(root, "unit", json_object_new_string("ms"));
-		json_object_object_add(root, "diff_ci_method", json_object_new_string(MI_STATS_BOOT_METHOD));
-		json_object_object_add(root, "alpha", json_object_new_double(ALPHA));
+		json_object_object_add(root, "shift_method", json_object_new_string(MI_STATS_SHIFT_METHOD));
+		json_object_object_add(root, "alpha", json_object_new_double(MI_STATS_ALPHA));
 	} else {
 		printf("meminit compare: A = %s (%d runs, %s), B = %s (%d runs, %s)\n",
 		       argv[optind], a.nr_runs, a.kernel, argv[optind + 1], b.nr_runs, b.kernel);
-		printf("times in ms; diff = median(B) - median(A), 95%% CI: %s;\n"
-		       "p: Mann-Whitney U two-sided, e = exact permutation distribution (midranks for\n"
-		       "ties), n = normal approximation; verdict at p < %.2f\n\n",
-		       MI_STATS_BOOT_METHOD, ALPHA);
-		printf("%-40s %4s %4s %9s %9s %9s %9s %21s %8s %6s %8s %-21s %s\n", "phase", "node",
-		       "cpu", "n A/B", "median A", "median B", "diff", "CI of diff", "change", "U",
-		       "p", "verdict", "s/TiB A -> B");
+		printf("times in ms; shift: %s,\n"
+		       "95%% (or its own level, shown); verdict: the interval excludes 0; p: Mann-Whitney\n"
+		       "U two-sided of the same ranks, e = exact permutation distribution (midranks for\n"
+		       "ties), n = normal approximation, ! = p < %.2f and the interval disagree (ties)\n\n",
+		       MI_STATS_SHIFT_METHOD, MI_STATS_ALPHA);
+		printf("%-40s %4s %4s %9s %9s %9s %9s %24s %8s %6s %9s %-21s %s\n", "phase", "node",
+		       "cpu", "n A/B", "median A", "median B", "shift", "interval of the shift",
+		       "change", "U", "p", "verdict", "s/TiB A -> B");
 	}
 	for (i = 0; i < a.nr && !err; i++) {
 		struct mi_metric *mb = mi_runset_find(&b, &a.m[i]);

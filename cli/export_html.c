@@ -19,7 +19,6 @@
 #define W		1100	/* drawing width, px */
 #define LABEL_W		90	/* lane labels */
 #define LANE_H		26
-#define ALPHA		0.05
 #define TIB_PAGES	(MI_TIB / 4096)
 
 static const char *const node_colour[] = {
@@ -522,17 +521,17 @@ static int ab_view(FILE *out, const struct mi_runset *a, const struct mi_runset 
 	}
 	fprintf(out, " (%d runs, kernel ", b->nr_runs);
 	esc(out, b->kernel);
-	fprintf(out, "). Difference of medians B - A with its 95%% interval (" MI_STATS_BOOT_METHOD
-		"), Mann-Whitney U (two-sided), verdict at p &lt; %.2f, as 'meminit compare'.</p>\n"
+	fprintf(out, "). Shift B - A: the " MI_STATS_SHIFT_METHOD ", 95%% or its own level; "
+		"verdict: the interval excludes 0; p: Mann-Whitney U (two-sided) of the same ranks, "
+		"! where it and the interval disagree at %.2f (ties); as 'meminit compare'.</p>\n"
 		"<table id=\"ab\"><tr><th class=\"l\">phase</th><th>A median ms</th><th>B median ms"
-		"</th><th>B - A ms</th><th>95%% interval</th><th>change</th><th>p</th>"
+		"</th><th>shift B - A ms</th><th>interval</th><th>change</th><th>p</th>"
 		"<th class=\"l\">verdict</th><th class=\"l\">A (top) and B (bottom)</th></tr>\n",
-		ALPHA);
+		MI_STATS_ALPHA);
 	for (i = 0; !err && i < a->nr; i++) {
 		const struct mi_metric *ma = &a->m[i], *mb;
-		double diff, lo, hi, med_a, lo_r = INFINITY, hi_r = -INFINITY, pad;
-		const char *verdict;
-		struct mi_mwu t;
+		double lo_r = INFINITY, hi_r = -INFINITY, pad;
+		struct mi_ab ab;
 		char lbl[160];
 
 		if (ma->cpu >= 0)
@@ -540,23 +539,23 @@ static int ab_view(FILE *out, const struct mi_runset *a, const struct mi_runset 
 		mb = mi_runset_find(b, ma);
 		if (!mb)
 			continue;
-		med_a = mi_median(ma->v, ma->n);
-		mi_median_diff_ci(ma->v, ma->n, mb->v, mb->n, &diff, &lo, &hi);
-		if (mi_mann_whitney(ma->v, ma->n, mb->v, mb->n, &t))
+		if (mi_ab_compare(ma->v, ma->n, mb->v, mb->n, &ab))
 			return -ENOMEM;
-		verdict = t.p < ALPHA ? (diff < 0 ? "faster" : diff > 0 ? "slower" :
-					 "no detectable change") : "no detectable change";
 		metric_label(lbl, sizeof(lbl), ma);
 		fputs("<tr><td class=\"l\">", out);
 		esc(out, lbl);
-		fprintf(out, "</td><td>%.3f</td><td>%.3f</td><td>%+.3f</td><td>[%+.3f, %+.3f]</td>",
-			med_a, mi_median(mb->v, mb->n), diff, lo, hi);
-		if (med_a != 0)
-			fprintf(out, "<td>%+.1f%%</td>", diff / med_a * 100);
+		fprintf(out, "</td><td>%.3f</td><td>%.3f</td><td>%+.3f</td><td>[%+.3f, %+.3f]",
+			ab.median_a, ab.median_b, ab.d.shift, ab.d.lo, ab.d.hi);
+		if (ab.d.level < 1 - MI_STATS_ALPHA - 1e-9)
+			fprintf(out, " %.0f%%", ab.d.level * 100);
+		fputs("</td>", out);
+		if (ab.median_a != 0)
+			fprintf(out, "<td>%+.1f%%</td>", ab.d.shift / ab.median_a * 100);
 		else
 			fputs("<td>–</td>", out);
-		fprintf(out, "<td>%.3g</td><td class=\"l %s\">%s</td><td class=\"l\">", t.p,
-			strcmp(verdict, "no detectable change") ? verdict : "", verdict);
+		fprintf(out, "<td>%.3g%s</td><td class=\"l %s\">%s</td><td class=\"l\">", ab.t.p,
+			ab.agree ? "" : " !", strcmp(ab.verdict, "no detectable change") ? ab.verdict : "",
+			ab.verdict);
 		range_of(ma, &lo_r, &hi_r);
 		range_of(mb, &lo_r, &hi_r);
 		pad = hi_r > lo_r ? (hi_r - lo_r) * 0.05 : fmax(fabs(hi_r) * 0.05, 1e-3);

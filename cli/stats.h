@@ -15,7 +15,9 @@
 #define MI_STATS_OUTLIER_RULE	"|x - median| > 3 * max(1.4826 * MAD, resolution)"
 /* Where the values have no one resolution (fleet: s/TiB of many hosts). */
 #define MI_STATS_OUTLIER_RULE_MAD	"|x - median| > 3 * 1.4826 * MAD"
-#define MI_STATS_BOOT_METHOD	"percentile bootstrap, 10000 resamples, seed 0x6d656d696e6974"
+#define MI_STATS_SHIFT_METHOD	"Hodges-Lehmann shift (median of the pairwise differences B - A) " \
+				"with its distribution-free interval from the Mann-Whitney distribution"
+#define MI_STATS_ALPHA		0.05
 #define MI_STATS_EXACT_MAX	60	/* exact U distribution up to this many values */
 
 struct mi_summary {
@@ -37,9 +39,6 @@ void mi_summarize(const double *x, int n, struct mi_summary *s);
  */
 bool mi_is_outlier(const struct mi_summary *s, double v, double resolution);
 double mi_median(const double *x, int n);
-/* Difference of medians median(b) - median(a) and its 95% bootstrap interval. */
-void mi_median_diff_ci(const double *a, int na, const double *b, int nb,
-		       double *diff, double *lo, double *hi);
 
 struct mi_mwu {
 	double u;		/* U of sample a: pairs (a_i > b_j) + half the ties */
@@ -48,5 +47,33 @@ struct mi_mwu {
 };
 /* 0, or -ENOMEM. */
 int mi_mann_whitney(const double *a, int na, const double *b, int nb, struct mi_mwu *r);
+
+/*
+ * How far B lies from A: the Hodges-Lehmann shift, the median of the
+ * na * nb differences b_j - a_i, with its exact interval [D(k+1), D(N-k)]
+ * (Moses) from the Mann-Whitney null distribution, 95% or, where the
+ * samples are too small for that, all the differences at their own level.
+ * Above MI_STATS_EXACT_MAX values in all, k from the normal approximation.
+ */
+struct mi_shift {
+	double shift, lo, hi, level;
+};
+int mi_hodges_lehmann(const double *a, int na, const double *b, int nb, struct mi_shift *s);
+
+/*
+ * A against B for compare and the HTML A/B view: direction, size and
+ * interval from one estimator (the shift above); the verdict is "faster" or
+ * "slower" when the interval excludes 0, else "no detectable change". The
+ * Mann-Whitney p of the same ranks is given with it; AGREE is false where,
+ * with ties, p < MI_STATS_ALPHA and the interval say different things.
+ */
+struct mi_ab {
+	double median_a, median_b;
+	struct mi_shift d;
+	struct mi_mwu t;
+	const char *verdict;
+	bool agree;
+};
+int mi_ab_compare(const double *a, int na, const double *b, int nb, struct mi_ab *r);
 
 #endif

@@ -5,6 +5,8 @@
  * pooled values, the order-statistics CI by its binomial definition.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "stats.h"
 #include "unit.h"
@@ -37,6 +39,103 @@ static double brute_p(const double *a, int na, const double *b, int nb)
 	return (double)hits / total;
 }
 
+/* P(U <= k) for na and nb distinct values, by enumerating every split. */
+static double brute_cdf(int na, int nb, int k)
+{
+	int n = na + nb, mask, i, hits = 0, total = 0;
+
+	for (mask = 0; mask < 1 << n; mask++) {
+		int u = 0, below = 0;
+
+		if (__builtin_popcount(mask) != na)
+			continue;
+		/* value i is rank i: U = pairs (a_i < b_j) counted from the bottom */
+		for (i = 0; i < n; i++) {
+			if (mask >> i & 1)
+				below++;
+			else
+				u += below;
+		}
+		total++;
+		hits += u <= k;
+	}
+	return (double)hits / total;
+}
+
+static int cmp_d(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * The Hodges-Lehmann shift and its interval against their definitions: the
+ * median of the pairwise differences, and [D(k+1), D(N-k)] with k the
+ * largest count whose brute-force P(U <= k) is at most 2.5%.
+ */
+static void test_shift(void)
+{
+	double a[10], b[10], d[100];
+	struct mi_shift s;
+	struct mi_ab ab;
+	int i, j, k;
+
+	for (i = 0; i < 10; i++) {
+		a[i] = 100 + 3.1 * i + (i % 3) * 0.7;
+		b[i] = 104 + 2.9 * i - (i % 4) * 0.5;
+	}
+	for (i = 0; i < 10; i++)
+		for (j = 0; j < 10; j++)
+			d[i * 10 + j] = b[j] - a[i];
+	qsort(d, 100, sizeof(*d), cmp_d);
+	for (k = 0; brute_cdf(10, 10, k + 1) <= 0.025; k++)
+		;
+	EXPECT("shift: 10 vs 10 computes", mi_hodges_lehmann(a, 10, b, 10, &s) == 0);
+	EXPECT("shift: the median of the 100 differences", fabs(s.shift - (d[49] + d[50]) / 2) < 1e-12);
+	EXPECT("shift: interval [D(k+1), D(N-k)], k from the brute-force U distribution",
+	       s.lo == d[k] && s.hi == d[99 - k] && k == 23);
+	EXPECT("shift: its level is 1 - 2 P(U <= k)",
+	       fabs(s.level - (1 - 2 * brute_cdf(10, 10, k))) < 1e-9 && s.level >= 0.95);
+	{
+		/* 4 vs 4: no k keeps 95%: all 16 differences, at 1 - 2/70. */
+		const double x[] = { 148, 152, 156, 160 }, y[] = { 252, 256, 262, 270 };
+
+		mi_hodges_lehmann(x, 4, y, 4, &s);
+		EXPECT("shift: 4 vs 4 gives [min, max] of the differences at 97.1%",
+		       s.lo == 92 && s.hi == 122 && fabs(s.level - (1 - 2.0 / 70)) < 1e-12);
+	}
+	{
+		/*
+		 * Two humps: B's median is below A's (54 < 100), yet B is larger
+		 * in most pairs (56 of 81). Direction, size and interval come from
+		 * the shift, so the verdict can never be "faster" here.
+		 */
+		const double x[] = { 1, 2, 3, 4, 100, 101, 102, 103, 104 };
+		const double y[] = { 50, 51, 52, 53, 54, 200, 201, 202, 203 };
+
+		EXPECT("two humps: compares", mi_ab_compare(x, 9, y, 9, &ab) == 0);
+		EXPECT("two humps: medians say B is lower", ab.median_b < ab.median_a);
+		EXPECT("two humps: the shift follows the ranks (B larger), inside its interval",
+		       ab.d.shift > 0 && ab.d.lo <= ab.d.shift && ab.d.shift <= ab.d.hi);
+		EXPECT("two humps: no 'faster' verdict", strcmp(ab.verdict, "faster") != 0);
+		EXPECT("two humps: test and interval agree", ab.agree);
+	}
+	{
+		/* Kernel lines in 4 ms jiffies, most runs equal: one jiffy slower. */
+		const double x[] = { 24, 24, 24, 28, 24, 24, 28, 24 };
+		const double y[] = { 28, 28, 32, 28, 28, 28, 32, 28 };
+
+		mi_ab_compare(x, 8, y, 8, &ab);
+		EXPECT("jiffies with ties: shift one jiffy, interval above 0, slower",
+		       ab.d.shift == 4 && ab.d.lo > 0 && !strcmp(ab.verdict, "slower"));
+		EXPECT("jiffies with ties: p agrees", ab.agree && ab.t.p < MI_STATS_ALPHA);
+		mi_ab_compare(x, 8, x, 8, &ab);
+		EXPECT("identical samples: shift 0, no detectable change",
+		       ab.d.shift == 0 && !strcmp(ab.verdict, "no detectable change") && ab.agree);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const double a[] = { 156, 152, 160, 148 }, b[] = { 260, 256, 264, 252 };
@@ -44,7 +143,6 @@ int main(int argc, char **argv)
 	static const double x[] = { 5, 1, 9, 3, 7, 2, 8, 4, 6, 10, 100 };
 	struct mi_summary s;
 	struct mi_mwu r;
-	double d, lo, hi;
 
 	(void)argc;
 	(void)argv;
@@ -83,8 +181,6 @@ int main(int argc, char **argv)
 	mi_summarize(a, 4, &s);
 	EXPECT("stats: n = 4 gives [min, max] at 87.5%", s.ci_lo == 148 && s.ci_hi == 160 &&
 	       fabs(s.ci_level - 0.875) < 1e-12);
-	mi_median_diff_ci(a, 4, b, 4, &d, &lo, &hi);
-	EXPECT("stats: difference of medians 104 inside its bootstrap CI [92, 116]",
-	       d == 104 && lo >= 92 && hi <= 116 && lo <= d && d <= hi);
+	test_shift();
 	return unit_failed;
 }
