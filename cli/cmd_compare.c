@@ -21,7 +21,7 @@ static void usage(FILE *f)
 "Usage: meminit compare [--format table|json] A B\n"
 "\n"
 "A and B are kexec result directories (meminit kexec --out) or variants of one,\n"
-"DIR:VARIANT. For every phase, node and CPU that both have: the medians; how far\n"
+"DIR:VARIANT, or saved logs of several boots (one run per boot). For every phase, node and CPU that both have: the medians; how far\n"
 "B lies from A, the " MI_STATS_SHIFT_METHOD ",\n"
 "95%% (or, for few runs, all the differences at their own level, shown);\n"
 "the relative change (shift / median A); the Mann-Whitney U test of the same\n"

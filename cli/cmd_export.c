@@ -62,6 +62,9 @@ struct exp_ctx {
 	json_object *first;
 	int nr;
 	FILE *out;		/* csv streams while walking */
+	/* csv of a saved log of several boots: one run per boot */
+	const struct mi_collect_opts *co;
+	size_t log_boots;
 };
 
 static int parse_format(const char *s)
@@ -172,7 +175,21 @@ static int emit(FILE *out, struct exp_ctx *c)
 		if (err)
 			return err;
 	}
-	if (c->live) {
+	if (c->log_boots) {
+		size_t k;
+
+		for (k = 1, err = 0; !err && k <= c->log_boots; k++) {
+			struct mi_collect_opts one = *c->co;
+			struct mi_report_src s = { .path = one.dmesg_path, .run = (int)k - 1 };
+
+			one.boot = (int)k;
+			s.report = mi_rjson_collect(&one);
+			if (!s.report)
+				return -EINVAL;
+			err = on_report(&s, c);
+			json_object_put(s.report);
+		}
+	} else if (c->live) {
 		struct mi_report_src s = { .path = "live report", .run = -1, .report = c->live };
 
 		err = on_report(&s, c);
@@ -332,7 +349,15 @@ int cmd_export(int argc, char **argv)
 	}
 	if (textfile_dir && check_textfile_dir(textfile_dir))
 		return MI_EXIT_ERROR;
-	if (!c.from) {
+	if (!c.from && c.fmt == EXP_CSV && co.dmesg_path && !co.boot) {
+		/* A log of several boots is a run set: every boot, one run each. */
+		if (mi_collect_log_boots(co.dmesg_path, &c.log_boots))
+			return MI_EXIT_ERROR;
+		if (c.log_boots < 2)
+			c.log_boots = 0;
+		c.co = &co;
+	}
+	if (!c.from && !c.log_boots) {
 		c.live = mi_rjson_collect(&co);
 		if (!c.live)
 			return MI_EXIT_ERROR;

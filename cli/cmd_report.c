@@ -16,8 +16,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: meminit report [--dmesg FILE] [--ftrace FILE] [--records FILE] [--hz N]\n"
-"                      [--node N] [--via auto|bpf|perfbuf|bin|text|none]\n"
+"Usage: meminit report [--dmesg FILE [--boot N|all]] [--ftrace FILE] [--records FILE]\n"
+"                      [--hz N] [--node N] [--via auto|bpf|perfbuf|bin|text|none]\n"
 "                      [--timeline] [--bpf-stats] [--format table|json] [--output FILE]\n"
 "\n"
 "Without FILEs: this boot, live (root): /dev/kmsg, /proc/zoneinfo, node sysfs,\n"
@@ -31,7 +31,11 @@ static void usage(FILE *f)
 "  --timeline     also print every record by CPU in start order\n"
 "  --bpf-stats    with the BPF replay: its program's run count and run time\n"
 "                 (bpf_enable_stats), on standard error\n"
-"  --dmesg FILE   a saved dmesg or serial-console log instead of the live log\n"
+"  --dmesg FILE   a saved dmesg or serial-console log instead of the live log;\n"
+"                 a log of several boots (a kexec loop's console, a console\n"
+"                 log with a dmesg dump of the same boot) gives the last boot\n"
+"  --boot N|all   boot N of such a log (from 1), or one report per boot (a JSON\n"
+"                 array with --format json)\n"
 "  --ftrace FILE  a saved boot function trace (/sys/kernel/tracing/trace)\n"
 "  --hz N         CONFIG_HZ of the logged kernel (resolution of its deferred line)\n"
 "  --node N       only node N\n"
@@ -60,6 +64,63 @@ static int keep_only_node(struct mi_report *r, int id)
 	mi_err("node %d does not exist on this %s (%zu node%s)", id,
 	       r->live ? "machine" : "log", r->nr_nodes, r->nr_nodes == 1 ? "" : "s");
 	return -1;
+}
+
+static int write_to(FILE *f, struct mi_report *r, int fmt)
+{
+	return fmt == MI_FMT_JSON ? mi_write_json(f, r) : mi_write_table(f, r);
+}
+
+/*
+ * --boot all: every boot of the log in turn, into one output: a JSON array
+ * of reports, or the tables one after another under a line naming the boot.
+ */
+static int write_every_boot(struct mi_collect_opts *co, int fmt, int node, const char *output)
+{
+	struct mi_safe_file sf;
+	size_t n, k;
+	FILE *f = stdout;
+	int err;
+
+	err = mi_collect_log_boots(co->dmesg_path, &n);
+	if (err)
+		return err;
+	if (output && strcmp(output, "-")) {
+		err = mi_safe_open(&sf, output, MI_RESULT_MODE);
+		if (err)
+			return err;
+		f = sf.f;
+	}
+	if (fmt == MI_FMT_JSON)
+		fputs("[\n", f);
+	for (k = 1; !err && k <= n; k++) {
+		struct mi_report r;
+
+		co->boot = (int)k;
+		mi_report_init(&r);
+		err = mi_collect(&r, co);
+		if (!err && node >= 0)
+			err = keep_only_node(&r, node);
+		if (!err && fmt != MI_FMT_JSON)
+			fprintf(f, "%s=== %s: boot %zu of %zu\n", k > 1 ? "\n" : "", co->dmesg_path, k, n);
+		if (!err)
+			err = write_to(f, &r, fmt);
+		if (!err && fmt == MI_FMT_JSON && k < n)
+			fputs(",\n", f);
+		mi_report_free(&r);
+	}
+	if (fmt == MI_FMT_JSON)
+		fputs("]\n", f);
+	if (f != stdout) {
+		if (err) {
+			mi_safe_abort(&sf);
+			return err;
+		}
+		return mi_safe_commit(&sf);
+	}
+	if (!err && fflush(stdout))
+		err = -EIO;
+	return err;
 }
 
 static int write_report(struct mi_report *r, int fmt, int node, const char *output)
@@ -208,6 +269,13 @@ int cmd_report(int argc, char **argv)
 	if (optind < argc) {
 		mi_err("report: unexpected argument '%s'", argv[optind]);
 		return MI_EXIT_USAGE;
+	}
+	if (co.boot == MI_BOOT_ALL) {
+		if (!co.dmesg_path) {
+			mi_err("--boot all needs --dmesg FILE");
+			return MI_EXIT_USAGE;
+		}
+		return write_every_boot(&co, fmt, node, output) ? MI_EXIT_ERROR : MI_EXIT_OK;
 	}
 	mi_report_init(&r);
 	err = mi_collect(&r, &co);

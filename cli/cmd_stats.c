@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmds.h"
 #include "output.h"
@@ -19,9 +20,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: meminit stats [--format table|json] DIR[:VARIANT]\n"
+"Usage: meminit stats [--format table|json] DIR[:VARIANT] | LOG\n"
 "\n"
-"Per phase, node and CPU over the runs in DIR (meminit kexec --out DIR): n,\n"
+"Per phase, node and CPU over the runs in DIR (meminit kexec --out DIR), or\n"
+"over the boots of a saved LOG, one run per boot (a kexec loop's serial\n"
+"console): n,\n"
 "median, mean, standard deviation, min/max, a confidence interval of the median\n"
 "(" MI_STATS_CI_METHOD ": 95%%, or\n"
 "[min, max] with its own lower coverage when n < 6), ns/page and s/TiB of the\n"
@@ -145,6 +148,7 @@ int cmd_stats(int argc, char **argv)
 	int fmt = MI_FMT_TABLE, c, i, nr = 0, err = 0;
 	bool one_variant;
 	const char *spec;
+	struct stat st;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -163,11 +167,13 @@ int cmd_stats(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		mi_err("stats: give one directory (meminit kexec --out DIR), optionally DIR:VARIANT");
+		mi_err("stats: give one directory (meminit kexec --out DIR), optionally DIR:VARIANT, "
+		       "or a saved log of several boots");
 		return MI_EXIT_USAGE;
 	}
 	spec = argv[optind];
-	one_variant = strchr(spec, ':') != NULL;
+	/* A file is a saved log: one run per boot in it. */
+	one_variant = strchr(spec, ':') != NULL || (!stat(spec, &st) && S_ISREG(st.st_mode));
 	if (!one_variant && mi_kx_plan_read(spec, &plan))
 		return MI_EXIT_ERROR;
 	if (one_variant || plan.nr_variants == 1) {

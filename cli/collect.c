@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bootrec.h"
+#include "boots.h"
 #include "collect.h"
 #include "dmesg.h"
 #include "ftrace.h"
@@ -58,6 +59,79 @@ static int read_input(struct mi_report *r, const char *path, char **buf)
 	return repair_text(r, buf, path);
 }
 
+/*
+ * A saved log may hold several boots (a console of a kexec loop, a console
+ * log with a dmesg dump appended): *BUF becomes the one asked for, the last
+ * by default, and the report says which of how many it is.
+ */
+static int pick_boot(struct mi_report *r, char **buf, const struct mi_collect_opts *o)
+{
+	struct mi_boots b;
+	size_t k;
+	char *one;
+
+	if (o->boot == MI_BOOT_ALL) {
+		mi_err("--boot all: one report per boot is 'meminit report' only");
+		return -EINVAL;
+	}
+	if (mi_split_boots(*buf, &b)) {
+		mi_err("out of memory");
+		return -ENOMEM;
+	}
+	if (o->boot > 0 && (size_t)o->boot > b.n) {
+		mi_err("%s holds %zu boot%s: there is no boot %d", o->dmesg_path, b.n,
+		       b.n == 1 ? "" : "s", o->boot);
+		mi_boots_free(&b);
+		return -EINVAL;
+	}
+	k = o->boot > 0 ? (size_t)o->boot - 1 : b.n - 1;
+	if (b.n > 1 || b.copies) {
+		char copies[96] = "", from[48] = "from its start";
+
+		if (b.copies)
+			snprintf(copies, sizeof(copies), " and %zu cop%s of one (a dmesg dump, a boot "
+				 "console) read as one", b.copies, b.copies == 1 ? "y" : "ies");
+		if (b.b[k].first_line)
+			snprintf(from, sizeof(from), "from line %zu", b.b[k].first_line);
+		mi_report_note(r, "%s holds %zu boot%s%s: this is boot %zu of %zu, %s (--boot N "
+			       "picks another, --boot all gives each)", o->dmesg_path, b.n,
+			       b.n == 1 ? "" : "s", copies, k + 1, b.n, from);
+		one = strndup(*buf + b.b[k].start, b.b[k].len);
+		if (!one) {
+			mi_boots_free(&b);
+			mi_err("out of memory");
+			return -ENOMEM;
+		}
+		free(*buf);
+		*buf = one;
+	}
+	mi_boots_free(&b);
+	return 0;
+}
+
+int mi_collect_log_boots(const char *path, size_t *n)
+{
+	struct mi_boots b;
+	struct mi_report r;
+	char *buf;
+	int err;
+
+	mi_report_init(&r);
+	err = read_input(&r, path, &buf);
+	mi_report_free(&r);
+	if (err)
+		return err;
+	err = mi_split_boots(buf, &b);
+	free(buf);
+	if (err) {
+		mi_err("out of memory");
+		return err;
+	}
+	*n = b.n;
+	mi_boots_free(&b);
+	return 0;
+}
+
 static int collect_dmesg(struct mi_report *r, const struct mi_collect_opts *o)
 {
 	char *buf;
@@ -67,7 +141,9 @@ static int collect_dmesg(struct mi_report *r, const struct mi_collect_opts *o)
 		err = read_input(r, o->dmesg_path, &buf);
 		if (err)
 			return err;
-		err = mi_parse_dmesg(r, buf, o->dmesg_path);
+		err = pick_boot(r, &buf, o);
+		if (!err)
+			err = mi_parse_dmesg(r, buf, o->dmesg_path);
 		free(buf);
 		return err;
 	}
@@ -389,6 +465,15 @@ int mi_collect_parse_opt(int c, const char *arg, struct mi_collect_opts *co)
 		return 1;
 	case 'V':
 		return mi_parse_via(arg, &co->via) ? -1 : 1;
+	case 'B':
+		if (!strcmp(arg, "all")) {
+			co->boot = MI_BOOT_ALL;
+			return 1;
+		}
+		if (mi_parse_long("--boot", arg, 1, 1000000, "a boot number from 1, or all", &v))
+			return -1;
+		co->boot = v;
+		return 1;
 	default:
 		return 0;
 	}
@@ -400,6 +485,10 @@ int mi_collect(struct mi_report *r, const struct mi_collect_opts *o)
 	struct utsname u;
 	int err;
 
+	if (o->boot && !o->dmesg_path) {
+		mi_err("--boot picks a boot of a saved log: give --dmesg FILE");
+		return -EINVAL;
+	}
 	r->live = o->live;
 	if (o->live || o->dmesg_path) {
 		err = collect_dmesg(r, o);

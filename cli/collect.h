@@ -22,7 +22,10 @@ struct mi_collect_opts {
 	const char *records_path;	/* saved records, records.bin or meminit:* events */
 	const char *perf_path;		/* 'perf script' output of meminit:* events */
 	enum mi_records_via via;	/* how to read a patched kernel's records live */
+	int boot;			/* saved log of several boots: 1-based; 0 = the last */
 };
+
+#define MI_BOOT_ALL	(-1)		/* --boot all: 'meminit report' loops */
 
 /* "auto", "bpf"...: 0, or -EINVAL after an error line. */
 int mi_parse_via(const char *s, enum mi_records_via *via);
@@ -36,8 +39,9 @@ int mi_parse_via(const char *s, enum mi_records_via *via);
 	{ "ftrace", required_argument, NULL, 't' },			\
 	{ "records", required_argument, NULL, 'r' },			\
 	{ "hz", required_argument, NULL, 'z' },				\
-	{ "via", required_argument, NULL, 'V' }
-#define MI_COLLECT_SHORTOPTS "d:t:r:z:V:"
+	{ "via", required_argument, NULL, 'V' },			\
+	{ "boot", required_argument, NULL, 'B' }
+#define MI_COLLECT_SHORTOPTS "d:t:r:z:V:B:"
 
 /*
  * Apply getopt letter @c with argument @arg to @co: 1 when it was a source
@@ -46,5 +50,7 @@ int mi_parse_via(const char *s, enum mi_records_via *via);
 int mi_collect_parse_opt(int c, const char *arg, struct mi_collect_opts *co);
 /* Returns 0, or -errno after one error line. */
 int mi_collect(struct mi_report *r, const struct mi_collect_opts *o);
+/* How many distinct boots the saved log PATH holds (boots.h): 0, or -errno after a line. */
+int mi_collect_log_boots(const char *path, size_t *n);
 
 #endif

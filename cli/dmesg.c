@@ -93,7 +93,7 @@ static struct mi_node *node_of(struct dmesg_state *st, int id)
  * Split one log line into timestamp and message. Returns the message, or
  * NULL when the line carries no kernel timestamp.
  */
-static const char *split_line(char *line, double *t)
+const char *mi_dmesg_split_line(char *line, double *t)
 {
 	char *p = line, *end;
 
@@ -321,7 +321,7 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 			len = sizeof(tmp) - 1;	/* long lines: the head is what we match */
 		memcpy(tmp, line, len);
 		tmp[len] = '\0';
-		msg = split_line(tmp, &t);
+		msg = mi_dmesg_split_line(tmp, &t);
 		if (!msg)
 			continue;
 		st.timed++;

@@ -13,6 +13,11 @@
  * a kernel boot log meminit can use.
  */
 int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what);
+/*
+ * LINE's message (a pointer into LINE, which it may modify) and its stamp
+ * in *T, for each of the formats above; NULL when LINE has no timestamp.
+ */
+const char *mi_dmesg_split_line(char *line, double *t);
 /* Read /dev/kmsg without blocking (live mode) into a NUL-terminated buffer. */
 int mi_read_kmsg(char **buf);
 

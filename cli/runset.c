@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "collect.h"
+#include "rjson.h"
 #include "runset.h"
 #include "runstate.h"
 #include "stats.h"
@@ -289,6 +291,54 @@ static int duplicate_run(struct run_file *f, int n)
 	return -1;
 }
 
+/*
+ * A saved log of several boots (a serial console of a kexec loop) as a run
+ * set: one run per boot, each read as 'meminit report --dmesg FILE --boot
+ * K' reads it, so that a loop seen only through a console gets statistics
+ * with nothing installed on the machine measured.
+ */
+static int load_log(struct mi_runset *rs, const char *path)
+{
+	json_object *run = json_object_new_object();
+	size_t n, k;
+	int err;
+
+	if (!run) {
+		mi_err("out of memory");
+		return -ENOMEM;
+	}
+	mi_strlcpy(rs->dir, path, sizeof(rs->dir));
+	rs->nr_variants = 1;
+	err = mi_collect_log_boots(path, &n);
+	for (k = 1; !err && k <= n; k++) {
+		struct mi_collect_opts co = { .dmesg_path = path, .boot = (int)k };
+		json_object *rep = mi_rjson_collect(&co);
+
+		if (!rep) {
+			err = -EINVAL;
+			break;
+		}
+		if (!rs->nr_runs) {
+			mi_strlcpy(rs->kernel, str(rep, "kernel") ?: "?", sizeof(rs->kernel));
+			mi_strlcpy(rs->source, str(rep, "source") ?: "?", sizeof(rs->source));
+		}
+		rs->nr_runs++;
+		err = add_report(rs, run, rep, (int)k - 1);
+		if (err)
+			mi_err("out of memory");
+		json_object_put(rep);
+	}
+	json_object_put(run);
+	mi_index_free(&rs->idx);
+	if (err) {
+		mi_runset_free(rs);
+		return err;
+	}
+	if (rs->nr)
+		qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
+	return 0;
+}
+
 int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 {
 	struct mi_kx_plan plan;
@@ -300,6 +350,8 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 	struct run_file *run_file;
 
 	memset(rs, 0, sizeof(*rs));
+	if (!stat(spec, &st) && S_ISREG(st.st_mode))
+		return load_log(rs, spec);
 	mi_strlcpy(dir, spec, sizeof(dir));
 	colon = strrchr(spec, ':');
 	if (stat(spec, &st) && colon) {

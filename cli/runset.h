@@ -38,7 +38,8 @@ struct mi_runset {
 
 /*
  * SPEC: DIR or DIR:VARIANT. A directory of several variants needs one named
- * (unless ALL). 0 or -errno after one line.
+ * (unless ALL). A file is a saved log, one run per boot in it (boots.h).
+ * 0 or -errno after one line.
  */
 int mi_runset_load(struct mi_runset *rs, const char *spec, bool all);
 void mi_runset_free(struct mi_runset *rs);

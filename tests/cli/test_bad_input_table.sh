@@ -65,7 +65,8 @@ row "negative deferred ms"    1 "$M neg-deferred.txt: line 207: '-7ms': a number
 row "node out of range"       1 "$M node-range.txt: line 63: node 4096 out of range (0-1023)" -- report --dmesg node-range.txt
 row "duplicate node"          1 "$M dup-node.txt: line 63: node 0 is set up twice" -- report --dmesg dup-node.txt
 row "duplicate deferred line" 1 "$M dup-deferred.txt: line 208: node 0 finishes deferred init twice" -- report --dmesg dup-deferred.txt
-row "two boots in one log"    1 "$M two-boots.txt: line $(( $(wc -l < "$d") + 1 )): a second boot starts here (\"Linux version\" also at line 1): cut the log to one boot" -- report --dmesg two-boots.txt
+row "a boot past the log's"   1 "$M two-boots.txt holds 1 boot: there is no boot 2" -- report --dmesg two-boots.txt --boot 2
+row "--boot all elsewhere"    1 "$M --boot all: one report per boot is 'meminit report' only" -- export --dmesg two-boots.txt --boot all --format json
 row "nan timestamps"          1 "$M nan-times.txt: no timestamped kernel log lines ($(wc -l < nan-times.txt) lines read): not a dmesg or console log, or printk.time=0" -- report --dmesg nan-times.txt
 row "huge line (300 kB)"      0 "Dentry cache" -- report --dmesg huge-line.txt
 row "CPU that does not exist" 1 "$M cpu47-trace.txt: line 18: an entry of CPU 47, but the trace has 4 CPUs (#P:4)" -- report --dmesg "$d" --ftrace cpu47-trace.txt

@@ -28,7 +28,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_sta
 seed() {
 	local d f
 	case $1 in
-	fuzz_dmesg) f=dmesg.txt ;;
+	fuzz_dmesg|fuzz_boots) f=dmesg.txt ;;
 	fuzz_zoneinfo) f=zoneinfo ;;
 	fuzz_vmallocinfo) f=vmallocinfo ;;
 	fuzz_ftrace) f=trace.txt ;;
