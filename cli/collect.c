@@ -405,10 +405,21 @@ static void finish(struct mi_report *r, const struct mi_collect_opts *o)
 				       "sums, not checked against a live /proc/zoneinfo");
 		return;
 	}
-	if ((r->sources & MI_SRC_DMESG) && !any_deferred)
+	if (r->lazy_deferred_pages)
+		mi_report_note(r, "the kernel left %llu pages (%.1f GiB) of struct pages to "
+			       "deferred_grow_zone() (deferred_init=lazy): they are initialized on "
+			       "demand at runtime, after boot, and no boot-time figure here includes "
+			       "them; 'meminit trace' times deferred_grow_zone where it stays resident",
+			       (unsigned long long)r->lazy_deferred_pages,
+			       r->lazy_deferred_pages * 4096.0 / (1 << 30));
+	else if ((r->sources & MI_SRC_DMESG) && !any_deferred && r->log_complete)
 		mi_report_note(r, "no \"deferred pages initialised\" line: this kernel initialized "
 			       "every struct page early (CONFIG_DEFERRED_STRUCT_PAGE_INIT off, or "
 			       "memory small enough for the early pass)");
+	else if ((r->sources & MI_SRC_DMESG) && !any_deferred)
+		mi_report_note(r, "no \"deferred pages initialised\" line in this log, which does "
+			       "not start at boot: whether the kernel deferred struct page init "
+			       "cannot be told from it");
 	mi_report_note(r, "a stock kernel does not time vmemmap population, early memmap init "
 		       "or the hash tables allocated before tracing starts: the early window "
 		       "only bounds them by printk timestamps");

@@ -216,6 +216,14 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		return true;
 	}
 
+	/*
+	 * A vendor kernel booted with deferred_init=lazy leaves struct pages
+	 * to deferred_grow_zone() at runtime and says how many.
+	 */
+	if (sscanf(msg, "deferred_init=lazy: %llu pages left to deferred_grow_zone", &a) == 1) {
+		r->lazy_deferred_pages += a;
+		return true;
+	}
 	if (mi_starts_with(msg, "Command line: ")) {
 		mi_strlcpy(r->cmdline, msg + strlen("Command line: "), sizeof(r->cmdline));
 		trim(r->cmdline);

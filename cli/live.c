@@ -22,7 +22,7 @@ struct phase_desc {
 	const char *func;
 	const char *within;
 	int level;
-	bool boot_only;		/* __init: freed before any live run */
+	bool maybe_init;	/* __init on most kernels; some keep it (kallsyms says) */
 };
 
 /* Indexed by enum live_phase; the nesting is the hotplug call chain. */
@@ -32,7 +32,7 @@ static const struct phase_desc phases[LIVE_NR_PHASES] = {
 	[LIVE_MEMMAP_INIT_RANGE]  = { "memmap_init_range", "move_pfn_range_to_zone", 2 },
 	[LIVE_MEMMAP_INIT_DEVICE] = { "memmap_init_zone_device" },
 	[LIVE_ADD_PAGES]	  = { "__add_pages" },
-	[LIVE_DEFERRED_GROW_ZONE] = { "deferred_grow_zone", .boot_only = true },
+	[LIVE_DEFERRED_GROW_ZONE] = { "deferred_grow_zone", .maybe_init = true },
 };
 
 struct mi_live {
@@ -41,18 +41,31 @@ struct mi_live {
 	struct bpf_link *links[LIVE_NR_PHASES][2];
 	char summary[32];
 	struct mi_bpf_stats stats;
+	bool boot_only[LIVE_NR_PHASES];	/* __init on this kernel: not tried */
 };
 
 bool mi_live_boot_only(const char *func, char *why, size_t len)
 {
 	unsigned int i;
 
-	for (i = 0; i < LIVE_NR_PHASES; i++)
-		if (phases[i].boot_only && !strcmp(phases[i].func, func)) {
-			snprintf(why, len, "%s is __init: it runs only while the kernel boots and "
-				 "is freed after (boot records or 'meminit arm' see it)", func);
+	for (i = 0; i < LIVE_NR_PHASES; i++) {
+		if (!phases[i].maybe_init || strcmp(phases[i].func, func))
+			continue;
+		/* Probe, don't assume: a vendor kernel may keep it resident. */
+		switch (mi_ksym_after_boot(func)) {
+		case 0:
+			snprintf(why, len, "%s is __init on this kernel (its /proc/kallsyms address "
+				 "lies in the init text, freed after boot): boot records or 'meminit "
+				 "arm' see it", func);
 			return true;
+		case -ENOENT:
+			snprintf(why, len, "%s is not in /proc/kallsyms on this kernel (not built, "
+				 "or inlined)", func);
+			return true;
+		default:	/* resident, or unknown: try it, a failure says why */
+			return false;
 		}
+	}
 	return false;
 }
 
@@ -202,7 +215,7 @@ static void assume(struct mi_live *live, enum mi_live_how how)
 	for (i = 0; i < LIVE_NR_PHASES; i++) {
 		struct mi_live_probe *pr = &live->probes[i];
 
-		if (phases[i].boot_only)
+		if (live->boot_only[i])
 			continue;
 		pr->how = how;
 		pr->err = 0;
@@ -315,16 +328,16 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 		live->probes[i].func = phases[i].func;
 		live->probes[i].level = phases[i].level;
 		live->probes[i].within = phases[i].within;
-		if (phases[i].boot_only) {
-			/*
-			 * Not tried: the attach can only fail, and explaining the
-			 * failure reads all of /proc/kallsyms (seconds on a slow
-			 * guest: bench/hotplug-peers.sh), the slowest step of start-up.
-			 */
-			live->probes[i].how = MI_LIVE_NONE;
-			live->probes[i].err = -ENOENT;
+		/*
+		 * __init here, per kallsyms (read once, for this function only):
+		 * not tried, since the attach can only fail.
+		 */
+		live->boot_only[i] = phases[i].maybe_init &&
 			mi_live_boot_only(phases[i].func, live->probes[i].reason,
 					  sizeof(live->probes[i].reason));
+		if (live->boot_only[i]) {
+			live->probes[i].how = MI_LIVE_NONE;
+			live->probes[i].err = -ENOENT;
 		}
 	}
 
@@ -338,14 +351,14 @@ int mi_live_open(const struct mi_live_opts *opts, struct mi_live **out,
 	assume(live, o.mode == MI_LIVE_KPROBE_ONLY ? MI_LIVE_KPROBE : MI_LIVE_FENTRY);
 	err = load_and_attach(live, &o, errbuf, err_len);
 	for (i = 0; i < LIVE_NR_PHASES; i++)
-		if (!phases[i].boot_only && live->probes[i].how == MI_LIVE_NONE)
+		if (!live->boot_only[i] && live->probes[i].how == MI_LIVE_NONE)
 			all = false;
 	if (err || !all) {
 		mi_debug("live: not every function takes %s at once; probing each",
 			 o.mode == MI_LIVE_KPROBE_ONLY ? "kprobe" : "fentry");
 		unload(live);
 		for (i = 0; i < LIVE_NR_PHASES; i++)
-			if (!phases[i].boot_only)
+			if (!live->boot_only[i])
 				choose(&live->probes[i], o.mode);
 		err = load_and_attach(live, &o, errbuf, err_len);
 		if (err)

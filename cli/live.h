@@ -100,8 +100,10 @@ int mi_live_bpf_stats(const struct mi_live *live, const struct mi_bpf_stats **s,
 
 const char *mi_live_phase_func(unsigned int phase);
 /*
- * True when @func is one of the live functions that are __init (freed once
- * boot ends, so no probe can attach after it); @why then says so.
+ * True when @func is one of the live functions that may be __init (freed
+ * once boot ends) and /proc/kallsyms shows it is on this kernel, or does not
+ * list it; @why then says which. A kernel that keeps it resident (a vendor
+ * kernel with deferred_init=lazy) gets it probed like any other.
  */
 bool mi_live_boot_only(const char *func, char *why, size_t len);
 const char *mi_live_how_name(enum mi_live_how how);

@@ -159,6 +159,8 @@ struct mi_report {
 	bool early_unstamped;	/* memmap init lines stamped 0: clock not running */
 	bool log_has_times;
 	uint64_t total_pages;	/* "Built N zonelists ... Total pages: N" */
+	/* "deferred_init=lazy: N pages left to deferred_grow_zone()" (vendor kernels) */
+	uint64_t lazy_deferred_pages;
 	uint64_t mem_avail_kb, mem_total_kb;	/* "Memory: A/T available" */
 	/* Early memmap init: only bounded by printk lines on a stock kernel. */
 	double early_window_start, early_window_end;

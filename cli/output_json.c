@@ -417,6 +417,8 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	jw_member(&w, "live", json_object_new_boolean(r->live));
 	jw_member(&w, "clock", json_object_new_string("local_clock (printk), seconds since boot"));
 	jw_member(&w, "hz", r->hz ? json_object_new_int(r->hz) : NULL);
+	jw_member(&w, "lazy_deferred_pages", r->lazy_deferred_pages ?
+		  json_object_new_int64((int64_t)r->lazy_deferred_pages) : NULL);
 	jw_member(&w, "log_complete", json_object_new_boolean(r->log_complete));
 	jw_member(&w, "total_pages", r->total_pages ? u64(r->total_pages) : NULL);
 	jw_member(&w, "memory_total_kb", r->mem_total_kb ? u64(r->mem_total_kb) : NULL);

@@ -182,6 +182,17 @@ static int ksym_lookup(const char *func, int *found, int *init)
 	return 0;
 }
 
+int mi_ksym_after_boot(const char *func)
+{
+	int found = -1, init = -1;
+
+	if (ksym_lookup(func, &found, &init))
+		return -1;
+	if (!found)
+		return -ENOENT;
+	return init < 0 ? -1 : !init;
+}
+
 /* The kernel has kprobes when it offers the kprobe PMU or tracefs kprobe_events. */
 static bool have_kprobes(void)
 {

@@ -56,5 +56,12 @@ bool mi_have_btf(void);
  * 1 = yes, 0 = no, -1 = unknown (file not readable).
  */
 int mi_ksym_traceable(const char *func);
+/*
+ * Does @func stay after boot, per /proc/kallsyms: 1 = yes (outside the init
+ * text), 0 = no (__init: in [_sinittext, _einittext), freed once boot ends),
+ * -ENOENT = not listed (not built, or inlined), -1 = unknown (unreadable, or
+ * addresses hidden by kptr_restrict).
+ */
+int mi_ksym_after_boot(const char *func);
 
 #endif

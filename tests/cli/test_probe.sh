@@ -72,4 +72,22 @@ if command -v setpriv > /dev/null; then
 else
 	skip "$T: not root" "setpriv missing"
 fi
+# deferred_grow_zone is __init on most kernels and resident on others (6.18,
+# vendor kernels with deferred_init=lazy): check must say what this kernel's
+# /proc/kallsyms says, never assume (issue 12). Expected from kallsyms here:
+# its address against [_sinittext, _einittext).
+want=$(awk '$3 == "deferred_grow_zone" { a = $1 } $3 == "_sinittext" { s = $1 } $3 == "_einittext" { e = $1 }
+	END { if (a == "") print "absent"; else if (a ~ /^0+$/) print "unknown";
+	      else { a = sprintf("%32s", a); s = sprintf("%32s", s); e = sprintf("%32s", e)
+		     print (a >= s && a < e) ? "init" : "resident" } }' /proc/kallsyms 2>/dev/null)
+why=$("$MEMINIT" check --format json 2>/dev/null | jq -r '.functions.deferred_grow_zone.fentry.reason // .live_functions.deferred_grow_zone.fentry.reason // empty')
+case "$want:$why" in
+init:*"__init on this kernel"*|absent:*"not in /proc/kallsyms"*)
+	pass "probe: deferred_grow_zone is $want per this kernel's kallsyms: '$why'" ;;
+resident:*__init*|unknown:*__init*)
+	fail "probe: deferred_grow_zone" "kallsyms says $want, check says '$why'" ;;
+resident:*|unknown:*)
+	pass "probe: deferred_grow_zone is $want per this kernel's kallsyms, so it was tried: '$why'" ;;
+*)	fail "probe: deferred_grow_zone" "kallsyms says '$want', check says '$why'" ;;
+esac
 exit 0
