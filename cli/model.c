@@ -205,7 +205,8 @@ uint64_t mi_node_present_pages(const struct mi_report *r, const struct mi_node *
 	const char *src = NULL;
 	uint64_t pages = 0;
 
-	if ((r->sources & MI_SRC_PROCFS) && mi_node_present(n)) {
+	if (r->sources & MI_SRC_PROCFS) {
+		/* zoneinfo's count, 0 for a memoryless node, when it was read */
 		src = "zoneinfo";
 		pages = mi_node_present(n);
 	} else if (r->log_complete && n->log_present) {

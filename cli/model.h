@@ -214,8 +214,9 @@ uint64_t mi_node_managed(const struct mi_node *n);
 uint64_t mi_node_holes(const struct mi_node *n);
 /*
  * N's present pages, and *FROM where they come from: "zoneinfo" when it
- * was read, else "kernel log" (the sum of the node's early memory ranges,
- * from a log that starts at "Linux version"). 0 and NULL when unknown.
+ * was read (0 for a memoryless node), else "kernel log" (the sum of the
+ * node's early memory ranges, from a log that starts at "Linux version").
+ * 0 and NULL when unknown.
  */
 uint64_t mi_node_present_pages(const struct mi_report *r, const struct mi_node *n,
 			       const char **from);

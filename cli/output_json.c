@@ -65,8 +65,8 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 	add(o, "cpus", n->cpulist[0] ? json_object_new_string(n->cpulist) : NULL);
 	add(o, "mem_total_kb", n->mem_total_kb ? u64(n->mem_total_kb) : NULL);
 	add(o, "spanned_pages", counts ? u64(mi_node_spanned(n)) : NULL);
-	add(o, "present_pages", present ? u64(present) : NULL);
-	add(o, "present_pages_from", present ? json_object_new_string(present_from) : NULL);
+	add(o, "present_pages", present_from ? u64(present) : NULL);
+	add(o, "present_pages_from", present_from ? json_object_new_string(present_from) : NULL);
 	add(o, "managed_pages", counts ? u64(mi_node_managed(n)) : NULL);
 	add(o, "hole_pages", u64(mi_node_holes(n)));
 	a = json_object_new_array();
