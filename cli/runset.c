@@ -291,6 +291,21 @@ static int duplicate_run(struct run_file *f, int n)
 	return -1;
 }
 
+/* The end of a load: freed on ERR, else its metrics sorted for lookups. */
+static int finish_load(struct mi_runset *rs, int err)
+{
+	/* The index holds positions, which the sort below changes. */
+	mi_index_free(&rs->idx);
+	if (err) {
+		mi_runset_free(rs);
+		return err;
+	}
+	/* Runs can hold no metric at all (a report with no node): nothing to sort. */
+	if (rs->nr)
+		qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
+	return 0;
+}
+
 /*
  * A saved log of several boots (a serial console of a kexec loop) as a run
  * set: one run per boot, each read as 'meminit report --dmesg FILE --boot
@@ -329,14 +344,7 @@ static int load_log(struct mi_runset *rs, const char *path)
 		json_object_put(rep);
 	}
 	json_object_put(run);
-	mi_index_free(&rs->idx);
-	if (err) {
-		mi_runset_free(rs);
-		return err;
-	}
-	if (rs->nr)
-		qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
-	return 0;
+	return finish_load(rs, err);
 }
 
 int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
@@ -444,21 +452,12 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 	for (i = 0; i < nr_names; i++)
 		free(names[i]);
 	free(names);
-	/* The index holds positions, which the sort below changes. */
-	mi_index_free(&rs->idx);
 	if (!err && !rs->nr_runs) {
 		mi_err("%s%s%s has no completed runs yet", dir, rs->variant[0] ? ":" : "",
 		       rs->variant);
 		err = -ENOENT;
 	}
-	if (err) {
-		mi_runset_free(rs);
-		return err;
-	}
-	/* Runs can hold no metric at all (a report with no node): nothing to sort. */
-	if (rs->nr)
-		qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
-	return 0;
+	return finish_load(rs, err);
 }
 
 void mi_runset_free(struct mi_runset *rs)

@@ -54,3 +54,16 @@ deferred_line_moved() {
 		$0 = substr($0, 1, RSTART - 1) "node 0 deferred pages initialised in " v "ms" substr($0, RSTART + RLENGTH) }
 		print }' "$1" > "$2"
 }
+
+# fixture_runs DIR RUNS NAME...: a kexec directory (tests/gen-kexec-dir.py)
+# of RUNS runs for each variant NAME, every run the report of the real 6.12
+# 2-node log (tests/fixtures/6.12-2node-ftrace), its timings scaled a little.
+# 0, or non-zero when it cannot be built.
+fixture_runs() {
+	local dir=$1 runs=$2 rep=$1.report.json n spec=()
+	shift 2
+	"$MEMINIT" report --dmesg "$TOP/tests/fixtures/6.12-2node-ftrace/dmesg.txt" --format json > "$rep" ||
+		return 1
+	for n in "$@"; do spec+=("$n=$rep"); done
+	python3 "$TOP/tests/gen-kexec-dir.py" "$dir" "$runs" "${spec[@]}" > /dev/null
+}

@@ -92,8 +92,7 @@ cmp -s "$o/fixtures/6.12-patched-3node/records.bin" "$TOP/tests/fixtures/6.12-pa
 # 4. A kexec run set (from real reports) with one run file copied under
 #    another name: stats must refuse it, not weigh that boot twice.
 kx=$o/kexec
-"$MEMINIT" report --dmesg "$TOP/tests/fixtures/6.12-2node-ftrace/dmesg.txt" --format json > "$o/r.json" &&
-	python3 "$TOP/tests/gen-kexec-dir.py" "$kx" 4 a="$o/r.json" > /dev/null ||
+fixture_runs "$kx" 4 a ||
 	{ fail "$T: kexec run set" "could not build it from the fixture"; exit 0; }
 "$MEMINIT" stats "$kx" > /dev/null 2>&1 || fail "$T: kexec run set" "stats refuses the real set"
 cp "$kx/runs/run-0001.json" "$kx/runs/run-0007.json"

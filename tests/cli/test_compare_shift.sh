@@ -10,8 +10,7 @@ T="compare shift"
 o=$OUTROOT/compare-shift
 rm -rf "$o" && mkdir -p "$o"
 [ -x "$MEMINIT" ] || { fail "$T" "build/meminit not built (make)"; exit 0; }
-"$MEMINIT" report --dmesg "$TOP/tests/fixtures/6.12-2node-ftrace/dmesg.txt" --format json > "$o/r.json" &&
-	python3 "$TOP/tests/gen-kexec-dir.py" "$o/kx" 9 a="$o/r.json" b="$o/r.json" > /dev/null ||
+fixture_runs "$o/kx" 9 a b ||
 	{ fail "$T" "could not build the run sets from the fixture"; exit 0; }
 python3 - "$o/kx/runs" <<'PY'
 import glob, json, sys

@@ -12,8 +12,7 @@ T="stats outliers"
 o=$OUTROOT/stats-outliers
 rm -rf "$o" && mkdir -p "$o"
 [ -x "$MEMINIT" ] || { fail "$T" "build/meminit not built (make)"; exit 0; }
-"$MEMINIT" report --dmesg "$TOP/tests/fixtures/6.12-2node-ftrace/dmesg.txt" --format json > "$o/r.json" &&
-	python3 "$TOP/tests/gen-kexec-dir.py" "$o/kx" 5 a="$o/r.json" > /dev/null ||
+fixture_runs "$o/kx" 5 a ||
 	{ fail "$T" "could not build a run set from the fixture"; exit 0; }
 hz=250 jiffy=4
 set_line() {	# RUN MS [HZ]
