@@ -27,12 +27,14 @@ struct phase_desc {
 
 /* Indexed by enum live_phase; the nesting is the hotplug call chain. */
 static const struct phase_desc phases[LIVE_NR_PHASES] = {
-	[LIVE_ONLINE_PAGES]	  = { "online_pages" },
-	[LIVE_MOVE_PFN_RANGE]	  = { "move_pfn_range_to_zone", "online_pages", 1 },
-	[LIVE_MEMMAP_INIT_RANGE]  = { "memmap_init_range", "move_pfn_range_to_zone", 2 },
-	[LIVE_MEMMAP_INIT_DEVICE] = { "memmap_init_zone_device" },
-	[LIVE_ADD_PAGES]	  = { "__add_pages" },
-	[LIVE_DEFERRED_GROW_ZONE] = { "deferred_grow_zone", .maybe_init = true },
+	[LIVE_ONLINE_PAGES]	  = { .func = "online_pages" },
+	[LIVE_MOVE_PFN_RANGE]	  = { .func = "move_pfn_range_to_zone", .within = "online_pages",
+				      .level = 1 },
+	[LIVE_MEMMAP_INIT_RANGE]  = { .func = "memmap_init_range",
+				      .within = "move_pfn_range_to_zone", .level = 2 },
+	[LIVE_MEMMAP_INIT_DEVICE] = { .func = "memmap_init_zone_device" },
+	[LIVE_ADD_PAGES]	  = { .func = "__add_pages" },
+	[LIVE_DEFERRED_GROW_ZONE] = { .func = "deferred_grow_zone", .maybe_init = true },
 };
 
 struct mi_live {
