@@ -10,12 +10,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "bootrec.h"
 #include "cmds.h"
+#include "dmesg.h"
 #include "ftrace.h"
 #include "util.h"
+
+/*
+ * The early phases are timed only if sched_clock runs before memmap init.
+ * On x86 that needs the quick PIT calibration of the TSC in
+ * tsc_early_init(), which is timing-sensitive (it fails under emulation on
+ * a loaded host); tsc_early_khz= skips it. The value is the frequency this
+ * boot measured, from its own log. Empty when not x86 or not known; WHY
+ * then says so.
+ */
+static void early_clock(char *param, size_t len, char *why, size_t wlen)
+{
+	struct utsname u;
+	unsigned long khz;
+	char *log;
+
+	param[0] = '\0';
+	if (uname(&u) || (strcmp(u.machine, "x86_64") && strcmp(u.machine, "i686"))) {
+		snprintf(why, wlen, "no early-clock parameter: tsc_early_khz= is x86's");
+		return;
+	}
+	if (mi_read_kmsg(&log)) {
+		snprintf(why, wlen, "no tsc_early_khz=: this boot's log (/dev/kmsg) is not "
+			 "readable here (root, or kernel.dmesg_restrict=0)");
+		return;
+	}
+	khz = mi_dmesg_tsc_khz(log);
+	free(log);
+	if (!khz) {
+		snprintf(why, wlen, "no tsc_early_khz=: this boot's log states no TSC frequency");
+		return;
+	}
+	snprintf(param, len, " tsc_early_khz=%lu", khz);
+	snprintf(why, wlen, "tsc_early_khz=%lu is the TSC frequency this boot measured: the next "
+		 "boot skips the quick PIT calibration, which can fail (then nothing before "
+		 "memmap init is timed), and its clock runs from the start.", khz);
+}
 
 /*
  * Per-CPU ring buffer size. padata splits each node's deferred init into at
@@ -44,6 +82,7 @@ int cmd_arm(int argc, char **argv)
 	long pages, page_size, cpus;
 	bool quiet = false, patched = false;
 	int c, i;
+	char clock[48], clock_why[256];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -74,6 +113,7 @@ int cmd_arm(int argc, char **argv)
 		return MI_EXIT_ERROR;
 	}
 	mem = (unsigned long long)pages * page_size;
+	early_clock(clock, sizeof(clock), clock_why, sizeof(clock_why));
 
 	if (mi_bootrec_kernel_patched()) {
 		/*
@@ -84,18 +124,20 @@ int cmd_arm(int argc, char **argv)
 		 * what an overflowed record buffer lost.
 		 */
 		printf("meminit_stats trace_event=meminit:meminit_record trace_clock=global "
-		       "trace_buf_size=%luK\n", buffer_kib(mem, cpus));
+		       "trace_buf_size=%luK%s\n", buffer_kib(mem, cpus), clock);
 		patched = true;
 	} else {
 		printf("ftrace=function ftrace_filter=");
 		for (i = 0; mi_ftrace_functions[i]; i++)
 			printf("%s%s", i ? "," : "", mi_ftrace_functions[i]);
-		printf(" trace_clock=global trace_buf_size=%luK\n", buffer_kib(mem, cpus));
+		printf(" trace_clock=global trace_buf_size=%luK%s\n", buffer_kib(mem, cpus), clock);
 	}
 	if (fflush(stdout)) {
 		mi_err("cannot write to standard output");
 		return MI_EXIT_ERROR;
 	}
+	if (!quiet)
+		fprintf(stderr, "%s\n", clock_why);
 	if (!quiet && patched)
 		fprintf(stderr,
 			"This kernel has the meminit patches: meminit_stats turns its boot records\n"

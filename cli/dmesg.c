@@ -216,6 +216,24 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		return true;
 	}
 
+	{
+		unsigned long mhz, frac;
+
+		if (sscanf(msg, "tsc: Refined TSC clocksource calibration: %lu.%3lu MHz",
+			   &mhz, &frac) == 2) {
+			r->tsc_khz = mhz * 1000 + frac;
+			return true;
+		}
+		if (sscanf(msg, "tsc: Detected %lu.%3lu MHz processor", &mhz, &frac) == 2) {
+			if (!r->tsc_khz)
+				r->tsc_khz = mhz * 1000 + frac;
+			return true;
+		}
+	}
+	if (mi_starts_with(msg, "tsc: Fast TSC calibration failed")) {
+		st->r->tsc_early_failed_line = st->lines;
+		return true;
+	}
 	/*
 	 * A vendor kernel booted with deferred_init=lazy leaves struct pages
 	 * to deferred_grow_zone() at runtime and says how many.
@@ -376,9 +394,21 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 		r->early_window_start = MI_UNKNOWN;
 		r->early_window_end = MI_UNKNOWN;
 		r->early_unstamped = true;
+		char why[384] = "the log does not say why";
+
+		if (r->tsc_early_failed_line && r->tsc_khz)
+			snprintf(why, sizeof(why), "its quick TSC calibration failed (line %zu: \"tsc: "
+				 "Fast TSC calibration failed\"), so sched_clock started after memmap init; "
+				 "tsc_early_khz=%lu (the TSC this boot measured) gives the next boot a "
+				 "clock from the start ('meminit arm' adds it)",
+				 r->tsc_early_failed_line, r->tsc_khz);
+		else if (r->tsc_early_failed_line)
+			snprintf(why, sizeof(why), "its quick TSC calibration failed (line %zu: \"tsc: "
+				 "Fast TSC calibration failed\"), so sched_clock started after memmap "
+				 "init", r->tsc_early_failed_line);
 		mi_report_note(r, "the kernel's clock was not running during early memmap init "
-			       "(its log lines are stamped 0.000000, e.g. an early TSC calibration "
-			       "that failed): the early window cannot be bounded");
+			       "(its log lines are stamped 0.000000): the early window cannot be "
+			       "bounded, and %s", why);
 	}
 	r->log_has_times = true;
 	r->sources |= MI_SRC_DMESG;
@@ -387,6 +417,34 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 			       "line): the ring buffer wrapped or the file was cut; early "
 			       "messages may be missing");
 	return 0;
+}
+
+unsigned long mi_dmesg_tsc_khz(const char *buf)
+{
+	unsigned long refined = 0, detected = 0, mhz, frac;
+	size_t pos = 0;
+	const char *line;
+	ssize_t len;
+	char tmp[512];
+
+	while ((len = mi_next_line(buf, &pos, &line)) >= 0) {
+		const char *msg;
+		double t;
+
+		if ((size_t)len >= sizeof(tmp))
+			len = sizeof(tmp) - 1;
+		memcpy(tmp, line, len);
+		tmp[len] = '\0';
+		msg = mi_dmesg_split_line(tmp, &t);
+		if (!msg)
+			continue;
+		if (sscanf(msg, "tsc: Refined TSC clocksource calibration: %lu.%3lu MHz",
+			   &mhz, &frac) == 2)
+			refined = mhz * 1000 + frac;
+		else if (sscanf(msg, "tsc: Detected %lu.%3lu MHz processor", &mhz, &frac) == 2)
+			detected = mhz * 1000 + frac;
+	}
+	return refined ? refined : detected;
 }
 
 int mi_read_kmsg(char **out)

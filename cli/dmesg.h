@@ -18,6 +18,11 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what);
  * in *T, for each of the formats above; NULL when LINE has no timestamp.
  */
 const char *mi_dmesg_split_line(char *line, double *t);
+/*
+ * The TSC frequency a kernel log states, in kHz ("tsc: Refined TSC
+ * clocksource calibration", else "tsc: Detected ... MHz processor"), or 0.
+ */
+unsigned long mi_dmesg_tsc_khz(const char *buf);
 /* Read /dev/kmsg without blocking (live mode) into a NUL-terminated buffer. */
 int mi_read_kmsg(char **buf);
 

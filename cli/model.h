@@ -159,6 +159,14 @@ struct mi_report {
 	bool early_unstamped;	/* memmap init lines stamped 0: clock not running */
 	bool log_has_times;
 	uint64_t total_pages;	/* "Built N zonelists ... Total pages: N" */
+	/*
+	 * x86's TSC as the log tells it: the frequency the kernel measured
+	 * ("Refined TSC clocksource calibration", else "Detected"), in kHz, and
+	 * the line of "Fast TSC calibration failed" (0 = none): then sched_clock
+	 * starts after memmap init and the early phases go untimed.
+	 */
+	unsigned long tsc_khz;
+	size_t tsc_early_failed_line;
 	/* "deferred_init=lazy: N pages left to deferred_grow_zone()" (vendor kernels) */
 	uint64_t lazy_deferred_pages;
 	uint64_t mem_avail_kb, mem_total_kb;	/* "Memory: A/T available" */

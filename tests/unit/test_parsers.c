@@ -300,6 +300,15 @@ static void test_unstamped_early(void)
 	EXPECT("untimed early: zoneinfo parses", mi_parse_zoneinfo(&r, zi, dir) == 0);
 	EXPECT("untimed early: window unknown, not 0 ms",
 	       r.early_window_start < 0 && r.early_window_end < 0 && r.early_unstamped);
+	/* Its line 17 says why; line 1838 gives the TSC the next boot can be told. */
+	EXPECT_EQ_U64("untimed early: the failed quick calibration's line", r.tsc_early_failed_line, 17);
+	EXPECT_EQ_U64("untimed early: refined TSC 2596.121 MHz in kHz", r.tsc_khz, 2596121);
+	for (i = 0; i < r.nr_notes; i++)
+		if (strstr(r.notes[i], "line 17: \"tsc: Fast TSC calibration failed\"") &&
+		    strstr(r.notes[i], "tsc_early_khz=2596121"))
+			break;
+	EXPECT("untimed early: the note says why, and what to boot with", i < r.nr_notes);
+	EXPECT_EQ_U64("tsc of a log: refined over detected", mi_dmesg_tsc_khz(dm), 2596121);
 	EXPECT_EQ_U64("untimed early: 2 nodes", r.nr_nodes, 2);
 	for (i = 0; i < r.nr_nodes; i++) {
 		EXPECT("untimed early: deferred line of each node", r.nodes[i].deferred_ms >= 0);
