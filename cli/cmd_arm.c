@@ -30,6 +30,7 @@
 static void early_clock(char *param, size_t len, char *why, size_t wlen)
 {
 	struct utsname u;
+	struct mi_early_clock ec;
 	unsigned long khz;
 	char *log;
 
@@ -43,8 +44,9 @@ static void early_clock(char *param, size_t len, char *why, size_t wlen)
 			 "readable here (root, or kernel.dmesg_restrict=0)");
 		return;
 	}
-	khz = mi_dmesg_tsc_khz(log);
+	mi_dmesg_early_clock(log, &ec);
 	free(log);
+	khz = ec.tsc_khz;
 	if (!khz) {
 		snprintf(why, wlen, "no tsc_early_khz=: this boot's log states no TSC frequency");
 		return;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "dmesg.h"
 #include "kconfig.h"
 #include "output.h"
 #include "probe.h"
@@ -50,6 +51,7 @@ struct check {
 	struct attach_result fn_kprobe[ARRAY_SIZE(live_funcs)];
 	bool fn_boot_only[ARRAY_SIZE(live_funcs)];	/* __init: not tried */
 	char patched_how[128];
+	char early_clock[320];	/* did this boot's clock run before memmap init */
 };
 
 static bool path_exists(const char *p)
@@ -62,6 +64,43 @@ static bool path_exists(const char *p)
 static void probe(struct attach_result *a, enum mi_attach_kind k, const char *target)
 {
 	a->err = mi_probe_attach(k, target, a->reason, sizeof(a->reason));
+}
+
+/*
+ * The early phases are timed only if sched_clock ran before memmap init:
+ * this boot's own log says whether it did (its memory lines stamped above
+ * 0) and, when not, why.
+ */
+static void early_clock(struct check *c)
+{
+	struct mi_early_clock ec;
+	char *log, why[96] = "";
+
+	if (mi_read_kmsg(&log)) {
+		snprintf(c->early_clock, sizeof(c->early_clock), "early phases: this boot's log "
+			 "(/dev/kmsg) is not readable here, so whether its clock ran before memmap "
+			 "init cannot be told");
+		return;
+	}
+	mi_dmesg_early_clock(log, &ec);
+	free(log);
+	if (!ec.memmap_lines) {
+		snprintf(c->early_clock, sizeof(c->early_clock), "early phases: this boot's log no "
+			 "longer holds its memory lines (the ring buffer wrapped): whether its clock "
+			 "ran before memmap init cannot be told");
+		return;
+	}
+	if (ec.memmap_stamped) {
+		snprintf(c->early_clock, sizeof(c->early_clock), "early phases: this boot's clock "
+			 "ran before memmap init (its memory lines are stamped), so they can be timed");
+		return;
+	}
+	if (ec.failed_line)
+		snprintf(why, sizeof(why), ": its quick TSC calibration failed (log line %zu)",
+			 ec.failed_line);
+	snprintf(c->early_clock, sizeof(c->early_clock), "early phases: untimed in this boot, "
+		 "whose clock started after memmap init (its memory lines are stamped 0)%s; "
+		 "'meminit arm' adds tsc_early_khz=%lu for the next boot", why, ec.tsc_khz);
 }
 
 static void gather(struct check *c)
@@ -91,6 +130,7 @@ static void gather(struct check *c)
 				  strstr(trace, "alloc_large_system_hash"));
 		free(trace);
 	}
+	early_clock(c);
 	probe(&c->fentry, MI_ATTACH_FENTRY, "online_pages");
 	probe(&c->kprobe, MI_ATTACH_KPROBE, "online_pages");
 	probe(&c->tp_btf, MI_ATTACH_TP_BTF, "sched_switch");
@@ -136,6 +176,8 @@ static int verdicts(const struct check *c, const char *out[], int max)
 	for (i = 0; i < ARRAY_SIZE(live_funcs); i++)
 		if (!c->fn_fentry[i].err || !c->fn_kprobe[i].err)
 			live_any = true;
+	if (c->early_clock[0])
+		out[n++] = c->early_clock;
 	if (c->patched)
 		out[n++] = "vmemmap and early memmap init: timed per node by the kernel's boot records";
 	else

@@ -419,18 +419,20 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 	return 0;
 }
 
-unsigned long mi_dmesg_tsc_khz(const char *buf)
+void mi_dmesg_early_clock(const char *buf, struct mi_early_clock *c)
 {
 	unsigned long refined = 0, detected = 0, mhz, frac;
-	size_t pos = 0;
+	size_t pos = 0, lines = 0;
 	const char *line;
 	ssize_t len;
 	char tmp[512];
 
+	memset(c, 0, sizeof(*c));
 	while ((len = mi_next_line(buf, &pos, &line)) >= 0) {
 		const char *msg;
 		double t;
 
+		lines++;
 		if ((size_t)len >= sizeof(tmp))
 			len = sizeof(tmp) - 1;
 		memcpy(tmp, line, len);
@@ -443,8 +445,14 @@ unsigned long mi_dmesg_tsc_khz(const char *buf)
 			refined = mhz * 1000 + frac;
 		else if (sscanf(msg, "tsc: Detected %lu.%3lu MHz processor", &mhz, &frac) == 2)
 			detected = mhz * 1000 + frac;
+		else if (mi_starts_with(msg, "tsc: Fast TSC calibration failed") && !c->failed_line)
+			c->failed_line = lines;
+		else if (mi_starts_with(msg, "Initmem setup node ")) {
+			c->memmap_lines++;
+			c->memmap_stamped += t > 0;
+		}
 	}
-	return refined ? refined : detected;
+	c->tsc_khz = refined ? refined : detected;
 }
 
 int mi_read_kmsg(char **out)

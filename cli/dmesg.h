@@ -19,10 +19,19 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what);
  */
 const char *mi_dmesg_split_line(char *line, double *t);
 /*
- * The TSC frequency a kernel log states, in kHz ("tsc: Refined TSC
- * clocksource calibration", else "tsc: Detected ... MHz processor"), or 0.
+ * What a kernel log says of its early clock, read without judging the log
+ * (check and arm scan the live one): the TSC frequency it states, in kHz
+ * ("tsc: Refined TSC clocksource calibration", else "tsc: Detected ... MHz
+ * processor"; 0 = none), the line of "tsc: Fast TSC calibration failed"
+ * (0 = none), and how many "Initmem setup node" lines it has and how many
+ * of them are stamped above 0 (none: the clock started after memmap init).
  */
-unsigned long mi_dmesg_tsc_khz(const char *buf);
+struct mi_early_clock {
+	unsigned long tsc_khz;
+	size_t failed_line;
+	int memmap_lines, memmap_stamped;
+};
+void mi_dmesg_early_clock(const char *buf, struct mi_early_clock *c);
 /* Read /dev/kmsg without blocking (live mode) into a NUL-terminated buffer. */
 int mi_read_kmsg(char **buf);
 

@@ -90,4 +90,14 @@ resident:*|unknown:*)
 	pass "probe: deferred_grow_zone is $want per this kernel's kallsyms, so it was tried: '$why'" ;;
 *)	fail "probe: deferred_grow_zone" "kallsyms says '$want', check says '$why'" ;;
 esac
+# Did this boot's clock run before memmap init? check must say what this
+# host's own log says (issue 12): its "Initmem setup node" lines stamped above 0.
+stamped=$(dmesg 2>/dev/null | awk '/Initmem setup node/ { n++; if ($0 !~ /^\[ *0\.000000\]/) s++ } END { print n + 0, s + 0 }')
+line=$("$MEMINIT" check 2>/dev/null | grep -m1 'early phases:')
+case "$stamped:$line" in
+"0 "*:*"cannot be told"*) pass "probe: early clock: the log has no memory lines, and check says: ${line#*early phases: }" ;;
+[1-9]*" 0":*"untimed in this boot"*) pass "probe: early clock: unstamped memory lines, and check says: ${line#*early phases: }" ;;
+[1-9]*" "[1-9]*:*"ran before memmap init"*) pass "probe: early clock: stamped memory lines ($stamped), and check says so" ;;
+*) fail "probe: early clock" "log: $stamped (lines, stamped); check: '$line'" ;;
+esac
 exit 0

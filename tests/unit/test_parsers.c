@@ -308,7 +308,14 @@ static void test_unstamped_early(void)
 		    strstr(r.notes[i], "tsc_early_khz=2596121"))
 			break;
 	EXPECT("untimed early: the note says why, and what to boot with", i < r.nr_notes);
-	EXPECT_EQ_U64("tsc of a log: refined over detected", mi_dmesg_tsc_khz(dm), 2596121);
+	{
+		struct mi_early_clock ec;
+
+		mi_dmesg_early_clock(dm, &ec);
+		EXPECT("early clock of the log: refined TSC, failed line, unstamped memmap",
+		       ec.tsc_khz == 2596121 && ec.failed_line == 17 && ec.memmap_lines == 2 &&
+		       ec.memmap_stamped == 0);
+	}
 	EXPECT_EQ_U64("untimed early: 2 nodes", r.nr_nodes, 2);
 	for (i = 0; i < r.nr_nodes; i++) {
 		EXPECT("untimed early: deferred line of each node", r.nodes[i].deferred_ms >= 0);
