@@ -26,7 +26,7 @@
 #include "live_out.h"
 #include "util.h"
 
-#define HOTPLUG_SCHEMA "meminit-hotplug/1"
+#define HOTPLUG_SCHEMA "meminit-hotplug"
 #define SYS_MEM "/sys/devices/system/memory"
 #define SYS_NODE "/sys/devices/system/node"
 #define MAX_STEPS 3
@@ -495,6 +495,7 @@ static int print_json(const struct hotplug *h, const char *release)
 	if (!root)
 		return -ENOMEM;
 	err |= mi_json_add(root, "schema", json_object_new_string(HOTPLUG_SCHEMA));
+	err |= mi_json_add(root, "schema_version", json_object_new_int(1));
 	err |= mi_json_add(root, "kernel", json_object_new_string(release));
 	err |= mi_json_add(root, "node", json_object_new_int(h->node));
 	err |= mi_json_add(root, "cpu", h->cpu < 0 ? NULL : json_object_new_int(h->cpu));

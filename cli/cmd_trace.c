@@ -21,7 +21,7 @@
 #include "live_out.h"
 #include "util.h"
 
-#define TRACE_SCHEMA "meminit-trace/1"
+#define TRACE_SCHEMA "meminit-trace"
 
 static volatile sig_atomic_t exiting;
 
@@ -213,6 +213,7 @@ static int print_json(struct mi_live *live, const struct mi_live_row *rows,
 	if (uname(&u))
 		snprintf(u.release, sizeof(u.release), "unknown");
 	err |= mi_json_add(root, "schema", json_object_new_string(TRACE_SCHEMA));
+	err |= mi_json_add(root, "schema_version", json_object_new_int(1));
 	err |= mi_json_add(root, "kernel", json_object_new_string(u.release));
 	err |= mi_json_add(root, "duration_s", json_object_new_double(secs));
 	err |= mi_json_add(root, "attach",

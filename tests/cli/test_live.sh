@@ -41,7 +41,7 @@ if have_root && [ -r /sys/kernel/btf/vmlinux ]; then
 		fail "$T: trace --duration 1" "bpftrace --info gave no kfunc line (make deps installs bpftrace)"
 	elif [ $expect = attach ]; then
 		# A valid report, six probes, at least one attached, no calls invented.
-		[ $rc = 0 ] && jq -e '.schema == "meminit-trace/1" and (.probes | length) == 6 and
+		[ $rc = 0 ] && jq -e '.schema == "meminit-trace" and .schema_version == 1 and (.probes | length) == 6 and
 			([.probes[] | select(.attach != "none")] | length) > 0 and (.rows | type) == "array"' \
 			"$o/trace.json" > /dev/null &&
 			pass "$T: trace --duration 1: attached $(jq -r .attach "$o/trace.json") (kfunc: $kfunc), valid JSON" ||
