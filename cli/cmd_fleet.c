@@ -179,14 +179,6 @@ struct gstats {
 	double p10, p90;
 };
 
-static double quantile(const double *sorted, size_t n, double q)
-{
-	double pos = q * (n - 1);
-	size_t i = (size_t)pos;
-
-	return i + 1 < n ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
-}
-
 /* Summary, and the samples sorted by value, largest first. */
 static int summarize(struct group *g, struct gstats *gs)
 {
@@ -199,8 +191,8 @@ static int summarize(struct group *g, struct gstats *gs)
 		v[i] = g->s[i].v;
 	mi_summarize(v, (int)g->n, &gs->s);
 	qsort(v, g->n, sizeof(*v), cmp_dbl);
-	gs->p10 = quantile(v, g->n, 0.10);
-	gs->p90 = quantile(v, g->n, 0.90);
+	gs->p10 = mi_quantile_sorted(v, g->n, 0.10);
+	gs->p90 = mi_quantile_sorted(v, g->n, 0.90);
 	free(v);
 	qsort(g->s, g->n, sizeof(*g->s), cmp_sample_desc);
 	return 0;

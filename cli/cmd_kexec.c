@@ -28,6 +28,7 @@
 #include "output.h"
 #include "runstate.h"
 #include "safe_file.h"
+#include "stats.h"
 #include "util.h"
 
 #define ACTIVE_DEFAULT	"/var/lib/meminit/kexec-active"
@@ -597,17 +598,11 @@ out_lock:
 
 /* ---- --status and --stop ---------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
+/* Sorted in place: the status prints the first and last as min and max. */
 static double median_of(double *v, int n)
 {
-	qsort(v, n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	mi_sort_doubles(v, (size_t)n);
+	return mi_median_sorted(v, (size_t)n);
 }
 
 static int status(const char *dir)

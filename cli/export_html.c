@@ -401,14 +401,6 @@ static int cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double quantile(const double *sorted, int n, double q)
-{
-	double pos = q * (n - 1);
-	int i = (int)pos;
-
-	return i + 1 < n ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
-}
-
 /* A box (quartiles), whiskers (min, max), median and one dot per run, at Y. */
 static int box(FILE *out, const double *v, int n, double lo, double hi, int x, int w, int y,
 	       const char *fill)
@@ -424,8 +416,8 @@ static int box(FILE *out, const double *v, int n, double lo, double hi, int x, i
 	fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#5a6275\"/>",
 		X(s[0]), y + 8, X(s[n - 1]), y + 8);
 	fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\" "
-		"fill-opacity=\"0.35\" stroke=\"%s\"/>", X(quantile(s, n, 0.25)), y,
-		fmax(X(quantile(s, n, 0.75)) - X(quantile(s, n, 0.25)), 1), fill, fill);
+		"fill-opacity=\"0.35\" stroke=\"%s\"/>", X(mi_quantile_sorted(s, (size_t)n, 0.25)), y,
+		fmax(X(mi_quantile_sorted(s, (size_t)n, 0.75)) - X(mi_quantile_sorted(s, (size_t)n, 0.25)), 1), fill, fill);
 	fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#1d2330\" "
 		"stroke-width=\"2\"/>", X(mi_median(s, n)), y - 2, X(mi_median(s, n)), y + 18);
 	for (k = 0; k < n; k++)

@@ -14,9 +14,22 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median_sorted(const double *x, int n)
+void mi_sort_doubles(double *x, size_t n)
+{
+	qsort(x, n, sizeof(*x), cmp_double);
+}
+
+double mi_median_sorted(const double *x, size_t n)
 {
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+double mi_quantile_sorted(const double *x, size_t n, double q)
+{
+	double pos = q * (n - 1);
+	size_t i = (size_t)pos;
+
+	return i + 1 < n ? x[i] + (pos - i) * (x[i + 1] - x[i]) : x[n - 1];
 }
 
 double mi_median(const double *x, int n)
@@ -27,7 +40,7 @@ double mi_median(const double *x, int n)
 		return NAN;
 	memcpy(c, x, n * sizeof(*c));
 	qsort(c, n, sizeof(*c), cmp_double);
-	m = median_sorted(c, n);
+	m = mi_median_sorted(c, n);
 	free(c);
 	return m;
 }
@@ -62,7 +75,7 @@ void mi_summarize(const double *x, int n, struct mi_summary *s)
 	}
 	memcpy(c, x, n * sizeof(*c));
 	qsort(c, n, sizeof(*c), cmp_double);
-	s->median = median_sorted(c, n);
+	s->median = mi_median_sorted(c, n);
 	s->min = c[0];
 	s->max = c[n - 1];
 	for (i = 0; i < n; i++)
@@ -95,7 +108,7 @@ void mi_summarize(const double *x, int n, struct mi_summary *s)
 	for (i = 0; i < n; i++)
 		c[i] = fabs(c[i] - s->median);
 	qsort(c, n, sizeof(*c), cmp_double);
-	s->mad = median_sorted(c, n);
+	s->mad = mi_median_sorted(c, n);
 	free(c);
 }
 

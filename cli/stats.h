@@ -10,6 +10,7 @@
 #define MEMINIT_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define MI_STATS_CI_METHOD	"exact order-statistics interval (binomial, distribution-free)"
 #define MI_STATS_OUTLIER_RULE	"|x - median| > 3 * max(1.4826 * MAD, resolution)"
@@ -39,6 +40,15 @@ void mi_summarize(const double *x, int n, struct mi_summary *s);
  */
 bool mi_is_outlier(const struct mi_summary *s, double v, double resolution);
 double mi_median(const double *x, int n);
+/* Sort X ascending, in place. */
+void mi_sort_doubles(double *x, size_t n);
+/*
+ * Of values sorted ascending (n >= 1): the median, and the Q quantile
+ * interpolated between order statistics (Hyndman-Fan type 7, R's and
+ * numpy's default).
+ */
+double mi_median_sorted(const double *sorted, size_t n);
+double mi_quantile_sorted(const double *sorted, size_t n, double q);
 
 struct mi_mwu {
 	double u;		/* U of sample a: pairs (a_i > b_j) + half the ties */
