@@ -85,11 +85,7 @@ int mi_split_boots(const char *buf, struct mi_boots *out)
 		double t;
 
 		lineno++;
-		if ((size_t)len >= sizeof(tmp))
-			len = sizeof(tmp) - 1;
-		memcpy(tmp, line, len);
-		tmp[len] = '\0';
-		msg = mi_dmesg_split_line(tmp, &t);
+		msg = mi_dmesg_message(line, len, tmp, sizeof(tmp), &t);
 		if (!msg)
 			continue;
 		if (mi_starts_with(msg, "Linux version ") && (cur->span.first_line || cur->n) &&

@@ -93,7 +93,7 @@ static struct mi_node *node_of(struct dmesg_state *st, int id)
  * Split one log line into timestamp and message. Returns the message, or
  * NULL when the line carries no kernel timestamp.
  */
-const char *mi_dmesg_split_line(char *line, double *t)
+static const char *split_line(char *line, double *t)
 {
 	char *p = line, *end;
 
@@ -131,6 +131,15 @@ const char *mi_dmesg_split_line(char *line, double *t)
 	if (end && !memchr(p, ' ', end - p))
 		p = end + strlen(" kernel: ");
 	return p;
+}
+
+const char *mi_dmesg_message(const char *line, ssize_t len, char *tmp, size_t cap, double *t)
+{
+	if ((size_t)len >= cap)
+		len = (ssize_t)cap - 1;	/* long lines: the head is what is matched */
+	memcpy(tmp, line, (size_t)len);
+	tmp[len] = '\0';
+	return split_line(tmp, t);
 }
 
 static void trim(char *s)
@@ -343,11 +352,7 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 		double t;
 
 		st.lines++;
-		if ((size_t)len >= sizeof(tmp))
-			len = sizeof(tmp) - 1;	/* long lines: the head is what we match */
-		memcpy(tmp, line, len);
-		tmp[len] = '\0';
-		msg = mi_dmesg_split_line(tmp, &t);
+		msg = mi_dmesg_message(line, len, tmp, sizeof(tmp), &t);
 		if (!msg)
 			continue;
 		st.timed++;
@@ -433,11 +438,7 @@ void mi_dmesg_early_clock(const char *buf, struct mi_early_clock *c)
 		double t;
 
 		lines++;
-		if ((size_t)len >= sizeof(tmp))
-			len = sizeof(tmp) - 1;
-		memcpy(tmp, line, len);
-		tmp[len] = '\0';
-		msg = mi_dmesg_split_line(tmp, &t);
+		msg = mi_dmesg_message(line, len, tmp, sizeof(tmp), &t);
 		if (!msg)
 			continue;
 		if (sscanf(msg, "tsc: Refined TSC clocksource calibration: %lu.%3lu MHz",

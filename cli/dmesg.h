@@ -3,6 +3,8 @@
 #ifndef MEMINIT_DMESG_H
 #define MEMINIT_DMESG_H
 
+#include <sys/types.h>
+
 #include "model.h"
 
 /*
@@ -14,10 +16,11 @@
  */
 int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what);
 /*
- * LINE's message (a pointer into LINE, which it may modify) and its stamp
- * in *T, for each of the formats above; NULL when LINE has no timestamp.
+ * The message of the LEN-byte LINE (not NUL-terminated), copied into TMP
+ * (CAP bytes; a longer line keeps its head) and split from its stamp, put
+ * in *T, for each of the formats above; NULL when it has no timestamp.
  */
-const char *mi_dmesg_split_line(char *line, double *t);
+const char *mi_dmesg_message(const char *line, ssize_t len, char *tmp, size_t cap, double *t);
 /*
  * What a kernel log says of its early clock, read without judging the log
  * (check and arm scan the live one): the TSC frequency it states, in kHz
