@@ -179,14 +179,21 @@ static const struct mi_report *sort_r;
 
 static int timeline_cmp(const void *a, const void *b)
 {
-	const struct mi_event *x = &sort_r->events[*(const size_t *)a];
-	const struct mi_event *y = &sort_r->events[*(const size_t *)b];
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct mi_event *x = &sort_r->events[i], *y = &sort_r->events[j];
 
 	if (x->cpu != y->cpu)
 		return (x->cpu > y->cpu) - (x->cpu < y->cpu);
 	if (x->start_ns != y->start_ns)
 		return (x->start_ns > y->start_ns) - (x->start_ns < y->start_ns);
-	return (x->end_ns > y->end_ns) - (x->end_ns < y->end_ns);
+	if (x->end_ns != y->end_ns)
+		return (x->end_ns > y->end_ns) - (x->end_ns < y->end_ns);
+	/*
+	 * Records the clock could not tell apart (TCG holds it to a tick) keep
+	 * the order they came in, so a report read back from its JSON lists
+	 * them as the collection did.
+	 */
+	return (i > j) - (i < j);
 }
 
 /*

@@ -20,7 +20,7 @@
 #include "conf.h"
 #include "export.h"
 #include "flat.h"
-#include "rjson.h"
+#include "output.h"
 #include "safe_file.h"
 #include "util.h"
 
@@ -155,14 +155,14 @@ static int prune(const char *dir, int keep, const char *keep_name, int *removed)
 	return err;
 }
 
-static int write_prom(const char *dir, const char *name, json_object *rep)
+static int write_prom(const char *dir, const char *name, const struct mi_report *r)
 {
 	struct mi_safe_file sf;
 	struct mi_flat f;
 	char path[2048];
 	int err;
 
-	err = mi_flat_build(&f, rep, "this boot's report");
+	err = mi_flat_build(&f, r);
 	if (err)
 		return err;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -180,25 +180,26 @@ static int write_prom(const char *dir, const char *name, json_object *rep)
 	return err;
 }
 
-static int write_archive(const struct mi_conf *c, json_object *rep, const char *boot_id,
-			 int *removed)
+static int write_archive(const struct mi_conf *c, const struct mi_report *r, int *removed)
 {
 	char path[2048], name[128];
-	const char *s;
+	struct mi_safe_file sf;
 	int err;
 
 	err = mi_safe_mkdir(c->archive_dir);
 	if (err)
 		return err;
-	snprintf(name, sizeof(name), "%s.json", boot_id);
+	snprintf(name, sizeof(name), "%s.json", r->boot_id);
 	snprintf(path, sizeof(path), "%s/%s", c->archive_dir, name);
-	s = json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PRETTY |
-					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s) {
-		mi_err("out of memory");
-		return -ENOMEM;
+	err = mi_safe_open(&sf, path, MI_RESULT_MODE);
+	if (err)
+		return err;
+	if (mi_write_json(sf.f, r)) {
+		mi_err("cannot write %s", path);
+		mi_safe_abort(&sf);
+		return -EIO;
 	}
-	err = mi_safe_write_file(path, s, strlen(s), MI_RESULT_MODE);
+	err = mi_safe_commit(&sf);
 	if (!err)
 		err = prune(c->archive_dir, c->keep, name, removed);
 	if (!err)
@@ -225,7 +226,7 @@ int cmd_collect(int argc, char **argv)
 	bool no_textfile = false;
 	char boot_id[80], hostname[256];
 	struct mi_conf conf;
-	json_object *rep;
+	struct mi_report r;
 	int ch, keep = 0, err, removed = 0;
 
 	optind = 1;
@@ -319,22 +320,25 @@ int cmd_collect(int argc, char **argv)
 			return MI_EXIT_ERROR;
 		}
 	}
-	rep = mi_rjson_collect(&co);
-	if (!rep)
+	mi_report_init(&r);
+	err = mi_collect(&r, &co);
+	if (err) {
+		mi_report_free(&r);
 		return MI_EXIT_ERROR;
-	json_object_object_add(rep, "host", json_object_new_string(host));
-	json_object_object_add(rep, "boot_id", json_object_new_string(boot_id));
-	json_object_object_add(rep, "collected_unix", json_object_new_int64(time(NULL)));
-	err = write_archive(&conf, rep, boot_id, &removed);
+	}
+	mi_strlcpy(r.host, host, sizeof(r.host));
+	mi_strlcpy(r.boot_id, boot_id, sizeof(r.boot_id));
+	r.collected_unix = (long long)time(NULL);
+	err = write_archive(&conf, &r, &removed);
 	if (!err) {
 		printf(" (%d older removed, keeping %d)\n", removed, conf.keep);
 		if (conf.textfile_dir[0]) {
-			err = write_prom(conf.textfile_dir, conf.prom_name, rep);
+			err = write_prom(conf.textfile_dir, conf.prom_name, &r);
 			if (!err)
 				printf("meminit: %s/%s written\n", conf.textfile_dir, conf.prom_name);
 		}
 	}
-	json_object_put(rep);
+	mi_report_free(&r);
 	if (fflush(stdout) && !err) {
 		mi_err("cannot write to standard output");
 		err = -EIO;

@@ -12,7 +12,7 @@
 #include "export.h"
 #include "flat.h"
 #include "reports.h"
-#include "rjson.h"
+#include "output.h"
 #include "runset.h"
 #include "runstate.h"
 #include "safe_file.h"
@@ -55,11 +55,12 @@ struct exp_ctx {
 	enum exp_format fmt;
 	const char *from;
 	const char *compare;
-	json_object *live;	/* the report collected now, or NULL */
+	struct mi_report *live;	/* the report collected now, or NULL */
 	/* one-report formats and html: the first report met */
+	struct mi_report first;
+	bool have_first;
 	struct mi_flat flat;
 	bool have_flat;
-	json_object *first;
 	int nr;
 	FILE *out;		/* csv streams while walking */
 	/* csv of a saved log of several boots: one run per boot */
@@ -83,37 +84,40 @@ static int parse_format(const char *s)
 	return -1;
 }
 
+static int csv_rows(struct exp_ctx *c, const struct mi_report *r, int run, const char *variant)
+{
+	struct mi_flat f;
+	int err;
+
+	err = mi_flat_build(&f, r);
+	if (err)
+		return err;
+	err = mi_export_csv_rows(c->out, &f, run, variant);
+	mi_flat_free(&f);
+	return err;
+}
+
 /* Walk callback: csv rows of every report; otherwise keep the first one. */
 static int on_report(const struct mi_report_src *s, void *arg)
 {
 	struct exp_ctx *c = arg;
-	struct mi_flat f;
+	struct mi_report r;
 	int err;
 
 	c->nr++;
+	if (c->fmt != EXP_CSV && c->have_first)
+		return 0;
+	err = mi_read_json(&r, s->report, s->path);
+	if (err)
+		return err;
 	if (c->fmt == EXP_CSV) {
-		err = mi_flat_build(&f, s->report, s->path);
-		if (err)
-			return err;
-		err = mi_export_csv_rows(c->out, &f, s->run, s->variant);
-		mi_flat_free(&f);
+		err = csv_rows(c, &r, s->run, s->variant);
+		mi_report_free(&r);
 		return err;
 	}
-	if (c->first)
-		return 0;
-	c->first = json_object_get(s->report);
+	c->first = r;
+	c->have_first = true;
 	return 0;
-}
-
-static int emit_json(FILE *out, json_object *o)
-{
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
-
-	if (!s)
-		return -ENOMEM;
-	fprintf(out, "%s\n", s);
-	return ferror(out) ? -EIO : 0;
 }
 
 /* Load the runs for html: --from DIR[:VARIANT], with --compare or two variants. */
@@ -180,19 +184,18 @@ static int emit(FILE *out, struct exp_ctx *c)
 
 		for (k = 1, err = 0; !err && k <= c->log_boots; k++) {
 			struct mi_collect_opts one = *c->co;
-			struct mi_report_src s = { .path = one.dmesg_path, .run = (int)k - 1 };
+			struct mi_report r;
 
 			one.boot = (int)k;
-			s.report = mi_rjson_collect(&one);
-			if (!s.report)
-				return -EINVAL;
-			err = on_report(&s, c);
-			json_object_put(s.report);
+			mi_report_init(&r);
+			err = mi_collect(&r, &one);
+			if (!err)
+				err = csv_rows(c, &r, (int)k - 1, NULL);
+			mi_report_free(&r);
 		}
 	} else if (c->live) {
-		struct mi_report_src s = { .path = "live report", .run = -1, .report = c->live };
-
-		err = on_report(&s, c);
+		c->nr = 1;
+		err = c->fmt == EXP_CSV ? csv_rows(c, c->live, -1, NULL) : 0;
 	} else {
 		err = mi_reports_walk(c->from, on_report, c, &wo);
 	}
@@ -200,7 +203,7 @@ static int emit(FILE *out, struct exp_ctx *c)
 		return err;
 	if (c->fmt == EXP_CSV)
 		return 0;
-	if (!c->first) {
+	if (!c->live && !c->have_first) {
 		mi_err("%s holds no report", c->from);
 		return -ENOENT;
 	}
@@ -210,8 +213,8 @@ static int emit(FILE *out, struct exp_ctx *c)
 		return -EINVAL;
 	}
 	if (c->fmt == EXP_JSON)
-		return emit_json(out, c->first);
-	err = mi_flat_build(&c->flat, c->first, c->from ?: "live report");
+		return mi_write_json(out, c->live ?: &c->first) ? -EIO : 0;
+	err = mi_flat_build(&c->flat, c->live ?: &c->first);
 	if (err)
 		return err;
 	c->have_flat = true;
@@ -287,6 +290,7 @@ int cmd_export(int argc, char **argv)
 	};
 	struct mi_collect_opts co = { .live = true };
 	struct exp_ctx c = { .fmt = EXP_PROM };
+	struct mi_report live;
 	const char *textfile_dir = NULL, *output = NULL;
 	bool sources = false;
 	int ch, err;
@@ -358,9 +362,12 @@ int cmd_export(int argc, char **argv)
 		c.co = &co;
 	}
 	if (!c.from && !c.log_boots) {
-		c.live = mi_rjson_collect(&co);
-		if (!c.live)
+		mi_report_init(&live);
+		if (mi_collect(&live, &co)) {
+			mi_report_free(&live);
 			return MI_EXIT_ERROR;
+		}
+		c.live = &live;
 	}
 	if (textfile_dir) {
 		char path[4096];
@@ -383,7 +390,9 @@ int cmd_export(int argc, char **argv)
 	}
 	if (c.have_flat)
 		mi_flat_free(&c.flat);
-	json_object_put(c.first);
-	json_object_put(c.live);
+	if (c.have_first)
+		mi_report_free(&c.first);
+	if (c.live)
+		mi_report_free(c.live);
 	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
 }

@@ -111,14 +111,15 @@ static void host_of(const struct mi_report_src *src, const struct mi_flat *f, ch
 static int on_report(const struct mi_report_src *src, void *arg)
 {
 	struct fleet *fl = arg;
-	double hash = 0, total = 0;
+	double hash = 0;
+	uint64_t total = 0;
 	bool have_hash = false;
 	struct mi_flat f;
 	char host[64];
 	size_t i;
 	int err;
 
-	err = mi_flat_build(&f, src->report, src->path);
+	err = mi_flat_from_json(&f, src->report, src->path);
 	if (err)
 		return err;
 	fl->reports++;
@@ -139,9 +140,9 @@ static int on_report(const struct mi_report_src *src, void *arg)
 			have_hash = true;
 		}
 	for (i = 0; i < f.nr_nodes; i++)
-		total += f.nodes[i].bytes;
+		total += f.nodes[i].norm_pages;
 	if (!err && have_hash && total > 0)
-		err = add(fl, &f, "hash_tables", -1, hash / (total / MI_TIB), host);
+		err = add(fl, &f, "hash_tables", -1, mi_seconds_per_tib(hash, total), host);
 	mi_flat_free(&f);
 	if (err)
 		mi_err("out of memory");

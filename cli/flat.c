@@ -1,58 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A report JSON flattened into rows, spans, nodes and tables (see flat.h). */
+/* A report flattened into rows, spans, nodes and tables (see flat.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attrib.h"
 #include "flat.h"
+#include "json_get.h"
 #include "model.h"
+#include "output.h"
+#include "records.h"
 #include "util.h"
-
-double mi_j_num(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, k, &v) ||
-	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		return -1;
-	return json_object_get_double(v);
-}
-
-int mi_j_int(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_int))
-		return -1;
-	return json_object_get_int(v);
-}
-
-const char *mi_j_str(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-json_object *mi_j_arr(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_array))
-		return NULL;
-	return v;
-}
-
-static bool j_bool(json_object *o, const char *k)
-{
-	json_object *v;
-
-	return o && json_object_object_get_ex(o, k, &v) &&
-	       json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
-}
 
 const char *mi_quality_name(enum mi_quality q)
 {
@@ -67,35 +26,6 @@ const char *mi_quality_name(enum mi_quality q)
 		return "clock_stalled";
 	}
 	return "?";
-}
-
-int mi_flat_check(json_object *o, const char *what)
-{
-	const char *schema;
-	int version;
-
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		mi_err("%s: not a JSON object", what);
-		return -EINVAL;
-	}
-	schema = mi_j_str(o, "schema");
-	version = mi_j_int(o, "schema_version");
-	if (!schema || strcmp(schema, MI_SCHEMA_NAME)) {
-		mi_err("%s: not a meminit report (schema %s%s%s, expected \"%s\")", what,
-		       schema ? "\"" : "", schema ?: "missing", schema ? "\"" : "", MI_SCHEMA_NAME);
-		return -EINVAL;
-	}
-	if (version != MI_SCHEMA_VERSION) {
-		mi_err("%s: %s schema version %d, this meminit reads version %d only", what,
-		       MI_SCHEMA_NAME, version, MI_SCHEMA_VERSION);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static double sec(double ms)
-{
-	return ms >= 0 ? ms / 1e3 : -1;
 }
 
 static struct mi_flat_row *add_row(struct mi_flat *f, const char *phase, const char *name,
@@ -156,45 +86,32 @@ double mi_flat_s_per_tib(const struct mi_flat *f, int id, double seconds)
 {
 	const struct mi_flat_node *n = mi_flat_find_node(f, id);
 
-	if (!n || n->bytes <= 0 || seconds < 0)
-		return -1;
-	return seconds / (n->bytes / MI_TIB);
+	return n ? mi_seconds_per_tib(seconds, n->norm_pages) : -1;
 }
 
-static int build_nodes(struct mi_flat *f, json_object *o)
+static int build_nodes(struct mi_flat *f, const struct mi_report *r)
 {
-	json_object *a = mi_j_arr(o, "nodes");
-	size_t i, k, len = 0;
+	size_t i, len = 0;
 
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i), *rg = mi_j_arr(e, "ranges");
+	for (i = 0; i < r->nr_nodes; i++) {
+		const struct mi_node *m = &r->nodes[i];
 		struct mi_flat_node *n;
-		double traced;
+		const char *from;
+		uint64_t present = mi_node_present_pages(r, m, &from);
 
-		if (mi_j_int(e, "id") < 0)
-			continue;
 		if (mi_grow((void **)&f->nodes, &f->cap_nodes, f->nr_nodes, sizeof(*f->nodes)))
 			return -ENOMEM;
 		n = &f->nodes[f->nr_nodes++];
-		n->id = mi_j_int(e, "id");
-		n->memoryless = j_bool(e, "memoryless");
-		n->present_pages = mi_j_num(e, "present_pages");
-		n->bytes = 0;
-		if (n->present_pages > 0) {
-			n->bytes = n->present_pages * 4096;
-		} else {
-			for (k = 0; rg && k < json_object_array_length(rg); k++) {
-				json_object *r = json_object_array_get_idx(rg, k);
-				double s = mi_j_num(r, "start"), end = mi_j_num(r, "end");
-
-				if (s >= 0 && end >= s)
-					n->bytes += end - s + 1;
-			}
-		}
-		n->deferred_kernel_s = sec(mi_j_num(e, "deferred_init_ms"));
-		traced = sec(mi_j_num(e, "deferred_traced_ms"));
-		n->deferred_s = traced >= 0 ? traced : n->deferred_kernel_s;
-		n->threads = mi_j_int(e, "deferred_threads");
+		n->id = m->id;
+		n->memoryless = m->memoryless;
+		n->present_pages = from ? (double)present : -1;
+		n->norm_pages = mi_attrib_node_norm_pages(r, m->id);
+		n->bytes = (double)n->norm_pages * 4096;
+		n->deferred_kernel_s = m->deferred_ms >= 0 ? m->deferred_ms / 1e3 : -1;
+		n->deferred_traced_s = mi_node_deferred_traced(m);
+		n->deferred_s = n->deferred_traced_s >= 0 ? n->deferred_traced_s :
+				n->deferred_kernel_s;
+		n->threads = m->deferred_threads ? m->deferred_threads : -1;
 	}
 	/* Shape: the nodes' memory in GiB, by node id. */
 	f->shape[0] = 0;
@@ -209,7 +126,7 @@ static int build_nodes(struct mi_flat *f, json_object *o)
 /*
  * Records with pages and no duration: local_clock() did not advance across
  * them (sched_clock held to a tick, as under QEMU TCG; the report says so in
- * its notes). Reports write their time as null (older ones as 0): unknown.
+ * its notes): unknown, never 0.
  */
 static void zero_is_unknown(struct mi_flat_row *r)
 {
@@ -221,215 +138,230 @@ static void zero_is_unknown(struct mi_flat_row *r)
 	}
 }
 
-/* A hash table row from a report's JSON entry: name, placement, size. */
-static struct mi_flat_table *add_table(struct mi_flat *f, json_object *e)
+static struct mi_flat_table *add_table(struct mi_flat *f, const char *name,
+				       const char *placement, double entries, double bytes)
 {
 	struct mi_flat_table *t;
 
 	if (mi_grow((void **)&f->tables, &f->cap_tables, f->nr_tables, sizeof(*f->tables)))
 		return NULL;
 	t = &f->tables[f->nr_tables++];
-	mi_strlcpy(t->name, mi_j_str(e, "name") ?: "?", sizeof(t->name));
-	mi_strlcpy(t->placement, mi_j_str(e, "placement") ?: "unknown", sizeof(t->placement));
-	t->entries = mi_j_num(e, "entries");
-	t->bytes = mi_j_num(e, "bytes");
+	mi_strlcpy(t->name, name, sizeof(t->name));
+	mi_strlcpy(t->placement, placement, sizeof(t->placement));
+	t->entries = entries;
+	t->bytes = bytes;
 	return t;
 }
 
 /* Patched kernel: phases per node, per CPU, hash records, every record. */
-static int build_patched(struct mi_flat *f, json_object *o)
+static int build_patched(struct mi_flat *f, const struct mi_report *r, const struct mi_attrib *a)
 {
-	json_object *a;
 	size_t i;
 
-	a = mi_j_arr(o, "phases");
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i);
-		struct mi_flat_row *r;
+	for (i = 0; i < a->nr_phases; i++) {
+		const struct mi_phase_sum *p = &a->phases[i];
+		struct mi_flat_row *row;
 		struct mi_flat_node *n;
 
-		r = add_row(f, mi_j_str(e, "phase"), NULL, mi_j_int(e, "node"), -1,
-			    sec(mi_j_num(e, "wall_ms")), MI_Q_MEASURED);
-		if (!r)
+		row = add_row(f, mi_attrib_phase_label(p->phase), NULL, p->node, -1, p->wall,
+			      MI_Q_MEASURED);
+		if (!row)
 			return -ENOMEM;
-		r->cpu_seconds = sec(mi_j_num(e, "cpu_ms"));
-		r->pages = mi_j_num(e, "pages");
-		r->bytes = mi_j_num(e, "bytes");
-		r->start_s = mi_j_num(e, "start_s");
-		r->end_s = mi_j_num(e, "end_s");
-		zero_is_unknown(r);
-		n = node_of(f, r->node);
-		if (n && !strcmp(r->phase, "deferred")) {
-			n->deferred_s = r->seconds;
-			if (mi_j_int(e, "threads") >= 0)
-				n->threads = mi_j_int(e, "threads");
+		row->cpu_seconds = p->cpu;
+		row->pages = (double)p->pages;
+		row->bytes = (double)p->bytes;
+		row->start_s = p->start;
+		row->end_s = p->end;
+		zero_is_unknown(row);
+		n = node_of(f, row->node);
+		if (n && p->phase == MI_PH_DEFERRED_CHUNK) {
+			n->deferred_s = row->seconds;
+			if (p->threads)
+				n->threads = p->threads;
 		}
 	}
-	a = mi_j_arr(o, "cpus");
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i);
-		struct mi_flat_row *r;
+	for (i = 0; i < a->nr_cpus; i++) {
+		const struct mi_cpu_sum *c = &a->cpus[i];
+		struct mi_flat_row *row;
 
-		r = add_row(f, mi_j_str(e, "phase"), NULL, mi_j_int(e, "node"), mi_j_int(e, "cpu"),
-			    sec(mi_j_num(e, "busy_ms")), MI_Q_MEASURED);
-		if (!r)
+		row = add_row(f, mi_phase_name(c->phase), NULL, c->node, c->cpu, c->busy,
+			      MI_Q_MEASURED);
+		if (!row)
 			return -ENOMEM;
-		r->pages = mi_j_num(e, "pages");
-		r->start_s = mi_j_num(e, "start_s");
-		r->end_s = mi_j_num(e, "end_s");
-		zero_is_unknown(r);
+		row->pages = (double)c->pages;
+		row->start_s = c->start;
+		row->end_s = c->end;
+		zero_is_unknown(row);
 	}
-	a = mi_j_arr(o, "hash_records");
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i);
+	for (i = 0; i < r->nr_events; i++) {
+		const struct mi_event *e = &r->events[i];
 		struct mi_flat_table *t;
 
-		t = add_table(f, e);
+		if (e->phase != MI_PH_HASH)
+			continue;
+		t = add_table(f, e->name, mi_hash_record_kind(e), (double)e->pages,
+			      (double)e->bytes);
 		if (!t)
 			return -ENOMEM;
-		t->seconds = sec(mi_j_num(e, "total_ms"));
-		t->alloc_s = sec(mi_j_num(e, "alloc_ms"));
-		t->zero_s = sec(mi_j_num(e, "zero_ms"));
+		t->seconds = mi_event_seconds(e);
+		t->alloc_s = mi_event_part1(e);
+		t->zero_s = mi_event_part2(e);
 		t->quality = MI_Q_MEASURED;
 	}
-	a = mi_j_arr(o, "events");
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i);
-		const char *ph = mi_j_str(e, "phase");
-		double s = mi_j_num(e, "start_ns"), end = mi_j_num(e, "end_ns");
+	for (i = 0; i < a->nr_timeline; i++) {
+		const struct mi_event *e = &r->events[a->timeline[i]];
 
-		if (j_bool(e, "live") || s < 0 || end < 0)
+		if (e->live)
 			continue;
-		if (add_span(f, ph, mi_j_str(e, "name"), mi_j_int(e, "node"), mi_j_int(e, "cpu"),
-			     s / 1e9, end / 1e9, ph && !strcmp(ph, "deferred_node")))
+		if (add_span(f, mi_phase_name(e->phase), e->name, e->node, e->cpu,
+			     e->start_ns / 1e9, e->end_ns / 1e9, e->phase == MI_PH_DEFERRED_NODE))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
 /* Stock kernel: the kernel's lines, the boot function trace. */
-static int build_stock(struct mi_flat *f, json_object *o)
+static int build_stock(struct mi_flat *f, const struct mi_report *r)
 {
-	json_object *a = mi_j_arr(o, "nodes"), *w;
-	double unattr[1024] = { 0 };
-	bool seen[1024] = { false };
-	size_t i, k;
+	double unattr[MI_MAX_CPUS] = { 0 };
+	bool seen[MI_MAX_CPUS] = { false };
+	struct mi_cpu_row *cpus = NULL;
+	size_t i, k, nr_cpus = 0;
 
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i), *cpus = mi_j_arr(e, "deferred_cpus");
-		int id = mi_j_int(e, "id");
-		const struct mi_flat_node *n = mi_flat_find_node(f, id);
-		struct mi_flat_row *r;
+	if (mi_report_cpu_rows(r, &cpus, &nr_cpus))
+		return -ENOMEM;
+	for (i = 0; i < f->nr_nodes; i++) {
+		const struct mi_flat_node *n = &f->nodes[i];
+		const struct mi_node *m = mi_report_find_node(r, n->id);
+		struct mi_flat_row *row;
 
-		if (!n || n->deferred_s < 0)
+		if (n->deferred_s < 0)
 			continue;
-		r = add_row(f, "deferred", NULL, id, -1, n->deferred_s,
-			    mi_j_num(e, "deferred_traced_ms") >= 0 ? MI_Q_MEASURED : MI_Q_JIFFIES);
-		if (!r)
-			return -ENOMEM;
-		r->pages = n->present_pages;
-		r->start_s = mi_j_num(e, "deferred_start_s");
-		r->end_s = mi_j_num(e, "deferred_done_s");
-		for (k = 0; cpus && k < json_object_array_length(cpus); k++) {
-			json_object *c = json_object_array_get_idx(cpus, k);
+		row = add_row(f, "deferred", NULL, n->id, -1, n->deferred_s,
+			      n->deferred_traced_s >= 0 ? MI_Q_MEASURED : MI_Q_JIFFIES);
+		if (!row)
+			goto nomem;
+		row->pages = n->present_pages;
+		row->start_s = m->deferred_start;
+		row->end_s = m->deferred_done;
+		for (k = 0; k < nr_cpus; k++)
+			if (cpus[k].node == n->id &&
+			    !add_row(f, "deferred_chunk", NULL, n->id, cpus[k].cpu, cpus[k].busy,
+				     MI_Q_BOUND))
+				goto nomem;
+	}
+	free(cpus);
+	for (i = 0; i < r->nr_chunks; i++) {
+		const struct mi_chunk *c = &r->chunks[i];
 
-			r = add_row(f, "deferred_chunk", NULL, id, mi_j_int(c, "cpu"),
-				    sec(mi_j_num(c, "busy_ms_bound")), MI_Q_BOUND);
-			if (!r)
-				return -ENOMEM;
+		if (add_span(f, "deferred_chunk", NULL, c->node, c->cpu, c->start, c->end_bound,
+			     false))
+			return -ENOMEM;
+		if (c->node < 0 && c->cpu >= 0 && c->cpu < MI_MAX_CPUS && c->start >= 0 &&
+		    c->end_bound >= c->start) {
+			unattr[c->cpu] += c->end_bound - c->start;
+			seen[c->cpu] = true;
 		}
 	}
-	a = mi_j_arr(o, "deferred_chunks");
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i);
-		int cpu = mi_j_int(e, "cpu"), node = mi_j_int(e, "node");
-		double s = mi_j_num(e, "start_s"), end = mi_j_num(e, "end_bound_s");
-
-		if (add_span(f, "deferred_chunk", NULL, node, cpu, s, end, false))
-			return -ENOMEM;
-		if (node < 0 && cpu >= 0 && cpu < 1024 && s >= 0 && end >= s) {
-			unattr[cpu] += end - s;
-			seen[cpu] = true;
-		}
-	}
-	for (i = 0; i < 1024; i++)
+	for (i = 0; i < MI_MAX_CPUS; i++)
 		if (seen[i] && !add_row(f, "deferred_chunk", NULL, -1, (int)i, unattr[i], MI_Q_BOUND))
 			return -ENOMEM;
-	if (json_object_object_get_ex(o, "early_window", &w) && !j_bool(w, "timed")) {
-		f->early_start_s = mi_j_num(w, "start_s");
-		f->early_end_s = mi_j_num(w, "end_s");
+	if (!r->nr_events) {
+		f->early_start_s = r->early_window_start;
+		f->early_end_s = r->early_window_end;
 		if (f->early_start_s >= 0 && f->early_end_s >= f->early_start_s) {
-			struct mi_flat_row *r = add_row(f, "early_window", NULL, -1, -1,
-							f->early_end_s - f->early_start_s, MI_Q_BOUND);
+			struct mi_flat_row *row = add_row(f, "early_window", NULL, -1, -1,
+							  f->early_end_s - f->early_start_s,
+							  MI_Q_BOUND);
 
-			if (!r || add_span(f, "early_window", NULL, -1, -1, f->early_start_s,
-					   f->early_end_s, false))
+			if (!row || add_span(f, "early_window", NULL, -1, -1, f->early_start_s,
+					     f->early_end_s, false))
 				return -ENOMEM;
-			r->start_s = f->early_start_s;
-			r->end_s = f->early_end_s;
+			row->start_s = f->early_start_s;
+			row->end_s = f->early_end_s;
 		}
 	}
 	return 0;
+nomem:
+	free(cpus);
+	return -ENOMEM;
 }
 
 /* Hash tables from the kernel's lines (and the boot trace), when no records. */
-static int build_tables(struct mi_flat *f, json_object *o)
+static int build_tables(struct mi_flat *f, const struct mi_report *r)
 {
-	json_object *a = mi_j_arr(o, "hash_tables");
 	size_t i;
 
-	for (i = 0; a && i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i);
+	for (i = 0; i < r->nr_tables; i++) {
+		const struct mi_hash_table *h = &r->tables[i];
 		struct mi_flat_table *t;
 
-		t = add_table(f, e);
+		t = add_table(f, h->name, mi_hash_kind_name(h->kind), (double)h->entries,
+			      (double)h->bytes);
 		if (!t)
 			return -ENOMEM;
-		t->seconds = sec(mi_j_num(e, "time_ms_bound"));
+		t->seconds = mi_table_seconds(h);
 		t->alloc_s = t->zero_s = -1;
 		t->quality = MI_Q_BOUND;
-		if (add_span(f, "hash", t->name, -1, -1, mi_j_num(e, "start_s"),
-			     mi_j_num(e, "printk_s"), false))
+		if (add_span(f, "hash", t->name, -1, -1, h->start, h->printed, false))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-int mi_flat_build(struct mi_flat *f, json_object *o, const char *what)
+int mi_flat_build(struct mi_flat *f, const struct mi_report *r)
 {
-	int err;
+	struct mi_attrib a = { 0 };
+	int err = 0;
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
 	f->early_start_s = f->early_end_s = -1;
-	err = mi_flat_check(o, what);
-	if (err)
-		return err;
-	mi_strlcpy(f->kernel, mi_j_str(o, "kernel") ?: "unknown", sizeof(f->kernel));
-	mi_strlcpy(f->source, mi_j_str(o, "source") ?: "unknown", sizeof(f->source));
-	mi_strlcpy(f->host, mi_j_str(o, "host") ?: "", sizeof(f->host));
-	f->patched = mi_j_arr(o, "phases") != NULL;
-	err = build_nodes(f, o);
+	mi_strlcpy(f->kernel, r->kernel[0] ? r->kernel : "unknown", sizeof(f->kernel));
+	mi_strlcpy(f->source, mi_report_source_name(r), sizeof(f->source));
+	mi_strlcpy(f->host, r->host, sizeof(f->host));
+	f->patched = r->nr_events > 0;
+	if (f->patched)
+		err = mi_attrib_build(r, &a);
 	if (!err)
-		err = f->patched ? build_patched(f, o) : build_stock(f, o);
+		err = build_nodes(f, r);
+	if (!err)
+		err = f->patched ? build_patched(f, r, &a) : build_stock(f, r);
 	if (!err && !f->nr_tables)
-		err = build_tables(f, o);
+		err = build_tables(f, r);
 	/* Hash tables are rows too: phase "hash_table", not tied to a node. */
 	for (i = 0; !err && i < f->nr_tables; i++) {
 		const struct mi_flat_table *t = &f->tables[i];
-		struct mi_flat_row *r = add_row(f, "hash_table", t->name, -1, -1, t->seconds,
-						t->quality);
+		struct mi_flat_row *row = add_row(f, "hash_table", t->name, -1, -1, t->seconds,
+						  t->quality);
 
-		if (!r)
+		if (!row)
 			err = -ENOMEM;
 		else
-			r->bytes = t->bytes;
+			row->bytes = t->bytes;
 	}
+	if (f->patched)
+		mi_attrib_free(&a);
 	if (err) {
 		if (err == -ENOMEM)
-			mi_err("%s: out of memory", what);
+			mi_err("out of memory");
 		mi_flat_free(f);
 	}
+	return err;
+}
+
+int mi_flat_from_json(struct mi_flat *f, json_object *o, const char *what)
+{
+	struct mi_report r;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	err = mi_read_json(&r, o, what);
+	if (err)
+		return err;
+	mi_strlcpy(r.host, mi_j_str(o, "host") ?: "", sizeof(r.host));
+	err = mi_flat_build(f, &r);
+	mi_report_free(&r);
 	return err;
 }
 

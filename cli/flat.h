@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A report JSON (schema meminit-report v1, docs/json-schema.md) flattened
- * into what the exporters and 'meminit fleet' need: tidy phase rows (one per
- * phase x node x cpu), timeline spans (one per record or traced chunk, by
- * CPU), nodes with their memory, and hash tables. It reads the JSON, not
- * struct mi_report, so saved reports, kexec runs and live reports (written
- * by mi_write_json first) all go through the same code.
+ * A report flattened into what the exporters, 'meminit stats' and 'meminit
+ * fleet' need: tidy phase rows (one per phase x node x cpu), timeline spans
+ * (one per record or traced chunk, by CPU), nodes with their memory, and
+ * hash tables. It is built from struct mi_report: a saved report, a kexec
+ * run or an archive is read back into one first (mi_read_json), so a
+ * collection and its saved JSON give the same rows.
  */
 #ifndef MEMINIT_FLAT_H
 #define MEMINIT_FLAT_H
@@ -13,8 +13,9 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#define MI_TIB		(1024.0 * 1024 * 1024 * 1024)
+#include "model.h"
 
 /* How a row's time was obtained. */
 enum mi_quality {
@@ -47,9 +48,11 @@ struct mi_flat_span {
 struct mi_flat_node {
 	int id;
 	bool memoryless;
-	double bytes;		/* present pages x 4 KiB, else the log's ranges; 0 unknown */
-	double present_pages;	/* -1 unknown */
-	double deferred_s;	/* wall, -1 unknown */
+	uint64_t norm_pages;	/* what s/TiB divides by (mi_attrib_node_norm_pages); 0 unknown */
+	double bytes;		/* norm_pages x 4 KiB */
+	double present_pages;	/* mi_node_present_pages, -1 unknown */
+	double deferred_s;	/* wall: records, else the trace, else the line; -1 unknown */
+	double deferred_traced_s; /* the boot trace's, -1 unknown */
 	double deferred_kernel_s; /* the kernel's line, -1 unknown */
 	int threads;		/* -1 unknown */
 };
@@ -79,23 +82,14 @@ struct mi_flat {
 	double early_start_s, early_end_s;	/* stock: bounded window, -1 unknown */
 };
 
-/*
- * Check that O is a meminit-report of a schema version this meminit reads;
- * 0, or -EINVAL after one error line naming WHAT (a file name).
- */
-int mi_flat_check(json_object *o, const char *what);
-/* Fill F from report O (checked first). 0, or -errno after one line. */
-int mi_flat_build(struct mi_flat *f, json_object *o, const char *what);
+/* Fill F from report R. 0, or -ENOMEM after one line. */
+int mi_flat_build(struct mi_flat *f, const struct mi_report *r);
+/* Fill F from the report JSON O (mi_read_json). 0, or -errno after one line naming WHAT. */
+int mi_flat_from_json(struct mi_flat *f, json_object *o, const char *what);
 void mi_flat_free(struct mi_flat *f);
 const struct mi_flat_node *mi_flat_find_node(const struct mi_flat *f, int id);
 /* Seconds per TiB of node ID's memory, or -1. */
 double mi_flat_s_per_tib(const struct mi_flat *f, int id, double seconds);
 const char *mi_quality_name(enum mi_quality q);
-
-/* Typed members of a json-c object: -1 / NULL when absent or of another type. */
-double mi_j_num(json_object *o, const char *k);
-int mi_j_int(json_object *o, const char *k);
-const char *mi_j_str(json_object *o, const char *k);
-json_object *mi_j_arr(json_object *o, const char *k);
 
 #endif

@@ -155,6 +155,17 @@ void mi_report_sort_nodes(struct mi_report *r)
 		qsort(r->nodes, r->nr_nodes, sizeof(r->nodes[0]), node_cmp);
 }
 
+const char *mi_report_source_name(const struct mi_report *r)
+{
+	if (r->sources & MI_SRC_RECORDS)
+		return "boot-records";
+	if (r->nr_events && (r->sources & MI_SRC_FTRACE))
+		return "boot-ftrace-events";
+	if (r->nr_events)
+		return "meminit-events";
+	return r->sources & MI_SRC_FTRACE ? "boot-ftrace" : "dmesg";
+}
+
 const char *mi_hash_kind_name(enum mi_hash_kind k)
 {
 	switch (k) {

@@ -17,6 +17,7 @@
 #define MI_SCHEMA_NAME		"meminit-report"
 #define MI_SCHEMA_VERSION	1
 #define MI_MAX_NODES		1024	/* MAX_NUMNODES with NODES_SHIFT=10 */
+#define MI_MAX_CPUS		8192	/* x86_64 MAXSMP's NR_CPUS */
 #define MI_MAX_RANGES		32
 #define MI_MAX_ZONES		6	/* DMA DMA32 Normal Movable Device + slack */
 #define MI_UNKNOWN		(-1.0)
@@ -151,6 +152,10 @@ struct mi_hash_table {
 
 struct mi_report {
 	char kernel[128];
+	/* 'meminit collect': the machine, its boot, when; "" and 0 otherwise */
+	char host[128];
+	char boot_id[80];
+	long long collected_unix;
 	char cmdline[1024];
 	unsigned int sources;	/* enum mi_source bits actually used */
 	bool live;
@@ -216,6 +221,8 @@ int mi_report_add_event(struct mi_report *r, const struct mi_event *e);
 void mi_report_truncate_events(struct mi_report *r, size_t nr);
 
 const char *mi_hash_kind_name(enum mi_hash_kind k);
+/* The best source of R's numbers: "boot-records", "boot-ftrace", "dmesg"... */
+const char *mi_report_source_name(const struct mi_report *r);
 uint64_t mi_node_spanned(const struct mi_node *n);
 uint64_t mi_node_present(const struct mi_node *n);
 uint64_t mi_node_managed(const struct mi_node *n);

@@ -3,6 +3,7 @@
 #ifndef MEMINIT_OUTPUT_H
 #define MEMINIT_OUTPUT_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -14,6 +15,18 @@ enum mi_format { MI_FMT_TABLE, MI_FMT_JSON };
 int mi_parse_format(const char *s);
 int mi_write_table(FILE *f, const struct mi_report *r);
 int mi_write_json(FILE *f, const struct mi_report *r);
+/*
+ * Check that O is a meminit-report of the schema version this meminit
+ * reads; 0, or -EINVAL after one error line naming WHAT (a file name).
+ */
+int mi_report_json_check(json_object *o, const char *what);
+/*
+ * Fill R (initialized here) from the report JSON O that mi_write_json
+ * wrote, checked first: the model again, every derived number then
+ * computed as for a collection. 0, or -errno after one line; R is then
+ * empty.
+ */
+int mi_read_json(struct mi_report *r, json_object *o, const char *what);
 /* Print the per-CPU timeline of the records in the table (--timeline). */
 extern bool mi_output_timeline;
 

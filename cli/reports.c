@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "flat.h"
+#include "json_get.h"
+#include "output.h"
 #include "reports.h"
 #include "runstate.h"
 #include "utf8.h"
@@ -86,7 +87,7 @@ static int walk_file(const char *path, mi_report_fn fn, void *ctx, struct mi_wal
 			json_object_put(j);
 			return 0;
 		}
-	} else if (mi_flat_check(s.report, path)) {
+	} else if (mi_report_json_check(s.report, path)) {
 		json_object_put(j);
 		return -EINVAL;
 	}

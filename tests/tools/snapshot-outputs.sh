@@ -17,8 +17,8 @@ run() {
 	shift
 	"$@" > "$out/$name" 2> "$out/$name.err"
 	echo "exit $?" >> "$out/$name"
-	# the HTML holds no path; error lines may name the snapshot's own paths
-	sed -i "s|$out|OUT|g; s|$top|TOP|g" "$out/$name.err"
+	# the HTML's title and error lines name the snapshot's own paths
+	sed -i "s|$out|OUT|g; s|$top|TOP|g" "$out/$name" "$out/$name.err"
 }
 
 src() {

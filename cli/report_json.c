@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * JSON writer (json-c, so escaping and numbers are a library's job).
- * The schema is documented in docs/json-schema.md; bump MI_SCHEMA_VERSION
- * on any incompatible change.
+ * The report's JSON codec: schema meminit-report v1 (docs/json-schema.md)
+ * in both directions, the only place its member names are spelled.
+ * json-c does escaping and numbers. Bump MI_SCHEMA_VERSION on any
+ * incompatible change.
  */
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attrib.h"
+#include "json_get.h"
 #include "output.h"
 #include "records.h"
 #include "util.h"
+
+/* How deferred init was timed when no boot trace timed it. */
+#define DEFERRED_METHOD_LINE	"the kernel's per-node line, jiffies resolution"
 
 /* Unknown values are null, never 0 or -1. */
 static json_object *num_or_null(double v)
@@ -381,17 +387,6 @@ static void write_records(struct json_writer *w, const struct mi_report *r,
 	jw_array_end(w);
 }
 
-static const char *source_name(const struct mi_report *r)
-{
-	if (r->sources & MI_SRC_RECORDS)
-		return "boot-records";
-	if (r->nr_events && (r->sources & MI_SRC_FTRACE))
-		return "boot-ftrace-events";
-	if (r->nr_events)
-		return "meminit-events";
-	return r->sources & MI_SRC_FTRACE ? "boot-ftrace" : "dmesg";
-}
-
 int mi_write_json(FILE *f, const struct mi_report *r)
 {
 	struct json_writer w = { .f = f };
@@ -412,7 +407,7 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	jw_member(&w, "schema_version", json_object_new_int(MI_SCHEMA_VERSION));
 	jw_member(&w, "meminit_version", json_object_new_string(MEMINIT_VERSION));
 	jw_member(&w, "kernel", r->kernel[0] ? json_object_new_string(r->kernel) : NULL);
-	jw_member(&w, "source", json_object_new_string(source_name(r)));
+	jw_member(&w, "source", json_object_new_string(mi_report_source_name(r)));
 	jw_member(&w, "sources", sources_json(r->sources));
 	jw_member(&w, "live", json_object_new_boolean(r->live));
 	jw_member(&w, "clock", json_object_new_string("local_clock (printk), seconds since boot"));
@@ -451,7 +446,7 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	jw_array_end(&w);
 	jw_member(&w, "deferred_method", r->ftrace_method[0] ?
 		  json_object_new_string(r->ftrace_method) :
-		  json_object_new_string("the kernel's per-node line, jiffies resolution"));
+		  json_object_new_string(DEFERRED_METHOD_LINE));
 	jw_array_begin(&w, "hash_tables");
 	for (i = 0; i < r->nr_tables; i++)
 		jw_elem(&w, table_json(&r->tables[i]));
@@ -465,6 +460,367 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 	for (i = 0; i < r->nr_notes; i++)
 		jw_elem(&w, json_object_new_string(r->notes[i]));
 	jw_array_end(&w);
+	/* 'meminit collect' names the machine; other reports leave it out */
+	if (r->host[0])
+		jw_member(&w, "host", json_object_new_string(r->host));
+	if (r->boot_id[0])
+		jw_member(&w, "boot_id", json_object_new_string(r->boot_id));
+	if (r->collected_unix)
+		jw_member(&w, "collected_unix", json_object_new_int64(r->collected_unix));
 	err = jw_end(&w);
+	return err;
+}
+
+/*
+ * The reading half: a report JSON back into struct mi_report, so that a
+ * saved report, a kexec run and a fleet archive give every output the
+ * same model a collection gives, and each derived number is computed
+ * again by the one function that defines it. Members that mi_write_json
+ * derives (s/TiB, traced times, the attribution) are not read: they
+ * follow from what is. A member that is absent or null stays unknown, as
+ * in a report of older sources; one of a wrong kind is refused.
+ */
+static int bad(const char *what, const char *member, const char *why)
+{
+	mi_err("%s: %s %s", what, member, why);
+	return -EINVAL;
+}
+
+static double opt_num(json_object *o, const char *k)
+{
+	return mi_j_num(o, k) >= 0 ? mi_j_num(o, k) : MI_UNKNOWN;
+}
+
+static void copy_str(char *dst, size_t size, json_object *o, const char *k)
+{
+	mi_strlcpy(dst, mi_j_str(o, k) ?: "", size);
+}
+
+static unsigned int read_sources(json_object *o)
+{
+	static const struct { const char *name; unsigned int bit; } names[] = {
+		{ "boot-records", MI_SRC_RECORDS }, { "meminit-events", MI_SRC_PERF },
+		{ "dmesg", MI_SRC_DMESG }, { "procfs", MI_SRC_PROCFS },
+		{ "vmallocinfo", MI_SRC_VMALLOCINFO }, { "boot-ftrace", MI_SRC_FTRACE },
+	};
+	json_object *a = mi_j_arr(o, "sources");
+	unsigned int bits = 0;
+	size_t i, k;
+
+	for (i = 0; a && i < json_object_array_length(a); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+
+		for (k = 0; s && k < ARRAY_SIZE(names); k++)
+			if (!strcmp(s, names[k].name))
+				bits |= names[k].bit;
+	}
+	return bits;
+}
+
+static int read_zones(struct mi_node *n, json_object *a, const char *what)
+{
+	size_t i;
+
+	for (i = 0; a && i < json_object_array_length(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+		const char *name = mi_j_str(e, "name");
+		struct mi_zone *z;
+
+		if (!name)
+			return bad(what, "a zone", "has no name");
+		z = mi_node_zone(n, name);
+		if (!z)
+			return bad(what, "a node", "has more zones than a kernel has");
+		/* zoneinfo's counts, written only when it was read */
+		z->from_zoneinfo = mi_j_num(e, "present_pages") >= 0;
+		z->start_pfn = mi_j_u64(e, "start_pfn", 0);
+		z->spanned = mi_j_u64(e, "spanned_pages", 0);
+		z->present = mi_j_u64(e, "present_pages", 0);
+		z->managed = mi_j_u64(e, "managed_pages", 0);
+		z->hole_pages = mi_j_u64(e, "hole_pages", 0);
+	}
+	return 0;
+}
+
+static int read_node(struct mi_report *r, json_object *e, const char *what)
+{
+	json_object *ranges = mi_j_arr(e, "ranges");
+	const char *from = mi_j_str(e, "present_pages_from");
+	int id = mi_j_int(e, "id");
+	struct mi_node *n;
+	size_t i;
+
+	if (id < 0 || id >= MI_MAX_NODES)
+		return bad(what, "a node", "has no valid id");
+	if (mi_report_find_node(r, id))
+		return bad(what, "a node id", "appears twice");
+	n = mi_report_node(r, id);
+	if (!n)
+		return -ENOMEM;
+	n->memoryless = mi_j_bool(e, "memoryless");
+	copy_str(n->cpulist, sizeof(n->cpulist), e, "cpus");
+	n->mem_total_kb = mi_j_u64(e, "mem_total_kb", 0);
+	for (i = 0; ranges && i < json_object_array_length(ranges); i++) {
+		json_object *g = json_object_array_get_idx(ranges, i);
+
+		if (n->nr_ranges == MI_MAX_RANGES)
+			return bad(what, "a node", "has more ranges than meminit keeps");
+		n->ranges[n->nr_ranges].start = mi_j_u64(g, "start", 0);
+		n->ranges[n->nr_ranges++].end = mi_j_u64(g, "end", 0);
+	}
+	/* The log's count is the one present_pages gives when zoneinfo was not read. */
+	if (from && !strcmp(from, "kernel log"))
+		n->log_present = mi_j_u64(e, "present_pages", 0);
+	n->deferred_ms = opt_num(e, "deferred_init_ms");
+	n->deferred_done = opt_num(e, "deferred_done_s");
+	n->deferred_start = opt_num(e, "deferred_start_s");
+	n->deferred_threads = mi_j_int(e, "deferred_threads") > 0 ?
+			      mi_j_int(e, "deferred_threads") : 0;
+	return read_zones(n, mi_j_arr(e, "zones"), what);
+}
+
+static int read_chunk(struct mi_report *r, json_object *e)
+{
+	struct mi_chunk *c = mi_report_add_chunk(r);
+
+	if (!c)
+		return -ENOMEM;
+	c->node = mi_j_int(e, "node");
+	c->cpu = mi_j_int(e, "cpu");
+	copy_str(c->task, sizeof(c->task), e, "task");
+	c->start = mi_j_num(e, "start_s");
+	c->end_bound = opt_num(e, "end_bound_s");
+	return 0;
+}
+
+static enum mi_hash_kind hash_kind_of(const char *name)
+{
+	enum mi_hash_kind k;
+
+	for (k = MI_HASH_LINEAR; k <= MI_HASH_VMALLOC_HUGE; k++)
+		if (name && !strcmp(name, mi_hash_kind_name(k)))
+			return k;
+	return MI_HASH_UNKNOWN;
+}
+
+static int read_node_pages(struct mi_hash_table *t, json_object *np)
+{
+	int max = -1, id;
+
+	if (!np)
+		return 0;
+	json_object_object_foreach(np, key, val) {
+		id = atoi(key);
+		(void)val;
+		if (id >= 0 && id < MI_MAX_NODES && id > max)
+			max = id;
+	}
+	if (max < 0)
+		return 0;
+	t->node_pages = calloc((size_t)max + 1, sizeof(*t->node_pages));
+	if (!t->node_pages)
+		return -ENOMEM;
+	t->nr_node_pages = max + 1;
+	json_object_object_foreach(np, k2, v2) {
+		id = atoi(k2);
+		if (id >= 0 && id <= max && json_object_is_type(v2, json_type_int) &&
+		    json_object_get_int64(v2) > 0)
+			t->node_pages[id] = (uint64_t)json_object_get_int64(v2);
+	}
+	return 0;
+}
+
+static int read_table(struct mi_report *r, json_object *e, const char *what)
+{
+	struct mi_hash_table *t;
+
+	if (!mi_j_str(e, "name"))
+		return bad(what, "a hash table", "has no name");
+	t = mi_report_add_table(r);
+	if (!t)
+		return -ENOMEM;
+	copy_str(t->name, sizeof(t->name), e, "name");
+	t->entries = mi_j_u64(e, "entries", 0);
+	t->bytes = mi_j_u64(e, "bytes", 0);
+	t->order = mi_j_int(e, "order");
+	t->numa_nodes = mi_j_int(e, "numa_nodes") > 0 ? mi_j_int(e, "numa_nodes") : 0;
+	t->bytes_per_node = mi_j_u64(e, "bytes_per_node", 0);
+	t->kind = hash_kind_of(mi_j_str(e, "placement"));
+	t->printed = opt_num(e, "printk_s");
+	t->start = opt_num(e, "start_s");
+	copy_str(t->caller, sizeof(t->caller), e, "caller");
+	t->placement_by_size = mi_j_bool(e, "node_pages_matched_by_size");
+	return read_node_pages(t, mi_j_obj(e, "node_pages"));
+}
+
+static int read_event(struct mi_report *r, json_object *o, const char *what)
+{
+	const char *phase = mi_j_str(o, "phase");
+	struct mi_event e = { .phase = phase ? mi_phase_from_name(phase) : -1 };
+
+	if (e.phase < 0)
+		return bad(what, "a record", "has no phase this meminit knows");
+	e.node = mi_j_int(o, "node");
+	e.zone = mi_j_int(o, "zone");
+	e.cpu = mi_j_int(o, "cpu");
+	e.threads = mi_j_int(o, "threads") > 0 ? mi_j_int(o, "threads") : 0;
+	e.start_ns = mi_j_u64(o, "start_ns", 0);
+	e.end_ns = mi_j_u64(o, "end_ns", 0);
+	e.split_ns = mi_j_u64(o, "split_ns", 0);
+	e.start_pfn = mi_j_u64(o, "start_pfn", 0);
+	e.pages = mi_j_u64(o, "pages", 0);
+	e.bytes = mi_j_u64(o, "bytes", 0);
+	e.flags = (unsigned int)mi_j_u64(o, "flags", 0);
+	e.aux = (unsigned int)mi_j_u64(o, "aux", 0);
+	copy_str(e.name, sizeof(e.name), o, "name");
+	e.live = mi_j_bool(o, "live");
+	if (e.end_ns < e.start_ns)
+		return bad(what, "a record", "ends before it starts");
+	return mi_report_add_event(r, &e);
+}
+
+/*
+ * "events" is in timeline order (by CPU, then start), "hash_records" in the
+ * order the records came (the kernel's buffer): put the hash records back
+ * in that order among the slots they hold, so the read report lists its
+ * tables as the collected one did.
+ */
+static int order_hash_events(struct mi_report *r, json_object *hash)
+{
+	size_t nr = hash ? json_object_array_length(hash) : 0, i, k, n = 0, *slot;
+	struct mi_event *ordered;
+	bool *taken;
+	int err = -ENOMEM;
+
+	if (!nr)
+		return 0;
+	slot = calloc(r->nr_events, sizeof(*slot));
+	ordered = calloc(r->nr_events, sizeof(*ordered));
+	taken = calloc(r->nr_events, sizeof(*taken));
+	if (!slot || !ordered || !taken)
+		goto out;
+	for (k = 0; k < r->nr_events; k++)
+		if (r->events[k].phase == MI_PH_HASH)
+			slot[n++] = k;
+	for (i = 0; i < nr && i < n; i++) {
+		json_object *h = json_object_array_get_idx(hash, i);
+		const char *name = mi_j_str(h, "name") ?: "";
+		int cpu = mi_j_int(h, "cpu");
+		double start = mi_j_num(h, "start_s");
+
+		for (k = 0; k < n; k++) {
+			const struct mi_event *e = &r->events[slot[k]];
+
+			if (!taken[k] && !strcmp(e->name, name) && e->cpu == cpu &&
+			    e->start_ns / 1e9 == start)
+				break;
+		}
+		if (k == n)
+			break;	/* not the report's own list: keep timeline order */
+		taken[k] = true;
+		ordered[i] = r->events[slot[k]];
+	}
+	if (i == n)
+		for (k = 0; k < n; k++)
+			r->events[slot[k]] = ordered[k];
+	err = 0;
+out:
+	free(slot);
+	free(ordered);
+	free(taken);
+	return err;
+}
+
+static int read_records(struct mi_report *r, json_object *o, const char *what)
+{
+	json_object *rec = mi_j_obj(o, "records"), *a = mi_j_arr(o, "events");
+	size_t i;
+	int err = 0;
+
+	if (!rec)
+		return 0;
+	copy_str(r->rec_via, sizeof(r->rec_via), rec, "via");
+	r->rec_version = mi_j_int(rec, "version") > 0 ? mi_j_int(rec, "version") : 0;
+	r->rec_overflow = mi_j_num(rec, "overflow") >= 0 ? (long long)mi_j_u64(rec, "overflow", 0) : -1;
+	r->rec_capacity = mi_j_num(rec, "capacity") >= 0 ? (long long)mi_j_u64(rec, "capacity", 0) : -1;
+	r->rec_dups = mi_j_u64(rec, "duplicates_dropped", 0);
+	for (i = 0; !err && a && i < json_object_array_length(a); i++)
+		err = read_event(r, json_object_array_get_idx(a, i), what);
+	if (!err && !r->nr_events)
+		err = bad(what, "\"records\"", "is there but no record is");
+	return err ?: order_hash_events(r, mi_j_arr(o, "hash_records"));
+}
+
+int mi_report_json_check(json_object *o, const char *what)
+{
+	const char *schema;
+	int version;
+
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		mi_err("%s: not a JSON object", what);
+		return -EINVAL;
+	}
+	schema = mi_j_str(o, "schema");
+	version = mi_j_int(o, "schema_version");
+	if (!schema || strcmp(schema, MI_SCHEMA_NAME)) {
+		mi_err("%s: not a meminit report (schema %s%s%s, expected \"%s\")", what,
+		       schema ? "\"" : "", schema ?: "missing", schema ? "\"" : "", MI_SCHEMA_NAME);
+		return -EINVAL;
+	}
+	if (version != MI_SCHEMA_VERSION) {
+		mi_err("%s: %s schema version %d, this meminit reads version %d only", what,
+		       MI_SCHEMA_NAME, version, MI_SCHEMA_VERSION);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mi_read_json(struct mi_report *r, json_object *o, const char *what)
+{
+	const char *method = mi_j_str(o, "deferred_method");
+	json_object *a, *w = mi_j_obj(o, "early_window");
+	size_t i;
+	int err;
+
+	mi_report_init(r);
+	err = mi_report_json_check(o, what);
+	if (err)
+		return err;
+	copy_str(r->kernel, sizeof(r->kernel), o, "kernel");
+	copy_str(r->host, sizeof(r->host), o, "host");
+	copy_str(r->boot_id, sizeof(r->boot_id), o, "boot_id");
+	r->collected_unix = (long long)mi_j_u64(o, "collected_unix", 0);
+	r->sources = read_sources(o);
+	r->live = mi_j_bool(o, "live");
+	r->hz = mi_j_int(o, "hz") > 0 ? mi_j_int(o, "hz") : 0;
+	r->lazy_deferred_pages = mi_j_u64(o, "lazy_deferred_pages", 0);
+	r->log_complete = mi_j_bool(o, "log_complete");
+	r->total_pages = mi_j_u64(o, "total_pages", 0);
+	r->mem_total_kb = mi_j_u64(o, "memory_total_kb", 0);
+	r->mem_avail_kb = mi_j_u64(o, "memory_available_kb", 0);
+	r->early_window_start = opt_num(w, "start_s");
+	r->early_window_end = opt_num(w, "end_s");
+	r->smp_done = opt_num(o, "smp_done_s");
+	r->deferred_begin = opt_num(o, "deferred_begin_s");
+	a = mi_j_arr(o, "nodes");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++)
+		err = read_node(r, json_object_array_get_idx(a, i), what);
+	a = mi_j_arr(o, "deferred_chunks");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++)
+		err = read_chunk(r, json_object_array_get_idx(a, i));
+	if (method && strcmp(method, DEFERRED_METHOD_LINE))
+		mi_strlcpy(r->ftrace_method, method, sizeof(r->ftrace_method));
+	a = mi_j_arr(o, "hash_tables");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++)
+		err = read_table(r, json_object_array_get_idx(a, i), what);
+	if (!err)
+		err = read_records(r, o, what);
+	a = mi_j_arr(o, "notes");
+	for (i = 0; !err && a && i < json_object_array_length(a); i++)
+		err = mi_report_note(r, "%s", json_object_get_string(json_object_array_get_idx(a, i)));
+	if (err == -ENOMEM)
+		mi_err("%s: out of memory", what);
+	if (err)
+		mi_report_free(r);
 	return err;
 }
