@@ -298,33 +298,11 @@ static json_object *collect_report(void)
 	struct mi_collect_opts co = { .live = true, .via = MI_VIA_AUTO };
 	json_object *o = NULL;
 	struct mi_report r;
-	size_t len = 0;
-	char *buf = NULL;
-	FILE *f;
-	int err;
 
 	mi_report_init(&r);
-	err = mi_collect(&r, &co);
-	if (!err) {
-		f = open_memstream(&buf, &len);
-		if (!f) {
-			mi_err("open_memstream: %s", strerror(errno));
-			err = -ENOMEM;
-		} else {
-			err = mi_write_json(f, &r);
-			if (fclose(f) || err) {
-				mi_err("cannot write this boot's report");
-				err = -EIO;
-			}
-		}
-	}
+	if (!mi_collect(&r, &co))
+		o = mi_report_json(&r);
 	mi_report_free(&r);
-	if (!err) {
-		o = json_tokener_parse(buf);
-		if (!o)
-			mi_err("this boot's report is not valid JSON");
-	}
-	free(buf);
 	return o;
 }
 

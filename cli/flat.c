@@ -320,6 +320,7 @@ int mi_flat_build(struct mi_flat *f, const struct mi_report *r)
 	mi_strlcpy(f->kernel, r->kernel[0] ? r->kernel : "unknown", sizeof(f->kernel));
 	mi_strlcpy(f->source, mi_report_source_name(r), sizeof(f->source));
 	mi_strlcpy(f->host, r->host, sizeof(f->host));
+	f->hz = r->hz;
 	f->patched = r->nr_events > 0;
 	if (f->patched)
 		err = mi_attrib_build(r, &a);

@@ -70,6 +70,7 @@ struct mi_flat {
 	char source[32];
 	char host[128];		/* "host" of 'meminit collect', else "" */
 	char shape[96];		/* "3G+1G": the nodes' memory in GiB */
+	int hz;			/* of the kernel's deferred line; 0 unknown */
 	bool patched;		/* the report has boot records */
 	struct mi_flat_row *rows;
 	size_t nr_rows, cap_rows;

@@ -15,6 +15,8 @@ enum mi_format { MI_FMT_TABLE, MI_FMT_JSON };
 int mi_parse_format(const char *s);
 int mi_write_table(FILE *f, const struct mi_report *r);
 int mi_write_json(FILE *f, const struct mi_report *r);
+/* The same as a json-c object, to put in a larger one; NULL after one line. */
+json_object *mi_report_json(const struct mi_report *r);
 /*
  * Check that O is a meminit-report of the schema version this meminit
  * reads; 0, or -EINVAL after one error line naming WHAT (a file name).

@@ -293,7 +293,9 @@ static json_object *event_json(const struct mi_event *e)
 #define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 struct json_writer {
-	FILE *f;
+	FILE *f;		/* the text goes here, or */
+	json_object *tree;	/* the members are added to this object */
+	json_object *array;	/* the open array of the tree */
 	bool err;
 	size_t members;		/* written at the top level */
 	size_t elems;		/* written in the open array */
@@ -331,12 +333,25 @@ static void jw_key(struct json_writer *w, const char *key)
 
 static void jw_member(struct json_writer *w, const char *key, json_object *v)
 {
+	if (w->tree) {
+		if (json_object_object_add(w->tree, key, v)) {
+			json_object_put(v);
+			w->err = true;
+		}
+		return;
+	}
 	jw_key(w, key);
 	jw_value(w, v, 1);
 }
 
 static void jw_array_begin(struct json_writer *w, const char *key)
 {
+	if (w->tree) {
+		w->array = json_object_new_array();
+		jw_member(w, key, w->array);
+		w->err |= !w->array;
+		return;
+	}
 	jw_key(w, key);
 	jw_puts(w, "[", 1);
 	w->elems = 0;
@@ -344,6 +359,13 @@ static void jw_array_begin(struct json_writer *w, const char *key)
 
 static void jw_elem(struct json_writer *w, json_object *v)
 {
+	if (w->tree) {
+		if (!w->array || json_object_array_add(w->array, v)) {
+			json_object_put(v);
+			w->err = true;
+		}
+		return;
+	}
 	if (w->elems++)
 		jw_puts(w, ",", 1);
 	jw_puts(w, "\n    ", 5);
@@ -352,11 +374,16 @@ static void jw_elem(struct json_writer *w, json_object *v)
 
 static void jw_array_end(struct json_writer *w)
 {
-	jw_puts(w, "\n  ]", 4);
+	if (w->tree)
+		w->array = NULL;
+	else
+		jw_puts(w, "\n  ]", 4);
 }
 
 static int jw_end(struct json_writer *w)
 {
+	if (w->tree)
+		return w->err ? -1 : 0;
 	jw_puts(w, "\n}\n", 3);
 	return w->err || ferror(w->f) ? -1 : 0;
 }
@@ -387,9 +414,9 @@ static void write_records(struct json_writer *w, const struct mi_report *r,
 	jw_array_end(w);
 }
 
-int mi_write_json(FILE *f, const struct mi_report *r)
+/* The one writer of the schema, into W's text or tree. */
+static int write_report(struct json_writer w, const struct mi_report *r)
 {
-	struct json_writer w = { .f = f };
 	struct mi_cpu_row *rows = NULL;
 	size_t nr_rows = 0, i;
 	struct mi_attrib at;
@@ -469,6 +496,23 @@ int mi_write_json(FILE *f, const struct mi_report *r)
 		jw_member(&w, "collected_unix", json_object_new_int64(r->collected_unix));
 	err = jw_end(&w);
 	return err;
+}
+
+int mi_write_json(FILE *f, const struct mi_report *r)
+{
+	return write_report((struct json_writer){ .f = f }, r);
+}
+
+json_object *mi_report_json(const struct mi_report *r)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o || write_report((struct json_writer){ .tree = o }, r)) {
+		json_object_put(o);
+		mi_err("out of memory");
+		return NULL;
+	}
+	return o;
 }
 
 /*

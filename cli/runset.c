@@ -10,48 +10,12 @@
 #include <sys/stat.h>
 
 #include "collect.h"
-#include "rjson.h"
+#include "flat.h"
+#include "json_get.h"
 #include "runset.h"
 #include "runstate.h"
 #include "stats.h"
 #include "util.h"
-
-static double num(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, k, &v) ||
-	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		return -1;
-	return json_object_get_double(v);
-}
-
-static int inum(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_int))
-		return -1;
-	return json_object_get_int(v);
-}
-
-static const char *str(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static json_object *arr(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_array))
-		return NULL;
-	return v;
-}
 
 static int cmp_metric(const void *a, const void *b)
 {
@@ -159,111 +123,101 @@ static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu
 	return 0;
 }
 
-static double node_present(json_object *rep, int node)
+/*
+ * Every metric one report's view gives (flat.h), with what the run file
+ * says of its boot (RUN: NULL for a boot of a saved log). The metric names
+ * say how each time was measured, since a stock kernel's phases have two
+ * (its line and the boot trace).
+ */
+static int add_view(struct mi_runset *rs, json_object *run, const struct mi_flat *f, int idx)
 {
-	json_object *nodes = arr(rep, "nodes");
-	size_t i;
-
-	for (i = 0; nodes && i < json_object_array_length(nodes); i++) {
-		json_object *n = json_object_array_get_idx(nodes, i);
-
-		if (inum(n, "id") == node)
-			return num(n, "present_pages") > 0 ? num(n, "present_pages") :
-			       num(n, "record_pages");
-	}
-	return 0;
-}
-
-/* Every metric one report gives. */
-static int add_report(struct mi_runset *rs, json_object *run, json_object *rep, int idx)
-{
-	json_object *a, *e;
-	bool patched = arr(rep, "phases") != NULL;
 	/* The kernel's deferred line is whole jiffies of the report's HZ. */
-	double jiffy_ms = num(rep, "hz") > 0 ? 1e3 / num(rep, "hz") : 0;
-	size_t i, k;
-	int err = 0, node;
+	double jiffy_ms = f->hz > 0 ? 1e3 / f->hz : 0;
+	size_t i;
+	int err;
 	char name[64];
 
 	err = add_sample(rs, "boot: kernel start to hook", -1, -1,
-			 num(run, "boot_to_hook_s") >= 0 ? num(run, "boot_to_hook_s") * 1e3 : -1,
+			 mi_j_num(run, "boot_to_hook_s") >= 0 ? mi_j_num(run, "boot_to_hook_s") * 1e3 : -1,
 			 idx, 0, 0, NULL, RES_UPTIME);
 	/* meminit's own collection of this run: what a repeat costs beyond the boot */
 	if (!err)
 		err = add_sample(rs, "boot: collection", -1, -1,
-				 num(run, "collect_s") >= 0 ? num(run, "collect_s") * 1e3 : -1,
+				 mi_j_num(run, "collect_s") >= 0 ? mi_j_num(run, "collect_s") * 1e3 : -1,
 				 idx, 0, 0, NULL, RES_NS);
-	a = arr(rep, "phases");
-	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
-		e = json_object_array_get_idx(a, i);
-		node = inum(e, "node");
-		snprintf(name, sizeof(name), "%s", str(e, "phase") ?: "?");
-		err = add_sample(rs, name, node, -1, num(e, "wall_ms"), idx,
-				 num(e, "pages") > 0 ? num(e, "pages") : 0,
-				 node >= 0 ? node_present(rep, node) : 0, "pages of the phase", RES_NS);
-	}
-	a = arr(rep, "cpus");
-	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
-		e = json_object_array_get_idx(a, i);
-		snprintf(name, sizeof(name), "%s (busy)", str(e, "phase") ?: "?");
-		err = add_sample(rs, name, inum(e, "node"), inum(e, "cpu"), num(e, "busy_ms"),
-				 idx, num(e, "pages") > 0 ? num(e, "pages") : 0, 0,
-				 "pages of the phase on this CPU", RES_NS);
-	}
-	a = arr(rep, "hash_records");
-	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
-		e = json_object_array_get_idx(a, i);
-		snprintf(name, sizeof(name), "hash %s", str(e, "name") ?: "?");
-		err = add_sample(rs, name, -1, -1, num(e, "total_ms"), idx,
-				 num(e, "bytes") > 0 ? num(e, "bytes") / 4096 : 0, 0,
-				 "4 KiB pages of the table", RES_NS);
-	}
-	a = arr(rep, "nodes");
-	for (i = 0; !err && a && i < json_object_array_length(a); i++) {
-		json_object *cpus;
-		double present;
+	for (i = 0; !err && f->patched && i < f->nr_rows; i++) {
+		const struct mi_flat_row *r = &f->rows[i];
+		const struct mi_flat_node *n = mi_flat_find_node(f, r->node);
+		double ms = r->seconds >= 0 ? r->seconds * 1e3 : -1;
 
-		e = json_object_array_get_idx(a, i);
-		node = inum(e, "id");
-		present = node_present(rep, node);
-		if (!patched) {
-			err = add_sample(rs, "deferred init (kernel line, jiffies)", node, -1,
-					 num(e, "deferred_init_ms"), idx, present, present,
-					 "present pages of the node", jiffy_ms);
-			if (!err)
-				err = add_sample(rs, "deferred init (boot trace)", node, -1,
-						 num(e, "deferred_traced_ms"), idx, present, present,
-						 "present pages of the node", RES_US);
-		}
-		cpus = arr(e, "deferred_cpus");
-		for (k = 0; !err && cpus && k < json_object_array_length(cpus); k++) {
-			json_object *c = json_object_array_get_idx(cpus, k);
-
-			err = add_sample(rs, "deferred chunks (trace bound)", node, inum(c, "cpu"),
-					 num(c, "busy_ms_bound"), idx, 0, 0, NULL, RES_US);
+		if (!strcmp(r->phase, "hash_table"))
+			continue;
+		if (r->cpu < 0) {
+			err = add_sample(rs, r->phase, r->node, -1, ms, idx,
+					 r->pages > 0 ? r->pages : 0, n ? (double)n->norm_pages : 0,
+					 "pages of the phase", RES_NS);
+		} else {
+			snprintf(name, sizeof(name), "%s (busy)", r->phase);
+			err = add_sample(rs, name, r->node, r->cpu, ms, idx,
+					 r->pages > 0 ? r->pages : 0, 0,
+					 "pages of the phase on this CPU", RES_NS);
 		}
 	}
-	a = arr(rep, "hash_tables");
-	for (i = 0; !err && !patched && a && i < json_object_array_length(a); i++) {
-		e = json_object_array_get_idx(a, i);
-		snprintf(name, sizeof(name), "hash %s (trace bound)", str(e, "name") ?: "?");
-		err = add_sample(rs, name, -1, -1, num(e, "time_ms_bound"), idx,
-				 num(e, "bytes") > 0 ? num(e, "bytes") / 4096 : 0, 0,
-				 "4 KiB pages of the table", RES_US);
-	}
-	if (!err && !patched) {
-		json_object *w;
-		double s0, s1;
+	for (i = 0; !err && !f->patched && i < f->nr_nodes; i++) {
+		const struct mi_flat_node *n = &f->nodes[i];
+		double pages = (double)n->norm_pages;
 
-		if (json_object_object_get_ex(rep, "early_window", &w)) {
-			s0 = num(w, "start_s");
-			s1 = num(w, "end_s");
-			if (s0 >= 0 && s1 >= s0)
-				err = add_sample(rs, "early window (printk bound)", -1, -1,
-						 (s1 - s0) * 1e3, idx, 0, 0, NULL, RES_US);
-		}
+		err = add_sample(rs, "deferred init (kernel line, jiffies)", n->id, -1,
+				 n->deferred_kernel_s >= 0 ? n->deferred_kernel_s * 1e3 : -1, idx,
+				 pages, pages, "present pages of the node", jiffy_ms);
+		if (!err)
+			err = add_sample(rs, "deferred init (boot trace)", n->id, -1,
+					 n->deferred_traced_s >= 0 ? n->deferred_traced_s * 1e3 : -1,
+					 idx, pages, pages, "present pages of the node", RES_US);
 	}
-	return err ? -ENOMEM : 0;
+	for (i = 0; !err && !f->patched && i < f->nr_rows; i++) {
+		const struct mi_flat_row *r = &f->rows[i];
+
+		/* the boot trace's chunks of each node, on each CPU */
+		if (r->cpu < 0 || r->node < 0 || strcmp(r->phase, "deferred_chunk"))
+			continue;
+		err = add_sample(rs, "deferred chunks (trace bound)", r->node, r->cpu,
+				 r->seconds * 1e3, idx, 0, 0, NULL, RES_US);
+	}
+	for (i = 0; !err && i < f->nr_tables; i++) {
+		const struct mi_flat_table *t = &f->tables[i];
+
+		snprintf(name, sizeof(name), f->patched ? "hash %s" : "hash %s (trace bound)",
+			 t->name);
+		err = add_sample(rs, name, -1, -1, t->seconds >= 0 ? t->seconds * 1e3 : -1, idx,
+				 t->bytes > 0 ? t->bytes / 4096 : 0, 0, "4 KiB pages of the table",
+				 f->patched ? RES_NS : RES_US);
+	}
+	if (!err && !f->patched && f->early_start_s >= 0 && f->early_end_s >= f->early_start_s)
+		err = add_sample(rs, "early window (printk bound)", -1, -1,
+				 (f->early_end_s - f->early_start_s) * 1e3, idx, 0, 0, NULL, RES_US);
+	if (err)
+		mi_err("out of memory");
+	return err;
+}
+
+/* A run's report, read back through the codec into its view. */
+static int add_run(struct mi_runset *rs, json_object *run, json_object *rep, int idx,
+		   const char *path)
+{
+	struct mi_flat f;
+	int err = mi_flat_from_json(&f, rep, path);
+
+	if (err)
+		return err;
+	if (!rs->nr_runs) {
+		mi_strlcpy(rs->kernel, f.kernel, sizeof(rs->kernel));
+		mi_strlcpy(rs->source, f.source, sizeof(rs->source));
+	}
+	rs->nr_runs++;
+	err = add_view(rs, run, &f, idx);
+	mi_flat_free(&f);
+	return err;
 }
 
 /* A run number and the directory entry that holds it. */
@@ -314,36 +268,32 @@ static int finish_load(struct mi_runset *rs, int err)
  */
 static int load_log(struct mi_runset *rs, const char *path)
 {
-	json_object *run = json_object_new_object();
 	size_t n, k;
 	int err;
 
-	if (!run) {
-		mi_err("out of memory");
-		return -ENOMEM;
-	}
 	mi_strlcpy(rs->dir, path, sizeof(rs->dir));
 	rs->nr_variants = 1;
 	err = mi_collect_log_boots(path, &n);
 	for (k = 1; !err && k <= n; k++) {
 		struct mi_collect_opts co = { .dmesg_path = path, .boot = (int)k };
-		json_object *rep = mi_rjson_collect(&co);
+		struct mi_report r;
+		struct mi_flat f;
 
-		if (!rep) {
-			err = -EINVAL;
+		mi_report_init(&r);
+		err = mi_collect(&r, &co);
+		if (!err)
+			err = mi_flat_build(&f, &r);
+		mi_report_free(&r);
+		if (err)
 			break;
-		}
 		if (!rs->nr_runs) {
-			mi_strlcpy(rs->kernel, str(rep, "kernel") ?: "?", sizeof(rs->kernel));
-			mi_strlcpy(rs->source, str(rep, "source") ?: "?", sizeof(rs->source));
+			mi_strlcpy(rs->kernel, f.kernel, sizeof(rs->kernel));
+			mi_strlcpy(rs->source, f.source, sizeof(rs->source));
 		}
 		rs->nr_runs++;
-		err = add_report(rs, run, rep, (int)k - 1);
-		if (err)
-			mi_err("out of memory");
-		json_object_put(rep);
+		err = add_view(rs, NULL, &f, (int)k - 1);
+		mi_flat_free(&f);
 	}
-	json_object_put(run);
 	return finish_load(rs, err);
 }
 
@@ -418,11 +368,10 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 			err = -EINVAL;
 			continue;
 		}
-		run = inum(o, "run");
-		if (!str(o, "schema") || strcmp(str(o, "schema"), MI_KX_RUN_SCHEMA) || run < 0 ||
-		    !json_object_object_get_ex(o, "report", &rep) ||
-		    !json_object_is_type(rep, json_type_object) ||
-		    !str(rep, "schema") || strcmp(str(rep, "schema"), "meminit-report")) {
+		run = mi_j_int(o, "run");
+		rep = mi_j_obj(o, "report");
+		if (!mi_j_str(o, "schema") || strcmp(mi_j_str(o, "schema"), MI_KX_RUN_SCHEMA) ||
+		    run < 0 || !rep || !mi_j_str(rep, "schema")) {
 			mi_err("%s is not a meminit kexec run with a report", path);
 			err = -EINVAL;
 			json_object_put(o);
@@ -430,16 +379,8 @@ int mi_runset_load(struct mi_runset *rs, const char *spec, bool all)
 		}
 		run_file[nr_runs_seen].run = run;
 		run_file[nr_runs_seen++].name = i;
-		if (vi < 0 || inum(o, "variant_index") == vi) {
-			if (!rs->nr_runs) {
-				mi_strlcpy(rs->kernel, str(rep, "kernel") ?: "?", sizeof(rs->kernel));
-				mi_strlcpy(rs->source, str(rep, "source") ?: "?", sizeof(rs->source));
-			}
-			rs->nr_runs++;
-			err = add_report(rs, o, rep, run);
-			if (err)
-				mi_err("out of memory");
-		}
+		if (vi < 0 || mi_j_int(o, "variant_index") == vi)
+			err = add_run(rs, o, rep, run, path);
 		json_object_put(o);
 	}
 	if (!err && (i = duplicate_run(run_file, nr_runs_seen)) >= 0) {

@@ -3,7 +3,8 @@
  * The report codec both ways, on every real capture in tests/fixtures:
  * collect -> JSON -> read back -> JSON gives the same bytes, and the view
  * (flat.h) built from the read report equals the one built from the
- * collected report, number for number. Each capture is read from its saved
+ * collected report, number for number; the report as a json-c tree (what
+ * a kexec run embeds) equals its text. Each capture is read from its saved
  * sources (dmesg, boot trace, boot records), then once more with the
  * zoneinfo and vmallocinfo of the same boot, and the 6.12 kexec console log
  * boot by boot.
@@ -104,8 +105,13 @@ static void round_trip(const char *label, const struct mi_report *r)
 	struct mi_report back;
 	bool read_ok = o && !mi_read_json(&back, o, label);
 
+	json_object *tree = mi_report_json(r);
+
 	snprintf(name, sizeof(name), "codec %s: the report's JSON reads back", label);
 	EXPECT(name, read_ok && v1);
+	snprintf(name, sizeof(name), "codec %s: the JSON tree (kexec runs) equals the text", label);
+	EXPECT(name, tree && o && json_object_equal(tree, o));
+	json_object_put(tree);
 	if (read_ok) {
 		j2 = json_of(&back);
 		v2 = dump_view(&back);
