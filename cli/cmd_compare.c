@@ -13,7 +13,6 @@
 #include "stats.h"
 #include "util.h"
 
-#define TIB_PAGES	(1024.0 * 1024 * 1024 * 1024 / 4096)
 
 static void usage(FILE *f)
 {
@@ -48,8 +47,10 @@ static int compute(const struct mi_metric *a, const struct mi_metric *b, struct 
 	if (mi_ab_compare(a->v, a->n, b->v, b->n, &r->ab))
 		return -1;
 	r->rel = r->ab.median_a != 0 ? r->ab.d.shift / r->ab.median_a : NAN;
-	r->tib_a = a->norm_pages > 0 ? r->ab.median_a / 1e3 / (a->norm_pages / TIB_PAGES) : NAN;
-	r->tib_b = b->norm_pages > 0 ? r->ab.median_b / 1e3 / (b->norm_pages / TIB_PAGES) : NAN;
+	r->tib_a = a->norm_pages > 0 ?
+		   mi_seconds_per_tib(r->ab.median_a / 1e3, (uint64_t)a->norm_pages) : NAN;
+	r->tib_b = b->norm_pages > 0 ?
+		   mi_seconds_per_tib(r->ab.median_b / 1e3, (uint64_t)b->norm_pages) : NAN;
 	return 0;
 }
 

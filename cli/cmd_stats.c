@@ -15,7 +15,6 @@
 #include "stats.h"
 #include "util.h"
 
-#define TIB_PAGES	(1024.0 * 1024 * 1024 * 1024 / 4096)
 
 static void usage(FILE *f)
 {
@@ -66,7 +65,8 @@ static void print_block(const struct mi_runset *rs)
 		if (m->pages > 0)
 			snprintf(npp, sizeof(npp), "%.2f", s.median * 1e6 / m->pages);
 		if (m->norm_pages > 0)
-			snprintf(tib, sizeof(tib), "%.2f", s.median / 1e3 / (m->norm_pages / TIB_PAGES));
+			snprintf(tib, sizeof(tib), "%.2f",
+				 mi_seconds_per_tib(s.median / 1e3, (uint64_t)m->norm_pages));
 		for (k = 0; k < m->n; k++)
 			if (mi_is_outlier(&s, m->v[k], m->resolution) && len < (int)sizeof(out) - 24)
 				len += snprintf(out + len, sizeof(out) - len, "%s%.3f (%d)",
@@ -117,7 +117,7 @@ static json_object *block_json(const struct mi_runset *rs)
 		json_object_object_add(e, "ns_per_page",
 				       m->pages > 0 ? dbl(s.median * 1e6 / m->pages) : NULL);
 		json_object_object_add(e, "s_per_tib", m->norm_pages > 0 ?
-				       dbl(s.median / 1e3 / (m->norm_pages / TIB_PAGES)) : NULL);
+				       dbl(mi_seconds_per_tib(s.median / 1e3, (uint64_t)m->norm_pages)) : NULL);
 		for (k = 0; k < m->n; k++)
 			if (mi_is_outlier(&s, m->v[k], m->resolution)) {
 				json_object *x = json_object_new_object();

@@ -19,7 +19,6 @@
 #define W		1100	/* drawing width, px */
 #define LABEL_W		90	/* lane labels */
 #define LANE_H		26
-#define TIB_PAGES	(MI_TIB / 4096)
 
 static const char *const node_colour[] = {
 	"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f",

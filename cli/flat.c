@@ -109,8 +109,7 @@ static int build_nodes(struct mi_flat *f, const struct mi_report *r)
 		n->bytes = (double)n->norm_pages * 4096;
 		n->deferred_kernel_s = m->deferred_ms >= 0 ? m->deferred_ms / 1e3 : -1;
 		n->deferred_traced_s = mi_node_deferred_traced(m);
-		n->deferred_s = n->deferred_traced_s >= 0 ? n->deferred_traced_s :
-				n->deferred_kernel_s;
+		n->deferred_s = mi_node_deferred_seconds(m);
 		n->threads = m->deferred_threads ? m->deferred_threads : -1;
 	}
 	/* Shape: the nodes' memory in GiB, by node id. */

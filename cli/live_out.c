@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "live_out.h"
+#include "model.h"
 #include "util.h"
 
 static int level_of(unsigned int phase)
@@ -29,7 +30,7 @@ static double s_per_tib(double ns_per_page)
 
 	if (ps <= 0)
 		ps = 4096;
-	return ns_per_page * ((double)(1ULL << 40) / ps) / 1e9;
+	return mi_seconds_per_tib_bytes(ns_per_page / 1e9, (double)ps);
 }
 
 void mi_live_print_probes(FILE *f, const struct mi_live *live)

@@ -303,11 +303,25 @@ double mi_node_deferred_traced(const struct mi_node *n)
 	return n->deferred_done - n->deferred_start;
 }
 
+double mi_seconds_per_tib_bytes(double seconds, double bytes)
+{
+	if (seconds < 0 || bytes <= 0)
+		return MI_UNKNOWN;
+	return seconds / (bytes / (double)(1ULL << 40));
+}
+
 double mi_seconds_per_tib(double seconds, uint64_t pages)
 {
-	if (seconds < 0 || !pages)
-		return MI_UNKNOWN;
-	return seconds / ((double)pages * 4096.0 / (double)(1ULL << 40));
+	return mi_seconds_per_tib_bytes(seconds, (double)pages * 4096.0);
+}
+
+double mi_node_deferred_seconds(const struct mi_node *n)
+{
+	double traced = mi_node_deferred_traced(n);
+
+	if (traced >= 0)
+		return traced;
+	return n->deferred_ms >= 0 ? n->deferred_ms / 1e3 : MI_UNKNOWN;
 }
 
 double mi_table_seconds(const struct mi_hash_table *t)

@@ -252,8 +252,18 @@ struct mi_cpu_row {
 int mi_report_cpu_rows(const struct mi_report *r, struct mi_cpu_row **rows, size_t *nr);
 /* Deferred init of node n measured by the boot trace, seconds, or MI_UNKNOWN. */
 double mi_node_deferred_traced(const struct mi_node *n);
-/* Seconds per TiB of the node's present memory. */
+/*
+ * Seconds per TiB: the unit the deferred page init series reported in.
+ * The one definition; PAGES are 4 KiB struct-page units, BYTES any size.
+ * MI_UNKNOWN when the time or the size is unknown.
+ */
 double mi_seconds_per_tib(double seconds, uint64_t pages);
+double mi_seconds_per_tib_bytes(double seconds, double bytes);
+/*
+ * A stock kernel's deferred init of node N, seconds: the boot trace's
+ * span, else the kernel's own line (jiffies); MI_UNKNOWN without either.
+ */
+double mi_node_deferred_seconds(const struct mi_node *n);
 /* Time from alloc_large_system_hash entry to its line, seconds, or MI_UNKNOWN. */
 double mi_table_seconds(const struct mi_hash_table *t);
 /* Resolution of the kernel's deferred-init line in ms, or MI_UNKNOWN. */

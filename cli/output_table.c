@@ -82,7 +82,7 @@ static void nodes_section(FILE *f, const struct mi_report *r)
 		const struct mi_node *n = &r->nodes[i];
 		char mem[32], krnl[32], tr[32], tib[32];
 		double traced = mi_node_deferred_traced(n);
-		double secs = traced >= 0 ? traced : n->deferred_ms >= 0 ? n->deferred_ms / 1e3 : -1;
+		double secs = mi_node_deferred_seconds(n);
 		const char *from;
 		uint64_t present = mi_node_present_pages(r, n, &from);
 		double spt = mi_seconds_per_tib(secs, present);

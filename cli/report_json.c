@@ -60,7 +60,7 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 	bool counts = r->sources & MI_SRC_PROCFS;
 	json_object *o = json_object_new_object(), *a;
 	double traced = mi_node_deferred_traced(n);
-	double secs = traced >= 0 ? traced : n->deferred_ms >= 0 ? n->deferred_ms / 1e3 : -1;
+	double secs = mi_node_deferred_seconds(n);
 	const char *present_from;
 	uint64_t present = mi_node_present_pages(r, n, &present_from);
 	size_t i;
