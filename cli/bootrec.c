@@ -40,22 +40,6 @@ struct mi_bootrec {
 	struct mi_bpf_stats stats;
 };
 
-static bool want_stats;
-static struct mi_bpf_prog_stat replay_stat;
-static size_t replay_delivered;
-static bool replay_stat_valid;
-
-void mi_bootrec_want_bpf_stats(bool on)
-{
-	want_stats = on;
-}
-
-const struct mi_bpf_prog_stat *mi_bootrec_replay_stats(size_t *delivered)
-{
-	*delivered = replay_delivered;
-	return replay_stat_valid ? &replay_stat : NULL;
-}
-
 int mi_bootrec_bpf_stats(const struct mi_bootrec *b, const struct mi_bpf_stats **s,
 			 struct mi_bpf_prog_stat **v, size_t *n)
 {
@@ -196,7 +180,7 @@ static size_t pow2_at_least(size_t v)
  * for @nr_expected events (all on one CPU: a replay runs in the writer).
  */
 static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mode,
-		    size_t nr_expected, char *why, size_t len)
+		    bool bpf_stats, size_t nr_expected, char *why, size_t len)
 {
 	struct bpf_program *prog;
 	struct mi_bootrec *b;
@@ -220,7 +204,7 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 		return -ENOMEM;
 	}
 	/* Before the programs can run: the kernel counts from then on. */
-	mi_bpf_stats_start(&b->stats, want_stats || mi_bpf_stats_env());
+	mi_bpf_stats_start(&b->stats, bpf_stats || mi_bpf_stats_env());
 	ringbuf = mode == MI_BOOTREC_AUTO &&
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	if (bytes < 65536)
@@ -372,31 +356,32 @@ static int read_header(struct mi_records_header *h, char *why, size_t len)
 	return 0;
 }
 
-/* Keep the replay program's counters and say them on stderr (stdout is the report). */
-static void replay_stats(struct mi_bootrec *b)
+/* Keep the replay program's counters for the caller to show. */
+static void replay_stats(struct mi_bootrec *b, struct mi_bootrec_replay_stats *out)
 {
-	struct mi_bpf_prog_stat *v = NULL;
 	const struct mi_bpf_stats *s;
-	size_t n = 0;
 	int err;
 
-	err = mi_bootrec_bpf_stats(b, &s, &v, &n);
+	mi_bootrec_replay_stats_free(out);
+	err = mi_bootrec_bpf_stats(b, &s, &out->progs, &out->nr_progs);
 	if (err) {
 		mi_warn("cannot read the BPF program statistics: %s", strerror(-err));
-		free(v);
+		mi_bootrec_replay_stats_free(out);
 		return;
 	}
-	replay_stat_valid = n == 1;
-	if (n == 1)
-		replay_stat = v[0];
-	replay_delivered = b->nr;
-	fprintf(stderr, "meminit: replay delivered %zu records over the %s\n", b->nr,
-		mi_bootrec_buf_name(b));
-	mi_bpf_stats_print(stderr, s, v, n, "meminit: ");
-	free(v);
+	out->counted = true;
+	out->delivered = b->nr;
+	out->buf_name = mi_bootrec_buf_name(b);
+	out->how = *s;
 }
 
-int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf mode, char *why,
+void mi_bootrec_replay_stats_free(struct mi_bootrec_replay_stats *s)
+{
+	free(s->progs);
+	memset(s, 0, sizeof(*s));
+}
+
+int mi_bootrec_replay(struct mi_report *r, const struct mi_bootrec_opts *o, char *why,
 		      size_t why_len)
 {
 	struct mi_records_header h = { 0 };
@@ -408,7 +393,7 @@ int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf mode, char *why,
 	err = read_header(&h, why, why_len);
 	if (err)
 		return err;
-	err = open_one(&b, true, mode, h.nr_records, why, why_len);
+	err = open_one(&b, true, o->buf, o->bpf_stats, h.nr_records, why, why_len);
 	if (err)
 		return err;
 	fd = open(MI_RECORDS_DIR "/replay", O_WRONLY | O_CLOEXEC);
@@ -451,8 +436,8 @@ int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf mode, char *why,
 	if (unknown)
 		mi_report_note(r, "%zu records of phases this meminit does not know were left out",
 			       unknown);
-	if (b->stats.wanted)
-		replay_stats(b);
+	if (b->stats.wanted && o->stats)
+		replay_stats(b, o->stats);
 	r->rec_version = h.version;
 	r->rec_overflow = h.nr_overflow;
 	r->rec_capacity = h.capacity;
@@ -464,9 +449,9 @@ out:
 	return err;
 }
 
-int mi_bootrec_live_open(struct mi_bootrec **out, char *why, size_t why_len)
+int mi_bootrec_live_open(struct mi_bootrec **out, bool bpf_stats, char *why, size_t why_len)
 {
-	return open_one(out, false, MI_BOOTREC_AUTO, 4096, why, why_len);
+	return open_one(out, false, MI_BOOTREC_AUTO, bpf_stats, 4096, why, why_len);
 }
 
 int mi_bootrec_live_poll(struct mi_bootrec *b, int timeout_ms)

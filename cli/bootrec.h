@@ -23,19 +23,40 @@ enum mi_bootrec_buf {
 /* Does this kernel have the patches' tracepoints (tracefs or BTF)? */
 bool mi_bootrec_kernel_patched(void);
 
+/* What a replay's BPF program cost, when its run time was counted. */
+struct mi_bootrec_replay_stats {
+	bool counted;
+	size_t delivered;		/* records the program delivered */
+	const char *buf_name;		/* "ring buffer", "perf buffer" */
+	struct mi_bpf_stats how;	/* how counting was turned on */
+	struct mi_bpf_prog_stat *progs;	/* the loaded programs' counters */
+	size_t nr_progs;
+};
+
+struct mi_bootrec_opts {
+	enum mi_bootrec_buf buf;
+	/* Count the run time of the programs (bpfstats.h); also on with MEMINIT_BPF_STATS. */
+	bool bpf_stats;
+	struct mi_bootrec_replay_stats *stats;	/* out when counted; may be NULL */
+};
+
 /*
  * Attach tp_btf to meminit:meminit_replay, write meminit/replay, and append
  * every boot record received to r->events; the record count and overflow
  * come from records.bin's header, and a short delivery is refused.
  * Returns 0, or -errno with @why saying why (BPF refused, not patched...).
  */
-int mi_bootrec_replay(struct mi_report *r, enum mi_bootrec_buf buf,
+int mi_bootrec_replay(struct mi_report *r, const struct mi_bootrec_opts *o,
 		      char *why, size_t why_len);
+void mi_bootrec_replay_stats_free(struct mi_bootrec_replay_stats *s);
 
 struct mi_bootrec;
 
-/* Attach tp_btf to meminit:meminit_record: phases as they end (hotplug...). */
-int mi_bootrec_live_open(struct mi_bootrec **out, char *why, size_t why_len);
+/*
+ * Attach tp_btf to meminit:meminit_record: phases as they end (hotplug...);
+ * BPF_STATS counts the program's run time.
+ */
+int mi_bootrec_live_open(struct mi_bootrec **out, bool bpf_stats, char *why, size_t why_len);
 /* Poll for up to @timeout_ms; returns 0 or -errno. */
 int mi_bootrec_live_poll(struct mi_bootrec *b, int timeout_ms);
 /* The events received so far, and those the buffer dropped. */
@@ -44,17 +65,8 @@ uint64_t mi_bootrec_lost(const struct mi_bootrec *b);
 const char *mi_bootrec_buf_name(const struct mi_bootrec *b);
 void mi_bootrec_destroy(struct mi_bootrec *b);
 
-/*
- * Count the run time of the programs opened from now on (bpfstats.h); also
- * on when MEMINIT_BPF_STATS is set. A replay with it on prints its
- * program's counters on stderr (mi_bpf_stats_print) with the number of
- * records delivered, and keeps them for mi_bootrec_replay_stats().
- */
-void mi_bootrec_want_bpf_stats(bool on);
 /* How stats were turned on, and the counters of @b's loaded programs appended to *v. */
 int mi_bootrec_bpf_stats(const struct mi_bootrec *b, const struct mi_bpf_stats **s,
 			 struct mi_bpf_prog_stat **v, size_t *n);
-/* The last replay's: records delivered and its program's counters (NULL if none). */
-const struct mi_bpf_prog_stat *mi_bootrec_replay_stats(size_t *delivered);
 
 #endif

@@ -66,16 +66,29 @@ static int keep_only_node(struct mi_report *r, int id)
 	return -1;
 }
 
-static int write_to(FILE *f, struct mi_report *r, int fmt)
+/* How a report goes out: what 'report' and 'import-perf' were asked. */
+struct report_out {
+	int fmt;		/* MI_FMT_TABLE or MI_FMT_JSON */
+	int node;		/* only this node; -1 all */
+	const char *output;	/* a file to write atomically; NULL or "-": stdout */
+	struct mi_table_opts table;
+};
+
+static int write_to(FILE *f, const struct mi_report *r, const struct report_out *o)
 {
-	return fmt == MI_FMT_JSON ? mi_write_json(f, r) : mi_write_table(f, r);
+	return o->fmt == MI_FMT_JSON ? mi_write_json(f, r) : mi_write_table(f, r, &o->table);
+}
+
+static bool to_file(const struct report_out *o)
+{
+	return o->output && strcmp(o->output, "-");
 }
 
 /*
  * --boot all: every boot of the log in turn, into one output: a JSON array
  * of reports, or the tables one after another under a line naming the boot.
  */
-static int write_every_boot(struct mi_collect_opts *co, int fmt, int node, const char *output)
+static int write_every_boot(struct mi_collect_opts *co, const struct report_out *o)
 {
 	struct mi_safe_file sf;
 	size_t n, k;
@@ -85,13 +98,13 @@ static int write_every_boot(struct mi_collect_opts *co, int fmt, int node, const
 	err = mi_collect_log_boots(co->dmesg_path, &n);
 	if (err)
 		return err;
-	if (output && strcmp(output, "-")) {
-		err = mi_safe_open(&sf, output, MI_RESULT_MODE);
+	if (to_file(o)) {
+		err = mi_safe_open(&sf, o->output, MI_RESULT_MODE);
 		if (err)
 			return err;
 		f = sf.f;
 	}
-	if (fmt == MI_FMT_JSON)
+	if (o->fmt == MI_FMT_JSON)
 		fputs("[\n", f);
 	for (k = 1; !err && k <= n; k++) {
 		struct mi_report r;
@@ -99,17 +112,20 @@ static int write_every_boot(struct mi_collect_opts *co, int fmt, int node, const
 		co->boot = (int)k;
 		mi_report_init(&r);
 		err = mi_collect(&r, co);
-		if (!err && node >= 0)
-			err = keep_only_node(&r, node);
-		if (!err && fmt != MI_FMT_JSON)
+		if (!err && o->node >= 0)
+			err = keep_only_node(&r, o->node);
+		if (!err && o->fmt != MI_FMT_JSON)
 			fprintf(f, "%s=== %s: boot %zu of %zu\n", k > 1 ? "\n" : "", co->dmesg_path, k, n);
-		if (!err)
-			err = write_to(f, &r, fmt);
-		if (!err && fmt == MI_FMT_JSON && k < n)
+		if (!err && write_to(f, &r, o)) {
+			mi_err("cannot write the report to %s", f == stdout ? "standard output" :
+			       o->output);
+			err = -EIO;
+		}
+		if (!err && o->fmt == MI_FMT_JSON && k < n)
 			fputs(",\n", f);
 		mi_report_free(&r);
 	}
-	if (fmt == MI_FMT_JSON)
+	if (o->fmt == MI_FMT_JSON)
 		fputs("]\n", f);
 	if (f != stdout) {
 		if (err) {
@@ -118,38 +134,50 @@ static int write_every_boot(struct mi_collect_opts *co, int fmt, int node, const
 		}
 		return mi_safe_commit(&sf);
 	}
-	if (!err && fflush(stdout))
+	if (!err && fflush(stdout)) {
+		mi_err("cannot write the report to standard output");
 		err = -EIO;
+	}
 	return err;
 }
 
-static int write_report(struct mi_report *r, int fmt, int node, const char *output)
+static int write_report(struct mi_report *r, const struct report_out *o)
 {
 	struct mi_safe_file sf;
 	int err = 0;
 
-	if (node >= 0)
-		err = keep_only_node(r, node);
-	if (!err && output && strcmp(output, "-")) {
-		err = mi_safe_open(&sf, output, MI_RESULT_MODE);
+	if (o->node >= 0)
+		err = keep_only_node(r, o->node);
+	if (!err && to_file(o)) {
+		err = mi_safe_open(&sf, o->output, MI_RESULT_MODE);
 		if (err)
 			return err;
-		err = fmt == MI_FMT_JSON ? mi_write_json(sf.f, r) : mi_write_table(sf.f, r);
+		err = write_to(sf.f, r, o);
 		if (err) {
-			mi_err("cannot write the report to %s", output);
+			mi_err("cannot write the report to %s", o->output);
 			mi_safe_abort(&sf);
 			return err;
 		}
 		return mi_safe_commit(&sf);
 	}
 	if (!err) {
-		err = fmt == MI_FMT_JSON ? mi_write_json(stdout, r) : mi_write_table(stdout, r);
+		err = write_to(stdout, r, o);
 		if (!err && fflush(stdout))
 			err = -1;
 		if (err)
 			mi_err("cannot write the report to standard output");
 	}
 	return err;
+}
+
+/* --bpf-stats: the replay program's counters, on stderr (stdout is the report). */
+static void print_replay_stats(const struct mi_bootrec_replay_stats *s)
+{
+	if (!s->counted)
+		return;
+	fprintf(stderr, "meminit: replay delivered %zu records over the %s\n", s->delivered,
+		s->buf_name);
+	mi_bpf_stats_print(stderr, &s->how, s->progs, s->nr_progs, "meminit: ");
 }
 
 /* meminit import-perf FILE: 'perf script' of meminit:* events, as a report. */
@@ -164,8 +192,9 @@ int cmd_import_perf(int argc, char **argv)
 		{ 0 }
 	};
 	struct mi_collect_opts co = { .live = false };
-	int fmt = MI_FMT_TABLE, node = -1, c, err;
+	struct report_out out = { .fmt = MI_FMT_TABLE, .node = -1 };
 	struct mi_report r;
+	int c, err;
 	long v;
 
 	optind = 1;
@@ -177,15 +206,15 @@ int cmd_import_perf(int argc, char **argv)
 		case 'n':
 			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))
 				return MI_EXIT_USAGE;
-			node = v;
+			out.node = v;
 			break;
 		case 'f':
-			fmt = mi_parse_format(optarg);
-			if (fmt < 0)
+			out.fmt = mi_parse_format(optarg);
+			if (out.fmt < 0)
 				return MI_EXIT_USAGE;
 			break;
 		case 'T':
-			mi_output_timeline = true;
+			out.table.timeline = true;
 			break;
 		case 'h':
 			printf("Usage: meminit import-perf [--dmesg FILE] [--node N] [--timeline]\n"
@@ -207,7 +236,7 @@ int cmd_import_perf(int argc, char **argv)
 	mi_report_init(&r);
 	err = mi_collect(&r, &co);
 	if (!err)
-		err = write_report(&r, fmt, node, NULL);
+		err = write_report(&r, &out);
 	mi_report_free(&r);
 	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
 }
@@ -224,10 +253,11 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct mi_collect_opts co = { .live = true };
-	int fmt = MI_FMT_TABLE, node = -1, c, err;
-	const char *output = NULL;
+	struct mi_bootrec_replay_stats replay = { 0 };
+	struct mi_collect_opts co = { .live = true, .replay_stats = &replay };
+	struct report_out out = { .fmt = MI_FMT_TABLE, .node = -1 };
 	struct mi_report r;
+	int c, err;
 	long v;
 
 	optind = 1;
@@ -240,22 +270,22 @@ int cmd_report(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'o':
-			output = optarg;
+			out.output = optarg;
 			break;
 		case 'T':
-			mi_output_timeline = true;
+			out.table.timeline = true;
 			break;
 		case 'S':
-			mi_bootrec_want_bpf_stats(true);
+			co.bpf_stats = true;
 			break;
 		case 'n':
 			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))
 				return MI_EXIT_USAGE;
-			node = v;
+			out.node = v;
 			break;
 		case 'f':
-			fmt = mi_parse_format(optarg);
-			if (fmt < 0)
+			out.fmt = mi_parse_format(optarg);
+			if (out.fmt < 0)
 				return MI_EXIT_USAGE;
 			break;
 		case 'h':
@@ -275,12 +305,15 @@ int cmd_report(int argc, char **argv)
 			mi_err("--boot all needs --dmesg FILE");
 			return MI_EXIT_USAGE;
 		}
-		return write_every_boot(&co, fmt, node, output) ? MI_EXIT_ERROR : MI_EXIT_OK;
+		return write_every_boot(&co, &out) ? MI_EXIT_ERROR : MI_EXIT_OK;
 	}
 	mi_report_init(&r);
 	err = mi_collect(&r, &co);
 	if (!err)
-		err = write_report(&r, fmt, node, output);
+		print_replay_stats(&replay);
+	mi_bootrec_replay_stats_free(&replay);
+	if (!err)
+		err = write_report(&r, &out);
 	mi_report_free(&r);
 	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
 }

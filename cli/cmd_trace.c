@@ -340,11 +340,10 @@ int cmd_trace(int argc, char **argv)
 		return MI_EXIT_ERROR;
 	}
 	/* A patched kernel records each hotplug/device memmap init itself. */
-	mi_bootrec_want_bpf_stats(opts.bpf_stats);
 	if (mi_bootrec_kernel_patched()) {
 		char bwhy[256];
 
-		if (mi_bootrec_live_open(&br, bwhy, sizeof(bwhy)))
+		if (mi_bootrec_live_open(&br, opts.bpf_stats, bwhy, sizeof(bwhy)))
 			mi_warn("trace: meminit:meminit_record not attached: %s", bwhy);
 	}
 	if (!mi_live_nr_attached(live) && !br) {

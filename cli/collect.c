@@ -303,8 +303,13 @@ static int collect_records_live(struct mi_report *r, const struct mi_collect_opt
 		return 0;
 	}
 	if (o->via == MI_VIA_AUTO || o->via == MI_VIA_BPF || o->via == MI_VIA_PERFBUF) {
-		err = mi_bootrec_replay(r, o->via == MI_VIA_PERFBUF ? MI_BOOTREC_PERFBUF :
-					MI_BOOTREC_AUTO, why, sizeof(why));
+		struct mi_bootrec_opts bo = {
+			.buf = o->via == MI_VIA_PERFBUF ? MI_BOOTREC_PERFBUF : MI_BOOTREC_AUTO,
+			.bpf_stats = o->bpf_stats,
+			.stats = o->replay_stats,
+		};
+
+		err = mi_bootrec_replay(r, &bo, why, sizeof(why));
 		if (!err)
 			return 0;
 		if (o->via != MI_VIA_AUTO) {

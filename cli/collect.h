@@ -3,6 +3,7 @@
 #ifndef MEMINIT_COLLECT_H
 #define MEMINIT_COLLECT_H
 
+#include "bootrec.h"
 #include "model.h"
 
 enum mi_records_via {
@@ -23,6 +24,8 @@ struct mi_collect_opts {
 	const char *perf_path;		/* 'perf script' output of meminit:* events */
 	enum mi_records_via via;	/* how to read a patched kernel's records live */
 	int boot;			/* saved log of several boots: 1-based; 0 = the last */
+	bool bpf_stats;			/* count the BPF replay's run time (bpfstats.h) */
+	struct mi_bootrec_replay_stats *replay_stats; /* out, with bpf_stats; or NULL */
 };
 
 #define MI_BOOT_ALL	(-1)		/* --boot all: 'meminit report' loops */

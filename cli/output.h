@@ -13,7 +13,12 @@ enum mi_format { MI_FMT_TABLE, MI_FMT_JSON };
 
 /* Parse "table" or "json"; -1 (after an error line) otherwise. */
 int mi_parse_format(const char *s);
-int mi_write_table(FILE *f, const struct mi_report *r);
+struct mi_table_opts {
+	bool timeline;		/* also every record by CPU in start order */
+};
+
+/* The terminal view of R; O may be NULL (the defaults). 0, or -1 on a write error. */
+int mi_write_table(FILE *f, const struct mi_report *r, const struct mi_table_opts *o);
 int mi_write_json(FILE *f, const struct mi_report *r);
 /* The same as a json-c object, to put in a larger one; NULL after one line. */
 json_object *mi_report_json(const struct mi_report *r);
@@ -29,7 +34,5 @@ int mi_report_json_check(json_object *o, const char *what);
  * empty.
  */
 int mi_read_json(struct mi_report *r, json_object *o, const char *what);
-/* Print the per-CPU timeline of the records in the table (--timeline). */
-extern bool mi_output_timeline;
 
 #endif

@@ -9,8 +9,6 @@
 #include "records.h"
 #include "util.h"
 
-bool mi_output_timeline;
-
 int mi_parse_format(const char *s)
 {
 	if (!strcmp(s, "table"))
@@ -433,7 +431,7 @@ static void timeline_section(FILE *f, const struct mi_report *r, const struct mi
 	}
 }
 
-static int records_sections(FILE *f, const struct mi_report *r)
+static int records_sections(FILE *f, const struct mi_report *r, bool timeline)
 {
 	struct mi_attrib a;
 
@@ -444,14 +442,14 @@ static int records_sections(FILE *f, const struct mi_report *r)
 	phases_section(f, r, &a);
 	record_cpus_section(f, r, &a);
 	record_tables_section(f, r);
-	if (mi_output_timeline)
+	if (timeline)
 		timeline_section(f, r, &a);
 	fprintf(f, "\nSplit method: %s.\n", mi_split_method);
 	mi_attrib_free(&a);
 	return 0;
 }
 
-int mi_write_table(FILE *f, const struct mi_report *r)
+int mi_write_table(FILE *f, const struct mi_report *r, const struct mi_table_opts *o)
 {
 	size_t i;
 
@@ -461,7 +459,7 @@ int mi_write_table(FILE *f, const struct mi_report *r)
 	zones_section(f, r);
 	if (r->nr_events) {
 		cpus_section(f, r);
-		if (records_sections(f, r))
+		if (records_sections(f, r, o && o->timeline))
 			return -1;
 	} else {
 		cpus_section(f, r);

@@ -83,6 +83,20 @@ row "output: no such dir"     1 "$M cannot open the directory of nodir/r.json: N
 	pass "output: nothing written through a planted symlink" ||
 	fail "output: nothing written through a planted symlink" "victim: $(cat victim), nowhere: $(ls nowhere 2>&1)"
 
+# A full standard output: one line naming it, exit 1, for one boot and for
+# every boot of a console log (which once failed without a line).
+con=$TOP/tests/fixtures/6.12-kexec-console/console.log
+for args in "--dmesg $d" "--dmesg $con --boot all" "--dmesg $con --boot all --format json"; do
+	# shellcheck disable=SC2086
+	"$MEMINIT" report $args > /dev/full 2> err
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(cat err)" = "$M cannot write the report to standard output" ]; then
+		pass "output: report ${args/$TOP\/tests\/fixtures\//} to a full disk: one line, exit 1"
+	else
+		fail "output: report $args to a full disk" "exit $rc, stderr '$(head -c 300 err)'"
+	fi
+done
+
 # A good --output: 0600 whatever the umask, atomic, no temporary left.
 (umask 000 && "$MEMINIT" report --dmesg "$d" --format json --output r.json) &&
 	[ "$(stat -c %a r.json)" = 600 ] && jq -e '.schema_version == 1' r.json > /dev/null &&

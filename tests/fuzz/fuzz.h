@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flat.h"
 #include "model.h"
 #include "output.h"
 #include "util.h"
@@ -33,16 +34,32 @@ static inline char *fuzz_text(const uint8_t *data, size_t size)
 
 static FILE *fuzz_null;
 
-/* Every output reads the model: run both on whatever a parser built. */
+/*
+ * Every output reads the model: run them on whatever a parser built, and
+ * read the report's JSON back through the codec into the view, as a saved
+ * report is read.
+ */
 static inline void fuzz_outputs(const struct mi_report *r)
 {
+	const struct mi_table_opts all = { .timeline = true };
+	json_object *tree;
+	struct mi_report back;
+	struct mi_flat view;
+
 	if (!fuzz_null) {
 		fuzz_null = fopen("/dev/null", "w");
 		if (!fuzz_null)
 			abort();
 	}
-	mi_write_table(fuzz_null, r);
+	mi_write_table(fuzz_null, r, &all);
 	mi_write_json(fuzz_null, r);
+	tree = mi_report_json(r);
+	if (tree && !mi_read_json(&back, tree, "fuzz")) {
+		if (!mi_flat_build(&view, &back))
+			mi_flat_free(&view);
+		mi_report_free(&back);
+	}
+	json_object_put(tree);
 }
 
 /* A real fixture, read once (FIXTURES is set by the Makefile). */
