@@ -22,6 +22,7 @@
 #include "kexec.h"
 #include "live.h"
 #include "util.h"
+#include "verb_opts.h"
 
 static const char *const config_keys[] = {
 	"CONFIG_DEFERRED_STRUCT_PAGE_INIT", "CONFIG_MEMORY_HOTPLUG", "CONFIG_KEXEC_FILE",
@@ -333,7 +334,7 @@ int cmd_check(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			fmt = mi_parse_format(optarg);
+			fmt = mi_opt_format(optarg, mi_formats_table_json);
 			if (fmt < 0)
 				return MI_EXIT_USAGE;
 			break;

@@ -17,6 +17,7 @@
 #include "runstate.h"
 #include "safe_file.h"
 #include "util.h"
+#include "verb_opts.h"
 
 #define PROM_NAME	"meminit.prom"
 #define PROM_MODE	0644	/* node_exporter reads it as its own user */
@@ -72,16 +73,12 @@ static int parse_format(const char *s)
 {
 	static const char *const names[] = {
 		[EXP_PROM] = "prom", [EXP_CSV] = "csv", [EXP_HTML] = "html", [EXP_JSON] = "json",
+		NULL
 	};
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(s, names[i]))
-			return (int)i;
 	if (!strcmp(s, "openmetrics") || !strcmp(s, "prometheus"))
 		return EXP_PROM;
-	mi_err("--format: '%s' is not prom, csv, html or json", s);
-	return -1;
+	return mi_opt_format(s, names);
 }
 
 static int csv_rows(struct exp_ctx *c, const struct mi_report *r, int run, const char *variant)
@@ -379,7 +376,7 @@ int cmd_export(int argc, char **argv)
 		} else {
 			err = write_to(path, PROM_MODE, &c);
 		}
-	} else if (output && strcmp(output, "-")) {
+	} else if (mi_opt_to_file(output)) {
 		err = write_to(output, c.fmt == EXP_PROM ? PROM_MODE : MI_RESULT_MODE, &c);
 	} else {
 		err = emit(stdout, &c);

@@ -17,6 +17,7 @@
 #include "reports.h"
 #include "stats.h"
 #include "util.h"
+#include "verb_opts.h"
 
 #define MAX_SHOWN	5	/* outliers listed per group in the table */
 
@@ -315,12 +316,9 @@ int cmd_fleet(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				json = true;
-			} else if (strcmp(optarg, "table")) {
-				mi_err("--format: '%s' is not table or json", optarg);
+			if (mi_opt_format(optarg, mi_formats_table_json) < 0)
 				return MI_EXIT_USAGE;
-			}
+			json = !strcmp(optarg, "json");
 			break;
 		case 's':
 			wo.skip_bad = true;

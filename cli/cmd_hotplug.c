@@ -25,6 +25,7 @@
 #include "live.h"
 #include "live_out.h"
 #include "util.h"
+#include "verb_opts.h"
 
 #define HOTPLUG_SCHEMA "meminit-hotplug"
 #define SYS_MEM "/sys/devices/system/memory"
@@ -591,12 +592,9 @@ static int parse_args(struct hotplug *h, int argc, char **argv)
 			}
 			break;
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				h->json = true;
-			} else if (strcmp(optarg, "table")) {
-				mi_err("hotplug: --format wants table or json, not '%s'", optarg);
+			if (mi_opt_format(optarg, mi_formats_table_json) < 0)
 				return MI_EXIT_USAGE;
-			}
+			h->json = !strcmp(optarg, "json");
 			break;
 		case 'h':
 			usage(stdout);

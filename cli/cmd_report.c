@@ -12,6 +12,7 @@
 #include "output.h"
 #include "safe_file.h"
 #include "util.h"
+#include "verb_opts.h"
 
 static void usage(FILE *f)
 {
@@ -81,7 +82,7 @@ static int write_to(FILE *f, const struct mi_report *r, const struct report_out 
 
 static bool to_file(const struct report_out *o)
 {
-	return o->output && strcmp(o->output, "-");
+	return mi_opt_to_file(o->output);
 }
 
 /*
@@ -209,7 +210,7 @@ int cmd_import_perf(int argc, char **argv)
 			out.node = v;
 			break;
 		case 'f':
-			out.fmt = mi_parse_format(optarg);
+			out.fmt = mi_opt_format(optarg, mi_formats_table_json);
 			if (out.fmt < 0)
 				return MI_EXIT_USAGE;
 			break;
@@ -284,7 +285,7 @@ int cmd_report(int argc, char **argv)
 			out.node = v;
 			break;
 		case 'f':
-			out.fmt = mi_parse_format(optarg);
+			out.fmt = mi_opt_format(optarg, mi_formats_table_json);
 			if (out.fmt < 0)
 				return MI_EXIT_USAGE;
 			break;

@@ -14,6 +14,7 @@
 #include "runstate.h"
 #include "stats.h"
 #include "util.h"
+#include "verb_opts.h"
 
 
 static void usage(FILE *f)
@@ -154,7 +155,7 @@ int cmd_stats(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			fmt = mi_parse_format(optarg);
+			fmt = mi_opt_format(optarg, mi_formats_table_json);
 			if (fmt < 0)
 				return MI_EXIT_USAGE;
 			break;

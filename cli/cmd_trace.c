@@ -20,6 +20,7 @@
 #include "live.h"
 #include "live_out.h"
 #include "util.h"
+#include "verb_opts.h"
 
 #define TRACE_SCHEMA "meminit-trace"
 
@@ -298,12 +299,9 @@ int cmd_trace(int argc, char **argv)
 			}
 			break;
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				json = true;
-			} else if (strcmp(optarg, "table")) {
-				mi_err("trace: --format wants table or json, not '%s'", optarg);
+			if (mi_opt_format(optarg, mi_formats_table_json) < 0)
 				return MI_EXIT_USAGE;
-			}
+			json = !strcmp(optarg, "json");
 			break;
 		case 'S':
 			opts.bpf_stats = true;

@@ -11,8 +11,6 @@
 
 enum mi_format { MI_FMT_TABLE, MI_FMT_JSON };
 
-/* Parse "table" or "json"; -1 (after an error line) otherwise. */
-int mi_parse_format(const char *s);
 struct mi_table_opts {
 	bool timeline;		/* also every record by CPU in start order */
 };

@@ -9,16 +9,6 @@
 #include "records.h"
 #include "util.h"
 
-int mi_parse_format(const char *s)
-{
-	if (!strcmp(s, "table"))
-		return MI_FMT_TABLE;
-	if (!strcmp(s, "json"))
-		return MI_FMT_JSON;
-	mi_err("unknown format '%s' (table or json)", s);
-	return -1;
-}
-
 static const char *fmt_ms(char *buf, size_t len, double seconds)
 {
 	if (seconds < 0)

@@ -51,7 +51,7 @@ row "node that does not exist" 1 "node 7 does not exist"             -- report -
 row "node not a number"      2 "--node: 'x1' is not a node number"   -- report --dmesg "$fx/dmesg.txt" --node x1
 row "negative node"          2 "is not a node number"                -- report --dmesg "$fx/dmesg.txt" --node -1
 row "overflowing node"       2 "is not a node number"                -- report --dmesg "$fx/dmesg.txt" --node 99999999999999999999
-row "bad format"             2 "unknown format 'xml'"                -- report --dmesg "$fx/dmesg.txt" --format xml
+row "bad format"             2 "--format: 'xml' is not table or json" -- report --dmesg "$fx/dmesg.txt" --format xml
 row "bad hz"                 2 "--hz: '0' is not a kernel HZ"        -- report --dmesg "$fx/dmesg.txt" --hz 0
 row "stray argument"         2 "unexpected argument 'extra'"         -- report --dmesg "$fx/dmesg.txt" extra
 row "unknown verb"           2 "unknown verb 'frobnicate'"           -- frobnicate
