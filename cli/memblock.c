@@ -11,29 +11,12 @@
 #include "memblock.h"
 #include "util.h"
 
-/* Read a one-line sysfs file without its newline. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	char *data;
-	size_t n;
-	int err;
-
-	err = mi_read_file(path, &data, &n);
-	if (err)
-		return err;
-	while (n && (data[n - 1] == '\n' || data[n - 1] == ' '))
-		data[--n] = '\0';
-	mi_strlcpy(buf, data, len);
-	free(data);
-	return 0;
-}
-
 int mi_memblock_size(unsigned long long *bytes, char *why, size_t why_len)
 {
 	char buf[64], *end;
 	int err;
 
-	err = read_line(MI_SYS_MEMORY "/block_size_bytes", buf, sizeof(buf));
+	err = mi_read_line(MI_SYS_MEMORY "/block_size_bytes", buf, sizeof(buf));
 	if (err) {
 		snprintf(why, why_len, "no memory hotplug here (" MI_SYS_MEMORY
 			 "/block_size_bytes: %s)", strerror(-err));
@@ -54,7 +37,7 @@ int mi_memblock_attr(unsigned int id, const char *attr, char *buf, size_t len)
 	char path[128];
 
 	snprintf(path, sizeof(path), MI_SYS_MEMORY "/memory%u/%s", id, attr);
-	return read_line(path, buf, len);
+	return mi_read_line(path, buf, len);
 }
 
 int mi_memblock_set_state(unsigned int id, const char *what)

@@ -204,3 +204,32 @@ bool mi_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+int mi_read_line(const char *path, char *dst, size_t size)
+{
+	size_t len;
+	char *buf;
+	int err;
+
+	dst[0] = '\0';
+	err = mi_read_file(path, &buf, &len);
+	if (err || !buf)
+		return err ?: -EIO;
+	buf[strcspn(buf, "\n")] = '\0';
+	len = strlen(buf);
+	while (len && buf[len - 1] == ' ')
+		buf[--len] = '\0';
+	mi_strlcpy(dst, buf, size);
+	free(buf);
+	return 0;
+}
+
+bool mi_abs_path(const char *in, char *out, size_t size)
+{
+	char buf[PATH_MAX];
+
+	if (!realpath(in, buf) || strlen(buf) >= size)
+		return false;
+	mi_strlcpy(out, buf, size);
+	return true;
+}

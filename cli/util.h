@@ -34,6 +34,14 @@ int mi_read_file(const char *path, char **buf, size_t *len);
 /* Same for a gzip file such as /proc/config.gz (zlib). */
 int mi_read_gz_file(const char *path, char **buf, size_t *len);
 
+/*
+ * The first line of a file (a /proc or /sys value) without its newline or
+ * trailing blanks, into DST; 0, or -errno with DST "".
+ */
+int mi_read_line(const char *path, char *dst, size_t size);
+/* IN as an absolute path without links, into OUT; false if it cannot be resolved. */
+bool mi_abs_path(const char *in, char *out, size_t size);
+
 /* Growable array helper: ensure room for one more element. */
 int mi_grow(void **arr, size_t *cap, size_t n, size_t elem);
 
