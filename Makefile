@@ -18,14 +18,19 @@ CFLAGS    += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -DMEMINIT_VERSION='"$(VERSION)
 # Sanitizer or fuzzer instrumentation, set by the asan and fuzz targets below.
 SANITIZE  ?=
 CFLAGS    += $(SANITIZE)
-CPPFLAGS  += -I$(OUTPUT) -Icli -MMD -MP
+# cli/ in layers, each a folder: lib/ (helpers), source/ (kernel and saved
+# captures -> the model), model/ (the report, attribution, the view),
+# output/ (the JSON codec and every format), runs/ (many boots: kexec, run
+# sets), cmd/ (one file per verb). Headers have unique names across them.
+CLI_DIRS  := lib source model output runs cmd
+CPPFLAGS  += -I$(OUTPUT) $(addprefix -Icli/,$(CLI_DIRS)) -MMD -MP
 LIBS      := -lbpf -lelf -ljson-c -lz -lm
 STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -ljson-c -lz -lzstd -lm
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
-CLI_SRCS  := $(filter-out cli/main.c,$(wildcard cli/*.c))
+CLI_SRCS  := $(filter-out cli/cmd/main.c,$(foreach d,$(CLI_DIRS),$(wildcard cli/$(d)/*.c)))
 CLI_OBJS  := $(patsubst cli/%.c,$(OUTPUT)/cli/%.o,$(CLI_SRCS))
 LIB       := $(OUTPUT)/libmeminit.a
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -55,7 +60,7 @@ help:
 	@echo "make lint     cppcheck and clang-tidy (suppressions: tests/lint/)"
 	@echo "make bench    every benchmark in bench/ (BENCH=\"boot-cost scale\" for some)"
 
-$(OUTPUT) $(OUTPUT)/cli $(OUTPUT)/tests:
+$(OUTPUT) $(OUTPUT)/tests $(addprefix $(OUTPUT)/cli/,$(CLI_DIRS)):
 	$(Q)mkdir -p $@
 
 # BPF: clang -target bpf against the committed vmlinux.h (CO-RE).
@@ -71,7 +76,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 # Every user object depends on the skeletons (libbpf-bootstrap only lists them
 # for the objects that include them, which races under -j).
-$(OUTPUT)/cli/%.o: cli/%.c $(SKELS) | $(OUTPUT)/cli
+$(OUTPUT)/cli/%.o: cli/%.c $(SKELS) | $(addprefix $(OUTPUT)/cli/,$(CLI_DIRS))
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -85,12 +90,12 @@ $(LIB): $(CLI_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(OUTPUT)/meminit: $(OUTPUT)/cli/main.o $(LIB)
+$(OUTPUT)/meminit: $(OUTPUT)/cli/cmd/main.o $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
 
 # Static binary for the test guests' initramfs.
-$(OUTPUT)/meminit-static: $(OUTPUT)/cli/main.o $(LIB)
+$(OUTPUT)/meminit-static: $(OUTPUT)/cli/cmd/main.o $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
 
@@ -171,7 +176,7 @@ install: all
 			> $(OUTPUT)/$$u.service && \
 		install -D -m 0644 $(OUTPUT)/$$u.service $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
 	done
-	sed 's/@VERSION@/$(VERSION)/' doc/meminit.8 > $(OUTPUT)/meminit.8
+	sed 's/@VERSION@/$(VERSION)/' docs/meminit.8 > $(OUTPUT)/meminit.8
 	install -D -m 0644 $(OUTPUT)/meminit.8 $(DESTDIR)$(MANDIR)/man8/meminit.8
 	install -D -m 0644 contrib/bash-completion/meminit $(DESTDIR)$(BASHCOMPDIR)/meminit
 	install -D -m 0644 contrib/prometheus/meminit.rules.yml \
@@ -182,4 +187,4 @@ install: all
 clean:
 	rm -rf $(OUTPUT) $(ASAN_OUT) $(FUZZ_OUT)
 
--include $(wildcard $(OUTPUT)/cli/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/*.d)
+-include $(wildcard $(OUTPUT)/cli/*/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/*.d)

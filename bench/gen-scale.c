@@ -3,7 +3,7 @@
  * Inputs for bench/scale.sh, at a chosen size, without Python:
  *
  *   gen-scale records OUT.bin N [NODES CPUS]
- *	A records.bin (cli/records.h, kernel-patches/0001) of N boot records
+ *	A records.bin (cli/source/records_file.h, kernel-patches/0001) of N boot records
  *	shaped like a NODES-node, CPUS-CPU machine (default 64 and 1024) with
  *	512 GiB per node: vmemmap, memmap_early per zone range, holes,
  *	reserved, free_early, one deferred_node per node, deferred chunks
@@ -17,7 +17,7 @@
  *	(what 'meminit import-perf' reads), and the same per-node lines.
  *
  *   gen-scale kexec DIR RUNS REPORT.json
- *	A kexec results directory (cli/runstate.h: plan.json, runs/,
+ *	A kexec results directory (cli/runs/kexec_dir.h: plan.json, runs/,
  *	failures/) of one variant with RUNS runs of REPORT (a 'meminit report
  *	--format json'), every number under a key ending in "_ms" scaled by a
  *	factor around 1 (sd 3 %) per run, as tests/gen-kexec-dir.py does.
@@ -60,7 +60,7 @@ static FILE *out;
 static const char *out_path;
 static int as_events;		/* tracefs text, not records.bin */
 
-/* The kernel's phase names (kernel-patches/, cli/records.c). */
+/* The kernel's phase names (kernel-patches/, cli/source/records_file.c). */
 static const char *const phase_names[PH_NR] = {
 	"vmemmap", "memmap_early", "holes", "reserved", "free_early", "deferred_node",
 	"deferred_chunk", "deferred_grow", "hash", "page_ext", "hotplug", "device",

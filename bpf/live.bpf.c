@@ -5,7 +5,7 @@
  *
  * Every function has two program pairs: fentry/fexit (cheap, typed
  * arguments) and kprobe/kretprobe (for kernels that refuse fentry).
- * cli/live.c probes each target at run time and sets autoload so exactly one
+ * cli/source/live_bpf.c probes each target at run time and sets autoload so exactly one
  * pair per function is loaded; loading both would count every call twice.
  *
  * Entry stores a stamp per (thread, phase); exit turns it into calls, pages

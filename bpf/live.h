@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Types shared by bpf/live.bpf.c and cli/live.c (libbpf-tools style: __u32
+ * Types shared by bpf/live.bpf.c and cli/source/live_bpf.c (libbpf-tools style: __u32
  * and __u64 only, no kernel or libc types, so both sides agree on layout).
  */
 #ifndef MEMINIT_LIVE_H

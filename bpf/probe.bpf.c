@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tiny programs that cli/probe.c loads and attaches, one at a time, to find
+ * Tiny programs that cli/source/probe.c loads and attaches, one at a time, to find
  * out what this kernel really allows (fentry, kprobe, tp_btf, raw_tp) on a
  * given target, in the spirit of libbpf-tools' fentry_can_attach() but going
  * one step further: attach, because some kernels (lockdown, notrace) refuse

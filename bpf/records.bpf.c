@@ -2,7 +2,7 @@
 /*
  * The patched kernel's meminit:* tracepoints, typed (tp_btf): every record
  * the kernel emits goes to user space whole, through a ring buffer where the
- * kernel has one and a perf buffer otherwise (cli/bootrec.c picks). The
+ * kernel has one and a perf buffer otherwise (cli/source/bootrec.c picks). The
  * replay program sees the boot records when meminit writes meminit/replay;
  * the record program sees live phases (memory hotplug, ZONE_DEVICE).
  *

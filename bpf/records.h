@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Types shared by bpf/records.bpf.c and cli/bootrec.c (__u32/__u64 only).
+ * Types shared by bpf/records.bpf.c and cli/source/bootrec.c (__u32/__u64 only).
  * One event per struct meminit_record of the patched kernel
  * (kernel-patches/0001, include/linux/meminit_stats.h), copied field by
  * field through CO-RE so a kernel with a grown record still works.

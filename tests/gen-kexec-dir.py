@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write a kexec results directory (the layout of cli/runstate.h: plan.json,
+"""Write a kexec results directory (the layout of cli/runs/kexec_dir.h: plan.json,
 runs/run-NNNN.json) from real reports, one variant per report: variant i
 gets RUNS runs of report i with its timings scaled by a factor around 1
 (sd 3 %, fixed seed), in the ABBA order of 'meminit kexec'. It stands in for

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test driver for mi_probe_attach() (cli/probe.h): prints "<rc>\t<reason>".
+ * Test driver for mi_probe_attach() (cli/source/probe.h): prints "<rc>\t<reason>".
  * tests/cli/test_probe.sh builds it against build/libmeminit.a.
  * Usage: probe-attach [-v] fentry|kprobe|tp_btf|raw_tp TARGET
  */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flat.h"
+#include "view.h"
 #include "model.h"
 #include "output.h"
 #include "util.h"
@@ -44,7 +44,7 @@ static inline void fuzz_outputs(const struct mi_report *r)
 	const struct mi_table_opts all = { .timeline = true };
 	json_object *tree;
 	struct mi_report back;
-	struct mi_flat view;
+	struct mi_view view;
 
 	if (!fuzz_null) {
 		fuzz_null = fopen("/dev/null", "w");
@@ -55,8 +55,8 @@ static inline void fuzz_outputs(const struct mi_report *r)
 	mi_write_json(fuzz_null, r);
 	tree = mi_report_json(r);
 	if (tree && !mi_read_json(&back, tree, "fuzz")) {
-		if (!mi_flat_build(&view, &back))
-			mi_flat_free(&view);
+		if (!mi_view_build(&view, &back))
+			mi_view_free(&view);
 		mi_report_free(&back);
 	}
 	json_object_put(tree);

@@ -11,7 +11,7 @@
 
 #include "fuzz.h"
 #include "runset.h"
-#include "runstate.h"
+#include "kexec_dir.h"
 
 static char dir[64];
 

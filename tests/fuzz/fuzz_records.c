@@ -6,7 +6,7 @@
  */
 #include "attrib.h"
 #include "fuzz.h"
-#include "records.h"
+#include "records_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

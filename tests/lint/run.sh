@@ -6,7 +6,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 here=tests/lint
-mapfile -t srcs < <(git ls-files 'cli/*.c' 'tests/unit/*.c' 'tests/fuzz/*.c' 'tests/cli/*.c')
+# the layers of cli/, one include folder each (as the Makefile's CLI_DIRS)
+cli_inc=$(for d in lib source model output runs cmd; do printf -- '-Icli/%s ' "$d"; done)
+mapfile -t srcs < <(git ls-files 'cli/*/*.c' 'tests/unit/*.c' 'tests/fuzz/*.c' 'tests/cli/*.c')
 [ -f build/live.skel.h ] || make --no-print-directory -s build/live.skel.h build/probe.skel.h >/dev/null ||
 	{ echo "lint: cannot build the skeletons (make)"; exit 1; }
 found=0
@@ -18,7 +20,7 @@ trap 'rm -f "$supp"' EXIT
 grep -Ev '^(#|$)' $here/cppcheck.supp > "$supp"	# cppcheck takes no comments
 out=$(cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
 	--error-exitcode=3 --inline-suppr --suppressions-list="$supp" -D__x86_64__ -D_GNU_SOURCE \
-	-DFIXTURES='""' -Icli -Ibuild -Itests/unit -Itests/fuzz -j2 \
+	-DFIXTURES='""' $cli_inc -Ibuild -Itests/unit -Itests/fuzz -j2 \
 	--template='{file}:{line}: {severity}({id}): {message}' "${srcs[@]}" 2>&1)
 rc=$?
 if [ -n "$out" ] || [ $rc != 0 ]; then
@@ -40,10 +42,10 @@ checks='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bu
 tidy_one() {
 	clang-tidy --quiet --checks="$checks" --header-filter="^$top/(cli|tests)/" "$@" -- \
 		-std=gnu11 -D_GNU_SOURCE -DMEMINIT_VERSION='""' -DFIXTURES='""' \
-		-Icli -Ibuild -Itests/unit -Itests/fuzz 2>&1
+		$cli_inc -Ibuild -Itests/unit -Itests/fuzz 2>&1
 }
 export -f tidy_one
-export checks top
+export checks top cli_inc
 raw=$(printf '%s\n' "${srcs[@]}" | xargs -P2 -n4 bash -c 'tidy_one "$@"' _ |
 	grep -E '^[^ ].*: (warning|error): ' | sed "s|^$top/||" | sort -u)
 tidy=0

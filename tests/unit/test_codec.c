@@ -2,7 +2,7 @@
 /*
  * The report codec both ways, on every real capture in tests/fixtures:
  * collect -> JSON -> read back -> JSON gives the same bytes, and the view
- * (flat.h) built from the read report equals the one built from the
+ * (view.h) built from the read report equals the one built from the
  * collected report, number for number; the report as a json-c tree (what
  * a kexec run embeds) equals its text. Each capture is read from its saved
  * sources (dmesg, boot trace, boot records), then once more with the
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "collect.h"
-#include "flat.h"
+#include "view.h"
 #include "output.h"
 #include "procfs.h"
 #include "util.h"
@@ -49,33 +49,33 @@ static char *dump_view(const struct mi_report *r)
 {
 	char *buf = NULL;
 	size_t len = 0, i;
-	struct mi_flat v;
+	struct mi_view v;
 	FILE *f;
 
-	if (mi_flat_build(&v, r))
+	if (mi_view_build(&v, r))
 		return NULL;
 	f = open_memstream(&buf, &len);
 	if (!f) {
-		mi_flat_free(&v);
+		mi_view_free(&v);
 		return NULL;
 	}
 	fprintf(f, "%s|%s|%s|%s|%d|%.17g|%.17g\n", v.kernel, v.source, v.host, v.shape,
 		v.patched, v.early_start_s, v.early_end_s);
 	for (i = 0; i < v.nr_rows; i++) {
-		const struct mi_flat_row *x = &v.rows[i];
+		const struct mi_view_row *x = &v.rows[i];
 
 		fprintf(f, "row %s|%s|%d|%d|%.17g|%.17g|%.17g|%.17g|%.17g|%.17g|%d\n", x->phase,
 			x->name, x->node, x->cpu, x->seconds, x->cpu_seconds, x->pages, x->bytes,
 			x->start_s, x->end_s, x->quality);
 	}
 	for (i = 0; i < v.nr_spans; i++) {
-		const struct mi_flat_span *x = &v.spans[i];
+		const struct mi_view_span *x = &v.spans[i];
 
 		fprintf(f, "span %s|%s|%d|%d|%.17g|%.17g|%d\n", x->phase, x->name, x->node,
 			x->cpu, x->start_s, x->end_s, x->thin);
 	}
 	for (i = 0; i < v.nr_nodes; i++) {
-		const struct mi_flat_node *x = &v.nodes[i];
+		const struct mi_view_node *x = &v.nodes[i];
 
 		fprintf(f, "node %d|%d|%llu|%.17g|%.17g|%.17g|%.17g|%.17g|%d\n", x->id,
 			x->memoryless, (unsigned long long)x->norm_pages, x->present_pages,
@@ -83,13 +83,13 @@ static char *dump_view(const struct mi_report *r)
 			x->threads);
 	}
 	for (i = 0; i < v.nr_tables; i++) {
-		const struct mi_flat_table *x = &v.tables[i];
+		const struct mi_view_table *x = &v.tables[i];
 
 		fprintf(f, "table %s|%s|%.17g|%.17g|%.17g|%.17g|%.17g|%d\n", x->name,
 			x->placement, x->entries, x->bytes, x->seconds, x->alloc_s, x->zero_s,
 			x->quality);
 	}
-	mi_flat_free(&v);
+	mi_view_free(&v);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;

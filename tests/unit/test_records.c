@@ -16,7 +16,7 @@
 #include "attrib.h"
 #include "output.h"
 #include "procfs.h"
-#include "records.h"
+#include "records_file.h"
 #include "util.h"
 
 #define DIR "6.12-patched-3node"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cli/safe_file.c: atomic writes that never follow a symbolic link, private state dirs. */
+/* cli/lib/safe_file.c: atomic writes that never follow a symbolic link, private state dirs. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

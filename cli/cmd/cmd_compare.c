@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* meminit compare A B: two kexec directories, or two variants of one. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "output.h"
+#include "runset.h"
+#include "kexec_dir.h"
+#include "stats.h"
+#include "util.h"
+#include "verb_opts.h"
+
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: meminit compare [--format table|json] A B\n"
+"\n"
+"A and B are kexec result directories (meminit kexec --out) or variants of one,\n"
+"DIR:VARIANT, or saved logs of several boots (one run per boot). For every phase, node and CPU that both have: the medians; how far\n"
+"B lies from A, the " MI_STATS_SHIFT_METHOD ",\n"
+"95%% (or, for few runs, all the differences at their own level, shown);\n"
+"the relative change (shift / median A); the Mann-Whitney U test of the same\n"
+"ranks (two-sided; exact permutation distribution with midranks for ties up\n"
+"to %d runs in all, else the normal approximation with tie and continuity\n"
+"corrections); and a verdict from the interval alone: faster or slower when it\n"
+"excludes 0, else no detectable change at this n. Where ties make p < %.2f and\n"
+"the interval disagree, the row says so ('!'). The s/TiB view divides each\n"
+"median by the node's present memory, as the deferred page init series\n"
+"reports its results.\n", MI_STATS_EXACT_MAX, MI_STATS_ALPHA);
+}
+
+struct row {
+	const struct mi_metric *a, *b;
+	struct mi_ab ab;
+	double rel, tib_a, tib_b;
+};
+
+static int compute(const struct mi_metric *a, const struct mi_metric *b, struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->a = a;
+	r->b = b;
+	if (mi_ab_compare(a->v, a->n, b->v, b->n, &r->ab))
+		return -1;
+	r->rel = r->ab.median_a != 0 ? r->ab.d.shift / r->ab.median_a : NAN;
+	r->tib_a = a->norm_pages > 0 ?
+		   mi_seconds_per_tib(r->ab.median_a / 1e3, (uint64_t)a->norm_pages) : NAN;
+	r->tib_b = b->norm_pages > 0 ?
+		   mi_seconds_per_tib(r->ab.median_b / 1e3, (uint64_t)b->norm_pages) : NAN;
+	return 0;
+}
+
+static json_object *dbl(double v)
+{
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+static json_object *row_json(const struct row *r)
+{
+	json_object *o = json_object_new_object(), *ci = json_object_new_array();
+
+	json_object_object_add(o, "phase", json_object_new_string(r->a->phase));
+	json_object_object_add(o, "node", r->a->node >= 0 ? json_object_new_int(r->a->node) : NULL);
+	json_object_object_add(o, "cpu", r->a->cpu >= 0 ? json_object_new_int(r->a->cpu) : NULL);
+	json_object_object_add(o, "n_a", json_object_new_int(r->a->n));
+	json_object_object_add(o, "n_b", json_object_new_int(r->b->n));
+	json_object_object_add(o, "median_a_ms", dbl(r->ab.median_a));
+	json_object_object_add(o, "median_b_ms", dbl(r->ab.median_b));
+	json_object_object_add(o, "shift_ms", dbl(r->ab.d.shift));
+	json_object_array_add(ci, dbl(r->ab.d.lo));
+	json_object_array_add(ci, dbl(r->ab.d.hi));
+	json_object_object_add(o, "shift_ci_ms", ci);
+	json_object_object_add(o, "shift_ci_level", dbl(r->ab.d.level));
+	json_object_object_add(o, "relative", dbl(r->rel));
+	json_object_object_add(o, "u", dbl(r->ab.t.u));
+	json_object_object_add(o, "p", dbl(r->ab.t.p));
+	json_object_object_add(o, "test", json_object_new_string(r->ab.t.exact ?
+			       "Mann-Whitney U, exact" : "Mann-Whitney U, normal approximation"));
+	json_object_object_add(o, "verdict", json_object_new_string(r->ab.verdict));
+	json_object_object_add(o, "test_agrees", json_object_new_boolean(r->ab.agree));
+	json_object_object_add(o, "s_per_tib_a", dbl(r->tib_a));
+	json_object_object_add(o, "s_per_tib_b", dbl(r->tib_b));
+	json_object_object_add(o, "s_per_tib_diff", dbl(r->tib_b - r->tib_a));
+	return o;
+}
+
+static void print_row(const struct row *r)
+{
+	char nd[16] = "-", cp[16] = "-", ci[48], tib[48] = "-";
+
+	if (r->a->node >= 0)
+		snprintf(nd, sizeof(nd), "%d", r->a->node);
+	if (r->a->cpu >= 0)
+		snprintf(cp, sizeof(cp), "%d", r->a->cpu);
+	if (r->ab.d.level < 1 - MI_STATS_ALPHA - 1e-9)
+		snprintf(ci, sizeof(ci), "[%.3f, %.3f]%.0f%%", r->ab.d.lo, r->ab.d.hi,
+			 r->ab.d.level * 100);
+	else
+		snprintf(ci, sizeof(ci), "[%.3f, %.3f]", r->ab.d.lo, r->ab.d.hi);
+	if (isfinite(r->tib_a) && isfinite(r->tib_b))
+		snprintf(tib, sizeof(tib), "%.2f -> %.2f (%+.2f)", r->tib_a, r->tib_b,
+			 r->tib_b - r->tib_a);
+	printf("%-40s %4s %4s %5d/%-3d %9.3f %9.3f %9.3f %24s %7.1f%% %6.1f %7.4f%s%s %-21s %s\n",
+	       r->a->phase, nd, cp, r->a->n, r->b->n, r->ab.median_a, r->ab.median_b,
+	       r->ab.d.shift, ci, isfinite(r->rel) ? r->rel * 100 : 0.0, r->ab.t.u, r->ab.t.p,
+	       r->ab.t.exact ? "e" : "n", r->ab.agree ? " " : "!", r->ab.verdict, tib);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct mi_runset a, b;
+	json_object *root = NULL, *arr = NULL;
+	int fmt = MI_FMT_TABLE, c, shown = 0, err = 0;
+	size_t i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt = mi_opt_format(optarg, mi_formats_table_json);
+			if (fmt < 0)
+				return MI_EXIT_USAGE;
+			break;
+		case 'h':
+			usage(stdout);
+			return MI_EXIT_OK;
+		default:
+			usage(stderr);
+			return MI_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 2) {
+		mi_err("compare: give two result sets, A and B (DIR or DIR:VARIANT)");
+		return MI_EXIT_USAGE;
+	}
+	if (mi_runset_load(&a, argv[optind], false))
+		return MI_EXIT_ERROR;
+	if (mi_runset_load(&b, argv[optind + 1], false)) {
+		mi_runset_free(&a);
+		return MI_EXIT_ERROR;
+	}
+	if (fmt == MI_FMT_JSON) {
+		root = json_object_new_object();
+		arr = json_object_new_array();
+		json_object_object_add(root, "schema", json_object_new_string("meminit-compare"));
+		json_object_object_add(root, "schema_version", json_object_new_int(2));
+		json_object_object_add(root, "a", json_object_new_string(argv[optind]));
+		json_object_object_add(root, "b", json_object_new_string(argv[optind + 1]));
+		mi_kx_add_str(root, "kernel_a", a.kernel);
+		mi_kx_add_str(root, "kernel_b", b.kernel);
+		json_object_object_add(root, "unit", json_object_new_string("ms"));
+		json_object_object_add(root, "shift_method", json_object_new_string(MI_STATS_SHIFT_METHOD));
+		json_object_object_add(root, "alpha", json_object_new_double(MI_STATS_ALPHA));
+	} else {
+		printf("meminit compare: A = %s (%d runs, %s), B = %s (%d runs, %s)\n",
+		       argv[optind], a.nr_runs, a.kernel, argv[optind + 1], b.nr_runs, b.kernel);
+		printf("times in ms; shift: %s,\n"
+		       "95%% (or its own level, shown); verdict: the interval excludes 0; p: Mann-Whitney\n"
+		       "U two-sided of the same ranks, e = exact permutation distribution (midranks for\n"
+		       "ties), n = normal approximation, ! = p < %.2f and the interval disagree (ties)\n\n",
+		       MI_STATS_SHIFT_METHOD, MI_STATS_ALPHA);
+		printf("%-40s %4s %4s %9s %9s %9s %9s %24s %8s %6s %9s %-21s %s\n", "phase", "node",
+		       "cpu", "n A/B", "median A", "median B", "shift", "interval of the shift",
+		       "change", "U", "p", "verdict", "s/TiB A -> B");
+	}
+	for (i = 0; i < a.nr && !err; i++) {
+		struct mi_metric *mb = mi_runset_find(&b, &a.m[i]);
+		struct row r;
+
+		if (!mb)
+			continue;
+		if (compute(&a.m[i], mb, &r)) {
+			mi_err("out of memory");
+			err = -1;
+			break;
+		}
+		shown++;
+		if (fmt == MI_FMT_JSON)
+			json_object_array_add(arr, row_json(&r));
+		else
+			print_row(&r);
+	}
+	if (!err && !shown) {
+		mi_err("%s and %s have no phase in common", argv[optind], argv[optind + 1]);
+		err = -1;
+	}
+	if (fmt == MI_FMT_JSON) {
+		json_object_object_add(root, "metrics", arr);
+		if (!err)
+			printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+					JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	}
+	mi_runset_free(&a);
+	mi_runset_free(&b);
+	if (!err && fflush(stdout))
+		err = -1;
+	return err ? MI_EXIT_ERROR : MI_EXIT_OK;
+}

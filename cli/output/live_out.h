@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Table and JSON (json-c) output shared by 'meminit trace' and 'meminit hotplug'. */
+#ifndef MEMINIT_LIVE_OUT_H
+#define MEMINIT_LIVE_OUT_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "live_bpf.h"
+
+/* One line per probe: function, level, how attached, reason. */
+void mi_live_print_probes(FILE *f, const struct mi_live *live);
+/* Per (phase, node, cpu) rows, indented by nesting level. */
+void mi_live_print_rows(FILE *f, const struct mi_live_row *rows, size_t n,
+			const char *indent);
+
+/* [{"function","level","within","attach","error","reason"}] */
+struct json_object *mi_live_json_probes(const struct mi_live *live);
+/*
+ * [{"phase","level","node","cpu","calls","pages","ns","ns_per_page","max_ns","fails"}]
+ * "cpu" is omitted for per-node sums; "node" is null when unknown.
+ */
+struct json_object *mi_live_json_rows(const struct mi_live_row *rows, size_t n);
+
+/* Add @val to @obj under @key; returns 0 or -ENOMEM (json-c failure). */
+int mi_json_add(struct json_object *obj, const char *key, struct json_object *val);
+/* Print @root to stdout, pretty, with a final newline. Returns 0 or -EIO. */
+int mi_json_print(struct json_object *root);
+
+/* Option parsing shared by the live verbs (cmd_trace.c). */
+int mi_parse_attach(const char *s, enum mi_live_mode *mode);
+/* Digits only, <= max. Returns 0 or -EINVAL. */
+int mi_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+#endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 'meminit kexec --status': where a loop stands (kexec_status.h). */
+#include <stdio.h>
+
+#include "kexec_status.h"
+#include "kexec_dir.h"
+#include "stats.h"
+
+/* Sorted in place: the status prints the first and last as min and max. */
+static double median_of(double *v, int n)
+{
+	mi_sort_doubles(v, (size_t)n);
+	return mi_median_sorted(v, (size_t)n);
+}
+
+int mi_kx_status_print(const char *dir)
+{
+	struct mi_kx_state s;
+	struct mi_kx_plan p;
+	int i, err, next;
+
+	err = mi_kx_plan_read(dir, &p);
+	if (!err)
+		err = mi_kx_scan(dir, &p, &s);
+	if (err)
+		return err;
+	for (next = 0; next < s.total && s.done[next]; next++)
+		;
+	printf("meminit kexec: %s\n", dir);
+	printf("  plan:     %d variant%s x %d runs = %d runs, stop after %d failures\n",
+	       p.nr_variants, p.nr_variants == 1 ? "" : "s", p.runs, s.total, p.max_failures);
+	printf("  progress: %d of %d runs done", s.nr_done, s.total);
+	for (i = 0; i < p.nr_variants; i++) {
+		int k, n = 0;
+
+		for (k = 0; k < s.total; k++)
+			n += s.done[k] && mi_kx_variant_of(&p, k) == i;
+		printf("%s%s %d/%d", i ? ", " : " (", p.v[i].name, n, p.runs);
+	}
+	printf(")\n");
+	printf("  failures: %d%s%s\n", s.nr_failures, s.nr_failures ? "; last " : "",
+	       s.nr_failures ? s.last_failure : "");
+	if (s.nr_cycles) {
+		double med;
+
+		med = median_of(s.cycle_s, s.nr_cycles);
+		printf("  cycle:    median %.2f s over %d runs (min %.2f, max %.2f)\n", med,
+		       s.nr_cycles, s.cycle_s[0], s.cycle_s[s.nr_cycles - 1]);
+		if (s.nr_collects) {
+			double c = median_of(s.collect_s, s.nr_collects);
+
+			printf("  collect:  median %.3f s over %d runs (%.1f%% of the median cycle)\n",
+			       c, s.nr_collects, 100 * c / med);
+		}
+		if (!s.ended)
+			printf("  ETA:      %.0f s for the %d runs left\n",
+			       med * (s.total - s.nr_done), s.total - s.nr_done);
+	} else {
+		printf("  cycle:    not measured yet\n");
+	}
+	if (s.ended)
+		printf("  state:    ended (%s)\n", s.end_state);
+	else if (s.has_pending)
+		printf("  state:    run %d (variant %s, attempt %d) in flight%s\n",
+		       s.pending.run + 1, p.v[s.pending.variant].name, s.pending.attempt,
+		       s.stop ? "; stop requested" : "");
+	else if (next < s.total)
+		printf("  state:    waiting for the hook; next run %d (variant %s)%s\n", next + 1,
+		       p.v[mi_kx_variant_of(&p, next)].name, s.stop ? "; stop requested" : "");
+	else
+		printf("  state:    every run collected; the next hook ends the loop\n");
+	mi_kx_state_free(&s);
+	return 0;
+}
