@@ -18,6 +18,7 @@
 #include "dmesg.h"
 #include "ftrace.h"
 #include "util.h"
+#include "verb_opts.h"
 
 /*
  * The early phases are timed only if sched_clock runs before memmap init.
@@ -87,7 +88,7 @@ int cmd_arm(int argc, char **argv)
 	char clock[48], clock_why[256];
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = mi_verb_getopt("arm", argc, argv, "qh", opts)) != -1) {
 		switch (c) {
 		case 'q':
 			quiet = true;
@@ -103,10 +104,8 @@ int cmd_arm(int argc, char **argv)
 			return MI_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		mi_err("arm: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("arm", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	pages = sysconf(_SC_PHYS_PAGES);
 	page_size = sysconf(_SC_PAGESIZE);
 	cpus = sysconf(_SC_NPROCESSORS_CONF);

@@ -331,7 +331,7 @@ int cmd_check(int argc, char **argv)
 	struct check c;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((ch = mi_verb_getopt("check", argc, argv, "f:h", opts)) != -1) {
 		switch (ch) {
 		case 'f':
 			fmt = mi_opt_format(optarg, mi_formats_table_json);
@@ -348,10 +348,8 @@ int cmd_check(int argc, char **argv)
 			return MI_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		mi_err("check: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("check", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	gather(&c);
 	if (fmt == MI_FMT_JSON)
 		print_json(&c);

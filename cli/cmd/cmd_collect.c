@@ -23,6 +23,7 @@
 #include "output.h"
 #include "safe_file.h"
 #include "util.h"
+#include "verb_opts.h"
 
 #define PROM_MODE	0644
 
@@ -230,7 +231,8 @@ int cmd_collect(int argc, char **argv)
 	int ch, keep = 0, err, removed = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "C:a:k:D:NH:b:" MI_COLLECT_SHORTOPTS "h", opts, NULL)) != -1) {
+	while ((ch = mi_verb_getopt("collect", argc, argv, "C:a:k:D:NH:b:" MI_COLLECT_SHORTOPTS "h",
+				    opts)) != -1) {
 		int src = mi_collect_parse_opt(ch, optarg, &co);
 
 		if (src < 0)
@@ -268,18 +270,12 @@ int cmd_collect(int argc, char **argv)
 			}
 			boot = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return MI_EXIT_OK;
 		default:
-			usage(stderr);
-			return MI_EXIT_USAGE;
+			return mi_verb_other(ch, usage);
 		}
 	}
-	if (optind < argc) {
-		mi_err("collect: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("collect", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	if (textfile && no_textfile) {
 		mi_err("collect: --textfile-dir and --no-textfile contradict each other");
 		return MI_EXIT_USAGE;

@@ -293,7 +293,8 @@ int cmd_export(int argc, char **argv)
 	int ch, err;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:F:c:D:o:" MI_COLLECT_SHORTOPTS "h", opts, NULL)) != -1) {
+	while ((ch = mi_verb_getopt("export", argc, argv, "f:F:c:D:o:" MI_COLLECT_SHORTOPTS "h",
+				    opts)) != -1) {
 		int src = mi_collect_parse_opt(ch, optarg, &co);
 
 		if (src < 0)
@@ -320,18 +321,12 @@ int cmd_export(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return MI_EXIT_OK;
 		default:
-			usage(stderr);
-			return MI_EXIT_USAGE;
+			return mi_verb_other(ch, usage);
 		}
 	}
-	if (optind < argc) {
-		mi_err("export: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("export", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	if (c.from && sources) {
 		mi_err("export: --from reads a saved report; the source options collect a new one");
 		return MI_EXIT_USAGE;

@@ -313,7 +313,7 @@ int cmd_fleet(int argc, char **argv)
 	size_t k;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+	while ((ch = mi_verb_getopt("fleet", argc, argv, "f:sh", opts)) != -1) {
 		switch (ch) {
 		case 'f':
 			if (mi_opt_format(optarg, mi_formats_table_json) < 0)
@@ -323,12 +323,8 @@ int cmd_fleet(int argc, char **argv)
 		case 's':
 			wo.skip_bad = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return MI_EXIT_OK;
 		default:
-			usage(stderr);
-			return MI_EXIT_USAGE;
+			return mi_verb_other(ch, usage);
 		}
 	}
 	if (optind >= argc) {

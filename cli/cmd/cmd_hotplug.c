@@ -64,10 +64,8 @@ static int parse_args(struct mi_hp_run *h, struct hp_opts *o, int argc, char **a
 	unsigned long v;
 	int c;
 
-	/* getopt's own messages are not "meminit: ..." lines: say it ourselves. */
 	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:c:a:f:h", longopts, NULL)) != -1) {
+	while ((c = mi_verb_getopt("hotplug", argc, argv, "n:c:a:f:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (mi_parse_uint(optarg, 65535, &v)) {
@@ -110,19 +108,12 @@ static int parse_args(struct mi_hp_run *h, struct hp_opts *o, int argc, char **a
 		case 'h':
 			usage(stdout);
 			return -1;
-		case ':':
-			mi_err("hotplug: %s needs a value", argv[optind - 1]);
-			return MI_EXIT_USAGE;
-		default:
-			mi_err("hotplug: unknown option '%s' (see 'meminit hotplug --help')",
-			       argv[optind - 1]);
+		default:	/* the line is out (mi_verb_getopt) */
 			return MI_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		mi_err("hotplug: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("hotplug", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	if (h->node < 0) {
 		mi_err("hotplug: --node N is required");
 		return MI_EXIT_USAGE;

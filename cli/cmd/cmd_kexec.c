@@ -24,6 +24,7 @@
 #include "kexec_status.h"
 #include "kexec_dir.h"
 #include "util.h"
+#include "verb_opts.h"
 
 static void usage(FILE *f)
 {
@@ -141,7 +142,7 @@ int cmd_kexec(int argc, char **argv)
 
 	ko.plan.max_failures = 3;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = mi_verb_getopt("kexec", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case O_RUNS:
 		case O_MAXF:
@@ -202,18 +203,12 @@ int cmd_kexec(int argc, char **argv)
 		case O_STOP:
 			stp = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return MI_EXIT_OK;
 		default:
-			usage(stderr);
-			return MI_EXIT_USAGE;
+			return mi_verb_other(c, usage);
 		}
 	}
-	if (optind < argc) {
-		mi_err("kexec: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("kexec", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	if (!!hook + hook_active + !!st + !!stp + !!ko.out > 1) {
 		mi_err("kexec: give one of --out, --hook, --hook-active, --status, --stop");
 		return MI_EXIT_USAGE;

@@ -199,7 +199,7 @@ int cmd_import_perf(int argc, char **argv)
 	long v;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:n:f:Th", opts, NULL)) != -1) {
+	while ((c = mi_verb_getopt("import-perf", argc, argv, "d:n:f:Th", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			co.dmesg_path = optarg;
@@ -262,7 +262,7 @@ int cmd_report(int argc, char **argv)
 	long v;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, MI_COLLECT_SHORTOPTS "n:f:To:h", opts, NULL)) != -1) {
+	while ((c = mi_verb_getopt("report", argc, argv, MI_COLLECT_SHORTOPTS "n:f:To:h", opts)) != -1) {
 		int src = mi_collect_parse_opt(c, optarg, &co);
 
 		if (src < 0)
@@ -289,18 +289,12 @@ int cmd_report(int argc, char **argv)
 			if (out.fmt < 0)
 				return MI_EXIT_USAGE;
 			break;
-		case 'h':
-			usage(stdout);
-			return MI_EXIT_OK;
 		default:
-			usage(stderr);
-			return MI_EXIT_USAGE;
+			return mi_verb_other(c, usage);
 		}
 	}
-	if (optind < argc) {
-		mi_err("report: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("report", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	if (co.boot == MI_BOOT_ALL) {
 		if (!co.dmesg_path) {
 			mi_err("--boot all needs --dmesg FILE");

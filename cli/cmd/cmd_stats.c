@@ -152,19 +152,15 @@ int cmd_stats(int argc, char **argv)
 	struct stat st;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = mi_verb_getopt("stats", argc, argv, "f:h", opts)) != -1) {
 		switch (c) {
 		case 'f':
 			fmt = mi_opt_format(optarg, mi_formats_table_json);
 			if (fmt < 0)
 				return MI_EXIT_USAGE;
 			break;
-		case 'h':
-			usage(stdout);
-			return MI_EXIT_OK;
 		default:
-			usage(stderr);
-			return MI_EXIT_USAGE;
+			return mi_verb_other(c, usage);
 		}
 	}
 	if (optind != argc - 1) {

@@ -270,10 +270,8 @@ int cmd_trace(int argc, char **argv)
 	char why[512], *end;
 	int c, err, ret = MI_EXIT_ERROR;
 
-	/* getopt's own messages are not "meminit: ..." lines: say it ourselves. */
 	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:n:a:f:h", longopts, NULL)) != -1) {
+	while ((c = mi_verb_getopt("trace", argc, argv, "d:n:a:f:h", longopts)) != -1) {
 		switch (c) {
 		case 'd':
 			errno = 0;
@@ -309,19 +307,12 @@ int cmd_trace(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return MI_EXIT_OK;
-		case ':':
-			mi_err("trace: %s needs a value", argv[optind - 1]);
-			return MI_EXIT_USAGE;
-		default:
-			mi_err("trace: unknown option '%s' (see 'meminit trace --help')",
-			       argv[optind - 1]);
+		default:	/* the line is out (mi_verb_getopt) */
 			return MI_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		mi_err("trace: unexpected argument '%s'", argv[optind]);
+	if (mi_verb_extra_args("trace", argc, argv))
 		return MI_EXIT_USAGE;
-	}
 	if (opts.node >= 0) {
 		char path[64];
 

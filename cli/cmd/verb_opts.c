@@ -28,3 +28,43 @@ bool mi_opt_to_file(const char *output)
 {
 	return output && strcmp(output, "-");
 }
+
+int mi_verb_getopt(const char *verb, int argc, char **argv, const char *shortopts,
+		   const struct option *longopts)
+{
+	char spec[128];
+	int c;
+
+	/* getopt's own messages are not "meminit: ..." lines: say it here. */
+	opterr = 0;
+	snprintf(spec, sizeof(spec), ":%s", shortopts);
+	c = getopt_long(argc, argv, spec, longopts, NULL);
+	if (c == ':') {
+		mi_err("%s: %s needs a value", verb, argv[optind - 1]);
+		return '?';
+	}
+	/* optopt is the letter of a bad short option, 0 for a long one */
+	if (c == '?' && optopt)
+		mi_err("%s: unknown option '-%c' (see 'meminit %s --help')", verb, optopt, verb);
+	else if (c == '?')
+		mi_err("%s: unknown option '%s' (see 'meminit %s --help')", verb,
+		       argv[optind - 1], verb);
+	return c;
+}
+
+int mi_verb_other(int c, void (*usage)(FILE *f))
+{
+	if (c == 'h') {
+		usage(stdout);
+		return MI_EXIT_OK;
+	}
+	return MI_EXIT_USAGE;
+}
+
+bool mi_verb_extra_args(const char *verb, int argc, char **argv)
+{
+	if (optind >= argc)
+		return false;
+	mi_err("%s: unexpected argument '%s'", verb, argv[optind]);
+	return true;
+}

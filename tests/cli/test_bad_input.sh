@@ -54,6 +54,14 @@ row "overflowing node"       2 "is not a node number"                -- report -
 row "bad format"             2 "--format: 'xml' is not table or json" -- report --dmesg "$fx/dmesg.txt" --format xml
 row "bad hz"                 2 "--hz: '0' is not a kernel HZ"        -- report --dmesg "$fx/dmesg.txt" --hz 0
 row "stray argument"         2 "unexpected argument 'extra'"         -- report --dmesg "$fx/dmesg.txt" extra
+# Every verb says a bad option, a missing value or a stray argument in one
+# line of its own (getopt's messages and a usage text used to follow).
+for v in check report arm hotplug trace import-perf kexec stats compare export collect fleet; do
+	row "$v: unknown option"   2 "$v: unknown option '--bogus' (see 'meminit $v --help')" -- $v --bogus
+done
+row "report: unknown short option" 2 "report: unknown option '-x'"     -- report -x
+row "report: option without its value" 2 "report: --dmesg needs a value" -- report --dmesg
+row "stats: --format without its value" 2 "stats: --format needs a value" -- stats --format
 row "unknown verb"           2 "unknown verb 'frobnicate'"           -- frobnicate
 row "unknown global option"  2 "unknown option '--bogus'"            -- --bogus report
 row "unknown help topic"     2 "unknown verb 'nope'"                 -- help nope
