@@ -10,7 +10,8 @@ have_root || { skip "$T" "needs root (BPF)"; exit 0; }
 [ -r /sys/kernel/btf/vmlinux ] || { skip "$T" "no kernel BTF here"; exit 0; }
 [ -f "$TOP/build/libmeminit.a" ] || { fail "$T" "build/libmeminit.a not built (make)"; exit 0; }
 bin=$OUTROOT/probe-attach
-cc -std=gnu11 -D_GNU_SOURCE -I"$TOP/cli" -I"$TOP/build" "$TOP/tests/cli/probe-attach.c" \
+# shellcheck disable=SC2046 # one -I per layer of cli/
+cc -std=gnu11 -D_GNU_SOURCE $(for d in "$TOP"/cli/*/; do printf -- '-I%s ' "$d"; done) -I"$TOP/build" "$TOP/tests/cli/probe-attach.c" \
 	"$TOP/build/libmeminit.a" -lbpf -lelf -lz -o "$bin" 2> "$OUTROOT/probe-attach.cc.log" ||
 	{ fail "$T: driver builds" "$(head -n3 "$OUTROOT/probe-attach.cc.log")"; exit 0; }
 
