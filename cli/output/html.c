@@ -315,7 +315,8 @@ static void nodes_table(FILE *out, const struct mi_view *f)
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n<p class=\"note\">Memory: present pages x 4 KiB where /proc/zoneinfo "
-	      "was read, else the node's physical ranges in the kernel log. s/TiB: deferred "
+	      "was read, else the node's memory ranges in a kernel log that starts at boot, "
+	      "else the pages its boot records initialized. s/TiB: deferred "
 	      "init wall time per TiB of the node's memory.</p>\n", out);
 }
 

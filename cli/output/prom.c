@@ -155,7 +155,7 @@ int mi_export_prom(FILE *out, const struct mi_view *f)
 	value(out, 1);
 	for (i = 0; i < f->nr_nodes; i++) {
 		sample(out, "meminit_node_memory_bytes",
-		       "Memory of a NUMA node: present pages x 4 KiB, or its physical ranges in the kernel log.",
+		       "Memory of a NUMA node: present pages x 4 KiB (zoneinfo, else the boot log's ranges, else the boot records).",
 		       &st2);
 		node_label(out, f->nodes[i].id, true);
 		value(out, f->nodes[i].bytes);
