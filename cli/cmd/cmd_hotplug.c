@@ -23,11 +23,13 @@
 #include "live_bpf.h"
 #include "live_out.h"
 #include "memblock.h"
+#include "view.h"
 #include "util.h"
 #include "verb_opts.h"
 
 struct hp_opts {
-	bool json, cycle, movable, no_bpf, bpf_stats;
+	enum mi_live_format fmt;
+	bool cycle, movable, no_bpf, bpf_stats;
 	enum mi_live_mode mode;
 };
 
@@ -36,7 +38,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: meminit hotplug --node N [--cpu C] [--movable] [--cycle]\n"
 		"                       [--attach auto|fentry|kprobe] [--no-bpf] [--bpf-stats]\n"
-		"                       [--format table|json]\n"
+		"                       [--format table|json|prom|csv]\n"
 		"Online the offline memory blocks of node N (\"online\", or \"online_movable\"\n"
 		"with --movable) from CPU C, with BPF timing online_pages,\n"
 		"move_pfn_range_to_zone and memmap_init_range. --cycle then offlines the\n"
@@ -101,9 +103,10 @@ static int parse_args(struct mi_hp_run *h, struct hp_opts *o, int argc, char **a
 			}
 			break;
 		case 'f':
-			if (mi_opt_format(optarg, mi_formats_table_json) < 0)
+			c = mi_opt_format(optarg, mi_live_formats);
+			if (c < 0)
 				return MI_EXIT_USAGE;
-			o->json = !strcmp(optarg, "json");
+			o->fmt = (enum mi_live_format)c;
 			break;
 		case 'h':
 			usage(stdout);
@@ -133,6 +136,29 @@ static int pin_cpu(int cpu)
 		return -errno;
 	}
 	return 0;
+}
+
+/* --format prom|csv: each step's BPF rows, the step in a label or column. */
+static int export_view(const struct mi_hp_run *h, enum mi_live_format fmt)
+{
+	struct mi_view v;
+	size_t i;
+	int err = 0;
+
+	mi_view_live_init(&v, h->kernel);
+	for (i = 0; !err && h->live && i < h->nsteps; i++) {
+		const struct mi_hp_step *s = &h->steps[i];
+
+		err = mi_view_add_live(&v, s->sums, s->nsums, s->name);
+		if (!err)
+			err = mi_view_add_live(&v, s->rows, s->nrows, s->name);
+	}
+	if (!err && mi_live_export(&v, fmt)) {
+		mi_err("hotplug: cannot write to standard output");
+		err = -EIO;
+	}
+	mi_view_free(&v);
+	return err;
 }
 
 int cmd_hotplug(int argc, char **argv)
@@ -233,11 +259,14 @@ int cmd_hotplug(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.json) {
+	if (o.fmt == MI_LIVE_JSON) {
 		if (mi_hp_print_json(&h)) {
 			mi_err("hotplug: cannot write JSON output");
 			goto out;
 		}
+	} else if (o.fmt != MI_LIVE_TABLE) {
+		if (export_view(&h, o.fmt))
+			goto out;
 	} else {
 		mi_hp_print_table(&h);
 	}

@@ -36,7 +36,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: meminit trace [--duration S] [--node N] [--attach auto|fentry|kprobe]\n"
-		"                     [--bpf-stats] [--format table|json]\n"
+		"                     [--bpf-stats] [--format table|json|prom|csv]\n"
 		"Time online_pages, move_pfn_range_to_zone, memmap_init_range,\n"
 		"memmap_init_zone_device, __add_pages and deferred_grow_zone per (phase,\n"
 		"node, cpu) until Ctrl-C or S seconds. fentry where the kernel allows it,\n"
@@ -241,6 +241,28 @@ static int print_json(struct mi_live *live, const struct mi_live_row *rows,
 	return err;
 }
 
+/* --format prom|csv: the traced functions' rows through the report's view. */
+static int export_view(const struct mi_live_row *rows, size_t n,
+		       const struct mi_live_row *sums, size_t nsum, enum mi_live_format fmt)
+{
+	struct mi_view v;
+	struct utsname u;
+	int err;
+
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "unknown");
+	mi_view_live_init(&v, u.release);
+	err = mi_view_add_live(&v, sums, nsum, NULL);
+	if (!err)
+		err = mi_view_add_live(&v, rows, n, NULL);
+	if (!err && mi_live_export(&v, fmt)) {
+		mi_err("trace: cannot write to standard output");
+		err = -EIO;
+	}
+	mi_view_free(&v);
+	return err;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -264,7 +286,7 @@ int cmd_trace(int argc, char **argv)
 	struct mi_bootrec *br = NULL;
 	struct rec_row *rr = NULL;
 	size_t n = 0, nsum = 0, nrr = 0;
-	bool json = false;
+	enum mi_live_format fmt = MI_LIVE_TABLE;
 	double duration = 0, secs;
 	unsigned long v;
 	char why[512], *end;
@@ -297,9 +319,10 @@ int cmd_trace(int argc, char **argv)
 			}
 			break;
 		case 'f':
-			if (mi_opt_format(optarg, mi_formats_table_json) < 0)
+			c = mi_opt_format(optarg, mi_live_formats);
+			if (c < 0)
 				return MI_EXIT_USAGE;
-			json = !strcmp(optarg, "json");
+			fmt = (enum mi_live_format)c;
 			break;
 		case 'S':
 			opts.bpf_stats = true;
@@ -351,7 +374,7 @@ int cmd_trace(int argc, char **argv)
 		mi_err("trace: sigaction: %s", strerror(errno));
 		goto out;
 	}
-	if (!json) {
+	if (fmt == MI_LIVE_TABLE) {
 		mi_live_print_probes(stdout, live);
 		fflush(stdout);
 	}
@@ -396,12 +419,15 @@ int cmd_trace(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (json) {
+	if (fmt == MI_LIVE_JSON) {
 		if (print_json(live, rows, n, sums, nsum, secs, br, rr, nrr,
 			       bhow ? mi_bpf_stats_json(bhow, bps, nbps) : NULL)) {
 			mi_err("trace: cannot write JSON output");
 			goto out;
 		}
+	} else if (fmt != MI_LIVE_TABLE) {
+		if (export_view(rows, n, sums, nsum, fmt))
+			goto out;
 	} else {
 		printf("\n%.1f s traced; per node, all CPUs:\n", secs);
 		mi_live_print_rows(stdout, sums, nsum, "  ");

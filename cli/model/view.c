@@ -82,6 +82,13 @@ const struct mi_view_node *mi_view_find_node(const struct mi_view *f, int id)
 	return NULL;
 }
 
+double mi_view_row_ns_per_page(const struct mi_view_row *r)
+{
+	double t = r->cpu_seconds >= 0 ? r->cpu_seconds : r->seconds;
+
+	return r->pages > 0 ? mi_ns_per_page(t, (uint64_t)r->pages) : -1;
+}
+
 double mi_view_s_per_tib(const struct mi_view *f, int id, double seconds)
 {
 	const struct mi_view_node *n = mi_view_find_node(f, id);
@@ -363,6 +370,41 @@ int mi_view_from_json(struct mi_view *f, json_object *o, const char *what)
 	err = mi_view_build(f, &r);
 	mi_report_free(&r);
 	return err;
+}
+
+void mi_view_live_init(struct mi_view *f, const char *kernel)
+{
+	memset(f, 0, sizeof(*f));
+	f->early_start_s = f->early_end_s = -1;
+	f->live = true;
+	mi_strlcpy(f->kernel, kernel && kernel[0] ? kernel : "unknown", sizeof(f->kernel));
+	mi_strlcpy(f->source, "live-bpf", sizeof(f->source));
+	mi_strlcpy(f->shape, "unknown", sizeof(f->shape));
+}
+
+int mi_view_add_live(struct mi_view *f, const struct mi_live_row *rows, size_t n,
+		     const char *step)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct mi_live_row *l = &rows[i];
+		bool node_sum = l->cpu == UINT32_MAX;
+		double secs = (double)l->ns / 1e9;
+		struct mi_view_row *r;
+
+		r = add_row(f, mi_live_phase_func(l->phase), step,
+			    l->node == LIVE_NODE_NONE ? -1 : (int)l->node,
+			    node_sum ? -1 : (int)l->cpu, node_sum ? -1 : secs, MI_Q_MEASURED);
+		if (!r) {
+			mi_err("out of memory");
+			return -ENOMEM;
+		}
+		if (node_sum)
+			r->cpu_seconds = secs;
+		r->pages = (double)l->pages;
+	}
+	return 0;
 }
 
 void mi_view_free(struct mi_view *f)

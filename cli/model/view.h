@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "live_bpf.h"
 #include "model.h"
 
 /* How a row's time was obtained. */
@@ -72,6 +73,7 @@ struct mi_view {
 	char shape[96];		/* "3G+1G": the nodes' memory in GiB */
 	int hz;			/* of the kernel's deferred line; 0 unknown */
 	bool patched;		/* the report has boot records */
+	bool live;		/* rows of a live verb (trace, hotplug): name = its step */
 	struct mi_view_row *rows;
 	size_t nr_rows, cap_rows;
 	struct mi_view_span *spans;
@@ -83,12 +85,31 @@ struct mi_view {
 	double early_start_s, early_end_s;	/* stock: bounded window, -1 unknown */
 };
 
+/*
+ * A view of a live verb's BPF rows (live_bpf.h), so that 'trace' and
+ * 'hotplug' export as a report does: mi_view_live_init once, then
+ * mi_view_add_live for each set of rows. A row's phase is the probed
+ * function, its name STEP (hotplug: "online", "reonline"; NULL: none); a
+ * node's row (cpu -1) has the calls' time summed over its CPUs as CPU
+ * time and no wall time, a CPU's row that sum as its busy time.
+ * 0, or -ENOMEM after one line.
+ */
+void mi_view_live_init(struct mi_view *f, const char *kernel);
+int mi_view_add_live(struct mi_view *f, const struct mi_live_row *rows, size_t n,
+		     const char *step);
+
 /* Fill F from report R. 0, or -ENOMEM after one line. */
 int mi_view_build(struct mi_view *f, const struct mi_report *r);
 /* Fill F from the report JSON O (mi_read_json). 0, or -errno after one line naming WHAT. */
 int mi_view_from_json(struct mi_view *f, json_object *o, const char *what);
 void mi_view_free(struct mi_view *f);
 const struct mi_view_node *mi_view_find_node(const struct mi_view *f, int id);
+/*
+ * ns per page of a row: its CPU time over its pages where the CPU time is
+ * known (the report's ns_per_page, mi_ns_per_page), else its time on the
+ * clock (a stock kernel's line or trace span, a CPU's busy time); -1.
+ */
+double mi_view_row_ns_per_page(const struct mi_view_row *r);
 /* Seconds per TiB of node ID's memory, or -1. */
 double mi_view_s_per_tib(const struct mi_view *f, int id, double seconds);
 const char *mi_quality_name(enum mi_quality q);

@@ -76,7 +76,7 @@ int mi_export_csv_rows(FILE *out, const struct mi_view *f, int run, const char *
 		num(out, r->start_s, r->start_s >= 0);
 		num(out, r->end_s, r->end_s >= 0);
 		num(out, tib, tib >= 0);
-		num(out, r->seconds * 1e9 / r->pages, r->seconds >= 0 && r->pages > 0);
+		num(out, mi_view_row_ns_per_page(r), mi_view_row_ns_per_page(r) >= 0);
 		field(out, mi_quality_name(r->quality), true);
 	}
 	return ferror(out) ? -EIO : 0;

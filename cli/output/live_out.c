@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "live_out.h"
 #include "model.h"
 #include "util.h"
@@ -87,6 +88,27 @@ void mi_live_print_rows(FILE *f, const struct mi_live_row *rows, size_t n,
 	}
 	fprintf(f, "%s(indented phases run inside the one above: their time is part of it, never add them)\n",
 		indent);
+}
+
+const char *const mi_live_formats[] = {
+	[MI_LIVE_TABLE] = "table", [MI_LIVE_JSON] = "json", [MI_LIVE_PROM] = "prom",
+	[MI_LIVE_CSV] = "csv", NULL
+};
+
+int mi_live_export(const struct mi_view *v, enum mi_live_format fmt)
+{
+	int err;
+
+	if (fmt == MI_LIVE_PROM) {
+		err = mi_export_prom(stdout, v);
+	} else {
+		err = mi_export_csv_header(stdout);
+		if (!err)
+			err = mi_export_csv_rows(stdout, v, -1, NULL);
+	}
+	if (!err && fflush(stdout))
+		err = -EIO;
+	return err ? -EIO : 0;
 }
 
 int mi_json_add(struct json_object *obj, const char *key, struct json_object *val)

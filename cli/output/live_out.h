@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include "view.h"
+
 #include "live_bpf.h"
 
 /* One line per probe: function, level, how attached, reason. */
@@ -31,5 +33,16 @@ int mi_json_print(struct json_object *root);
 int mi_parse_attach(const char *s, enum mi_live_mode *mode);
 /* Digits only, <= max. Returns 0 or -EINVAL. */
 int mi_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+/* The formats of the live verbs: the table, their JSON, and the view's exports. */
+enum mi_live_format { MI_LIVE_TABLE, MI_LIVE_JSON, MI_LIVE_PROM, MI_LIVE_CSV };
+extern const char *const mi_live_formats[];
+
+/*
+ * A live verb's view (mi_view_add_live) as Prometheus text or CSV on
+ * stdout, as 'meminit export' writes a report's. 0, or -EIO (the caller
+ * says so).
+ */
+int mi_live_export(const struct mi_view *v, enum mi_live_format fmt);
 
 #endif

@@ -40,6 +40,13 @@ static void node_label(FILE *out, int node, bool first)
 	label(out, "node", buf, first);
 }
 
+/* A live verb's step (hotplug: "online", "reonline"): one series per step. */
+static void step_label(FILE *out, const struct mi_view *f, const struct mi_view_row *r)
+{
+	if (f->live && r->name[0])
+		label(out, "step", r->name, false);
+}
+
 static void value(FILE *out, double v)
 {
 	if (v == floor(v) && fabs(v) < 9007199254740992.0)
@@ -89,6 +96,7 @@ static void node_family(FILE *out, const struct mi_view *f, const char *name, co
 			continue;
 		sample(out, name, help, &st);
 		label(out, "phase", r->phase, true);
+		step_label(out, f, r);
 		node_label(out, r->node, false);
 		value(out, v);
 	}
@@ -106,10 +114,12 @@ static void cpu_family(FILE *out, const struct mi_view *f)
 		if (r->cpu < 0 || r->seconds < 0)
 			continue;
 		snprintf(cpu, sizeof(cpu), "%d", r->cpu);
-		sample(out, "meminit_phase_seconds",
+		sample(out, "meminit_phase_seconds", f->live ?
+		       "Time one CPU spent in calls of a kernel function for a NUMA node (live BPF, phase = the function)." :
 		       "Time one CPU spent in a boot phase for a NUMA node (boot trace: an upper bound).",
 		       &st);
 		label(out, "phase", r->phase, true);
+		step_label(out, f, r);
 		node_label(out, r->node, false);
 		label(out, "cpu", cpu, false);
 		value(out, r->seconds);
@@ -172,10 +182,12 @@ int mi_export_prom(FILE *out, const struct mi_view *f)
 	node_family(out, f, "meminit_phase_wall_seconds",
 		    "Wall time of a boot phase on a NUMA node, across the CPUs that ran it (node=none: not tied to a node).",
 		    NV_WALL);
-	node_family(out, f, "meminit_phase_cpu_seconds",
+	node_family(out, f, "meminit_phase_cpu_seconds", f->live ?
+		    "CPU time of calls of a kernel function for a NUMA node, summed over the calls and CPUs (live BPF, phase = the function)." :
 		    "CPU time of a boot phase on a NUMA node, summed over its records and CPUs (boot records).",
 		    NV_CPU);
-	node_family(out, f, "meminit_phase_pages",
+	node_family(out, f, "meminit_phase_pages", f->live ?
+		    "Pages the calls of a kernel function covered for a NUMA node (live BPF, phase = the function)." :
 		    "4 KiB pages whose struct page a boot phase initialized on a NUMA node.", NV_PAGES);
 	cpu_family(out, f);
 	table_family(out, f, "meminit_hash_table_bytes", "Size of a large system hash table.",

@@ -24,7 +24,7 @@
 
 #include "bpfstats.h"
 
-#include "../bpf/live.h"
+#include "../../bpf/live.h"
 
 enum mi_live_mode {
 	MI_LIVE_AUTO,		/* fentry where it attaches, kprobe otherwise */

@@ -59,7 +59,7 @@ else
 	skip "$T: trace smoke test" "needs root and kernel BTF"
 fi
 one_error "trace --duration 0" 2 "--duration wants seconds > 0" "$MEMINIT" trace --duration 0
-one_error "trace --format xml" 2 "--format: 'xml' is not table or json" "$MEMINIT" trace --format xml
+one_error "trace --format xml" 2 "--format: 'xml' is not table, json, prom or csv" "$MEMINIT" trace --format xml
 one_error "trace --attach uprobe" 2 "--attach wants auto, fentry or kprobe" "$MEMINIT" trace --attach uprobe
 
 # --- hotplug bad input (never reaches a state write) -------------------------

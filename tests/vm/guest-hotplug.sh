@@ -23,8 +23,13 @@ if [ "$MODE" = 612 ]; then
 	wait $tp
 	echo $? > trace.rc
 	snap after
-	# The DIMM is now in ZONE_MOVABLE: offline and re-online it, kprobes only.
+	# The DIMM is now in ZONE_MOVABLE: offline and re-online it, kprobes only,
+	# with a trace beside it exporting Prometheus text.
+	TRACE_OUT=traceprom start_trace --duration 600 --format prom
 	run cycle hotplug --node 1 --cycle --attach kprobe --format json
+	kill -INT $tp
+	wait $tp
+	echo $? > traceprom.rc
 	snap cycled
 	run table hotplug --node 1
 elif [ "$MODE" = lockdown ]; then
@@ -38,6 +43,8 @@ else
 	snap after
 	# Without BPF: offline and re-online the same movable blocks, sysfs only.
 	run nobpf hotplug --node 1 --cycle --no-bpf --format json
+	# Once more with BPF, exported as CSV: the step in the name column.
+	run cyclecsv hotplug --node 1 --cycle --format csv
 	run memoryless hotplug --node 2
 	run badcpu hotplug --node 1 --cpu 63
 fi

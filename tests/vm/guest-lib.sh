@@ -10,13 +10,14 @@ run() {
 }
 
 # start_trace ARGS...: 'meminit trace ARGS' in the background into trace.out
-# and trace.err, returning once it says it is attached (or has exited, or
-# after 120 s); its pid is in $tp.
+# and trace.err ($TRACE_OUT.out and .err when set), returning once it says
+# it is attached (or has exited, or after 120 s); its pid is in $tp.
 start_trace() {
-	meminit trace "$@" > trace.out 2> trace.err &
+	to=${TRACE_OUT:-trace}
+	meminit trace "$@" > "$to.out" 2> "$to.err" &
 	tp=$!
 	i=0
-	while ! grep -q 'tracing with' trace.err && kill -0 $tp 2>/dev/null && [ $i -lt 120 ]; do
+	while ! grep -q 'tracing with' "$to.err" && kill -0 $tp 2>/dev/null && [ $i -lt 120 ]; do
 		sleep 1
 		i=$((i + 1))
 	done

@@ -130,6 +130,22 @@ if boot "$T 6.12" 6.12 2G,1G 1,1 612; then
 		"$d/cycle.out" > /dev/null &&
 		pass "$t cycle kprobe: kprobe only; nothing left to online, 8 offlined, 8 re-onlined" ||
 		fail "$t cycle kprobe" "$(jq -c '[.attach, [.steps[] | [.step, .blocks_requested, .blocks_done]]]' "$d/cycle.out")"
+	# The trace beside the cycle, as Prometheus text through the report's view.
+	want=$(jq '[.steps[2].phases[] | select(.phase == "online_pages" and .node == 1) | .pages] | add' "$d/cycle.out")
+	got=$(sed -n 's/^meminit_phase_pages{phase="online_pages",node="1"} //p' "$d/traceprom.out")
+	if [ "$(cat "$d/traceprom.rc")" = 0 ] && [ "$got" = "$DIMM_PAGES" ] && [ "$want" = "$DIMM_PAGES" ] &&
+		grep -q '^meminit_phase_cpu_seconds{phase="online_pages",node="1"} [0-9.e-]*$' "$d/traceprom.out"; then
+		pass "$t: trace --format prom: online_pages node 1 = $got pages, as hotplug's reonline step"
+	else
+		fail "$t: trace --format prom" "rc $(cat "$d/traceprom.rc"), pages '$got' (hotplug '$want'): $(head -c 300 "$d/traceprom.err")"
+	fi
+	if ! command -v promtool > /dev/null; then
+		skip "$t: trace --format prom: promtool" "promtool missing (make deps)"
+	elif promtool check metrics < "$d/traceprom.out" > "$d/traceprom.promtool" 2>&1; then
+		pass "$t: trace --format prom: promtool check metrics"
+	else
+		fail "$t: trace --format prom: promtool" "$(head -3 "$d/traceprom.promtool")"
+	fi
 	zc1=$(present "$d/zoneinfo.cycled" 1)
 	[ "$zc1" = "$za1" ] && pass "$t cycle kprobe: zoneinfo present of node 1 back to $zc1" ||
 		fail "$t cycle kprobe: zoneinfo" "node 1 present $zc1, was $za1"
@@ -162,6 +178,16 @@ if boot "$T 6.1" 6.1 2G,1G,0 1,1,1 61; then
 			(.steps[2].phases | length) == 0' "$d/nobpf.out" > /dev/null &&
 		pass "$t: --no-bpf --cycle: 8 blocks offlined and re-onlined, counted from sysfs, exit 0" ||
 		fail "$t: --no-bpf" "rc $(cat "$d/nobpf.rc"): $(cat "$d/nobpf.err") $(jq -c '[.attach, .timing, [.steps[] | [.step, .blocks_done, .pages]]]' "$d/nobpf.out")"
+	# hotplug --format csv: one row per step, function, node (and CPU).
+	c=$d/cyclecsv.out
+	hdr=run,variant,host,kernel,source,shape,phase,name,scope,node,cpu,seconds,cpu_seconds,pages,bytes,start_s,end_s,s_per_tib,ns_per_page,quality
+	rows=$(awk -F, '$7 == "move_pfn_range_to_zone" && $8 == "reonline" && $9 == "node" && $10 == 1 {print $14}' "$c")
+	if [ "$(cat "$d/cyclecsv.rc")" = 0 ] && [ "$(head -n1 "$c" | tr -d '\r')" = "$hdr" ] &&
+		[ "$rows" = $DIMM_PAGES ] && awk -F, 'NR > 1 && $5 != "live-bpf" {exit 1}' "$c"; then
+		pass "$t: hotplug --format csv: move_pfn_range_to_zone reonline node 1 = $rows pages"
+	else
+		fail "$t: hotplug --format csv" "rc $(cat "$d/cyclecsv.rc"), pages '$rows': $(head -c 300 "$d/cyclecsv.err") $(head -c 300 "$c")"
+	fi
 	[ "$(cat "$d/memoryless.rc")" = 1 ] && [ "$(wc -l < "$d/memoryless.err")" = 1 ] &&
 		grep -q 'node 2 has no memory blocks' "$d/memoryless.err" &&
 		pass "$t: memoryless node: one error line" ||
