@@ -19,8 +19,9 @@
  *   gen-scale kexec DIR RUNS REPORT.json
  *	A kexec results directory (cli/runs/kexec_dir.h: plan.json, runs/,
  *	failures/) of one variant with RUNS runs of REPORT (a 'meminit report
- *	--format json'), every number under a key ending in "_ms" scaled by a
- *	factor around 1 (sd 3 %) per run, as tests/gen-kexec-dir.py does.
+ *	--format json'), every number under a key ending in "_ms" and every
+ *	record's duration scaled by a factor around 1 (sd 3 %) per run, as
+ *	tests/gen-kexec-dir.py does.
  *
  * Deterministic: a fixed xorshift seed, so two runs write the same bytes.
  */
@@ -378,16 +379,40 @@ static double gauss(double mu, double sd)
 	return mu + sd * sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 
-/* Copy @rep to @f with every number after a '..._ms":' key times @k. */
+/* The first of the keys whose numbers write_scaled changes, or NULL. */
+static const char *next_key(const char *p, int *which)
+{
+	static const char *const keys[] = { "_ms\":", "\"start_ns\":", "\"end_ns\":" };
+	const char *best = NULL, *q;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		q = strstr(p, keys[i]);
+		if (q && (!best || q < best)) {
+			best = q;
+			*which = i;
+		}
+	}
+	return best;
+}
+
+/*
+ * Copy @rep to @f with every number after a '..._ms":' key times @k, and
+ * every record's end moved so that it lasts @k times as long: meminit reads
+ * a report back into its model and derives each time from the records, so
+ * the derived "_ms" members alone would not change what 'stats' sees.
+ */
 static void write_scaled(FILE *f, const char *rep, double k)
 {
 	const char *p = rep, *q;
+	double start = 0;
+	int which = 0;
 
-	while ((q = strstr(p, "_ms\":"))) {
+	while ((q = next_key(p, &which))) {
 		char *end;
 		double v;
 
-		q += 5;
+		q = strchr(q + 1, ':') + 1;
 		while (*q == ' ')
 			q++;
 		fwrite(p, 1, q - p, f);
@@ -396,7 +421,12 @@ static void write_scaled(FILE *f, const char *rep, double k)
 			p = q;
 			continue;
 		}
-		fprintf(f, "%.17g", v * k);
+		if (which == 0)
+			fprintf(f, "%.17g", v * k);
+		else if (which == 1)
+			fprintf(f, "%.0f", start = v);
+		else
+			fprintf(f, "%.0f", v > start ? start + (v - start) * k : v);
 		p = end;
 	}
 	fputs(p, f);
