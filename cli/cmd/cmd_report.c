@@ -19,7 +19,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: meminit report [--dmesg FILE [--boot N|all]] [--ftrace FILE] [--records FILE]\n"
 "                      [--hz N] [--node N] [--via auto|bpf|perfbuf|bin|text|none]\n"
-"                      [--timeline] [--bpf-stats] [--format table|json] [--output FILE]\n"
+"                      [--timeline] [--cpus all] [--bpf-stats] [--format table|json]\n"
+"                      [--output FILE]\n"
 "\n"
 "Without FILEs: this boot, live (root): /dev/kmsg, /proc/zoneinfo, node sysfs,\n"
 "/proc/vmallocinfo, the boot function trace if 'meminit arm' armed it, and on a\n"
@@ -30,6 +31,9 @@ static void usage(FILE *f)
 "                 ring buffer, else records.bin, else the text file), bpf,\n"
 "                 perfbuf (BPF over a perf buffer), bin, text, none\n"
 "  --timeline     also print every record by CPU in start order\n"
+"  --cpus all     every per-CPU row; by default a machine of more than %d CPU\n"
+"                 rows gets them summarized per node (busy min/median/max, the\n"
+"                 slowest CPU, the longest chunk)\n"
 "  --bpf-stats    with the BPF replay: its program's run count and run time\n"
 "                 (bpf_enable_stats), on standard error\n"
 "  --dmesg FILE   a saved dmesg or serial-console log instead of the live log;\n"
@@ -42,7 +46,8 @@ static void usage(FILE *f)
 "  --node N       only node N\n"
 "  --format F     table (default) or json (schema: docs/json-schema.md)\n"
 "  --output FILE  write the report to FILE (mode 0600, replaced atomically;\n"
-"                 a symbolic link is refused) instead of standard output\n");
+"                 a symbolic link is refused) instead of standard output\n",
+		MI_TABLE_CPU_ROWS);
 }
 
 static int keep_only_node(struct mi_report *r, int id)
@@ -249,6 +254,7 @@ int cmd_report(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "timeline", no_argument, NULL, 'T' },
+		{ "cpus", required_argument, NULL, 'c' },
 		{ "bpf-stats", no_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -262,7 +268,7 @@ int cmd_report(int argc, char **argv)
 	long v;
 
 	optind = 1;
-	while ((c = mi_verb_getopt("report", argc, argv, MI_COLLECT_SHORTOPTS "n:f:To:h", opts)) != -1) {
+	while ((c = mi_verb_getopt("report", argc, argv, MI_COLLECT_SHORTOPTS "n:f:Tc:o:h", opts)) != -1) {
 		int src = mi_collect_parse_opt(c, optarg, &co);
 
 		if (src < 0)
@@ -275,6 +281,13 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'T':
 			out.table.timeline = true;
+			break;
+		case 'c':
+			if (strcmp(optarg, "all")) {
+				mi_err("--cpus: '%s' is not 'all' (every per-CPU row)", optarg);
+				return MI_EXIT_USAGE;
+			}
+			out.table.all_cpus = true;
 			break;
 		case 'S':
 			co.bpf_stats = true;

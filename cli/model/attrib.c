@@ -9,6 +9,7 @@
 
 #include "attrib.h"
 #include "records_file.h"
+#include "stats.h"
 #include "util.h"
 
 const char *const mi_split_method =
@@ -85,6 +86,86 @@ uint64_t mi_attrib_node_pages(const struct mi_report *r, int node)
 		    counts_struct_pages(r->events[i].phase))
 			s += r->events[i].pages;
 	return s;
+}
+
+int mi_attrib_node_balance(const struct mi_report *r, const struct mi_attrib *a, int node,
+			   struct mi_node_balance *b)
+{
+	double *busy, *others;
+	size_t i, n = 0, k = 0, slowest = 0;
+
+	memset(b, 0, sizeof(*b));
+	b->node = node;
+	b->slowest_cpu = b->longest_chunk_cpu = -1;
+	b->longest_chunk = b->wall = b->others_median = MI_UNKNOWN;
+	for (i = 0; i < r->nr_events; i++) {
+		const struct mi_event *e = &r->events[i];
+		double s = mi_event_seconds(e);
+
+		if (e->phase != MI_PH_DEFERRED_CHUNK || e->node != node || e->live)
+			continue;
+		if (!b->chunks || e->pages < b->chunk_pages_min)
+			b->chunk_pages_min = e->pages;
+		if (e->pages > b->chunk_pages_max)
+			b->chunk_pages_max = e->pages;
+		b->chunks++;
+		if (s > b->longest_chunk) {
+			b->longest_chunk = s;
+			b->longest_chunk_cpu = e->cpu;
+			b->longest_chunk_pfn = e->start_pfn;
+			b->longest_chunk_pages = e->pages;
+		}
+	}
+	if (!b->chunks || b->longest_chunk < 0)
+		return -ENOENT;
+	busy = calloc(a->nr_cpus + 1, sizeof(*busy));
+	others = calloc(a->nr_cpus + 1, sizeof(*others));
+	if (!busy || !others) {
+		free(busy);
+		free(others);
+		return -ENOMEM;
+	}
+	for (i = 0; i < a->nr_cpus; i++) {
+		const struct mi_cpu_sum *c = &a->cpus[i];
+
+		if (c->phase != MI_PH_DEFERRED_CHUNK || c->node != node)
+			continue;
+		if (!n || c->busy > b->busy_max) {
+			b->busy_max = c->busy;
+			b->slowest_cpu = c->cpu;
+			b->slowest_cpu_chunks = c->records;
+			slowest = n;
+		}
+		busy[n++] = c->busy;
+	}
+	b->cpus = (int)n;
+	/* the CPUs but the slowest: what it is compared with */
+	for (i = 0; i < n; i++)
+		if (i != slowest)
+			others[k++] = busy[i];
+	if (n) {
+		mi_sort_doubles(busy, n);
+		b->busy_min = busy[0];
+		b->busy_median = mi_median_sorted(busy, n);
+	}
+	if (k) {
+		mi_sort_doubles(others, k);
+		b->others_median = mi_median_sorted(others, k);
+	}
+	free(busy);
+	free(others);
+	for (i = 0; i < a->nr_phases; i++) {
+		const struct mi_phase_sum *p = &a->phases[i];
+
+		if (p->phase == MI_PH_DEFERRED_CHUNK && p->node == node) {
+			b->wall = p->wall;
+			b->threads = p->threads;
+		}
+	}
+	b->cpu_dominates = b->others_median > 0 &&
+			   b->busy_max > MI_BALANCE_CPU_FACTOR * b->others_median;
+	b->chunk_dominates = b->chunks > 1 && b->wall > 0 && b->longest_chunk > b->wall / 2;
+	return n ? 0 : -ENOENT;
 }
 
 uint64_t mi_attrib_node_holes(const struct mi_report *r, int node)

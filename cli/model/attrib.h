@@ -98,6 +98,41 @@ const char *mi_hash_record_kind(const struct mi_event *e);
 /* Node memory for s/TiB: zoneinfo present pages, else the records' pages. */
 uint64_t mi_attrib_node_norm_pages(const struct mi_report *r, int node);
 
+/*
+ * How a node's deferred init was shared out (records): the kernel's padata
+ * split (threads, chunks, pages per chunk), the busy time of the CPUs that
+ * ran it, and whether one CPU or one chunk held up the node: the question
+ * a user asks first on a large machine. Times in seconds, MI_UNKNOWN when
+ * the records carry none (a clock that did not advance).
+ */
+struct mi_node_balance {
+	int node;
+	int threads;		/* padata threads the kernel started (node record) */
+	int chunks;
+	uint64_t chunk_pages_min, chunk_pages_max;
+	int cpus;		/* CPUs that ran its chunks */
+	double busy_min, busy_median, busy_max;
+	int slowest_cpu, slowest_cpu_chunks;
+	double others_median;	/* median busy of the other CPUs; MI_UNKNOWN if none */
+	double longest_chunk;
+	int longest_chunk_cpu;
+	uint64_t longest_chunk_pfn, longest_chunk_pages;
+	double wall;		/* the node's deferred init, its node record */
+	/* The slowest CPU was busy more than MI_BALANCE_CPU_FACTOR x the others' median. */
+	bool cpu_dominates;
+	/* One chunk took more than half the node's wall time. */
+	bool chunk_dominates;
+};
+
+#define MI_BALANCE_CPU_FACTOR	2.0
+
+/*
+ * 0 with B filled; -ENOENT when NODE has no timed deferred chunk records,
+ * -ENOMEM.
+ */
+int mi_attrib_node_balance(const struct mi_report *r, const struct mi_attrib *a, int node,
+			   struct mi_node_balance *b);
+
 /* The hash record of a table name, or NULL. */
 const struct mi_event *mi_attrib_hash_event(const struct mi_report *r, const char *name);
 

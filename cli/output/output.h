@@ -13,7 +13,11 @@ enum mi_format { MI_FMT_TABLE, MI_FMT_JSON };
 
 struct mi_table_opts {
 	bool timeline;		/* also every record by CPU in start order */
+	bool all_cpus;		/* every per-CPU row, however many CPUs */
 };
+
+/* Per-CPU rows the table prints before it summarizes them per node instead. */
+#define MI_TABLE_CPU_ROWS	64
 
 /* The terminal view of R; O may be NULL (the defaults). 0, or -1 on a write error. */
 int mi_write_table(FILE *f, const struct mi_report *r, const struct mi_table_opts *o);

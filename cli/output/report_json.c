@@ -54,8 +54,39 @@ static json_object *zone_json(const struct mi_zone *z, bool counts)
 	return o;
 }
 
+/* How the node's deferred init was shared out (records), or null. */
+static json_object *balance_json(const struct mi_report *r, const struct mi_attrib *at, int node)
+{
+	struct mi_node_balance b;
+	json_object *o;
+
+	if (!at || mi_attrib_node_balance(r, at, node, &b))
+		return NULL;
+	o = json_object_new_object();
+	add(o, "threads", b.threads ? json_object_new_int(b.threads) : NULL);
+	add(o, "chunks", json_object_new_int(b.chunks));
+	add(o, "chunk_pages_min", u64(b.chunk_pages_min));
+	add(o, "chunk_pages_max", u64(b.chunk_pages_max));
+	add(o, "cpus", json_object_new_int(b.cpus));
+	add(o, "busy_ms_min", ms_or_null(b.busy_min));
+	add(o, "busy_ms_median", ms_or_null(b.busy_median));
+	add(o, "busy_ms_max", ms_or_null(b.busy_max));
+	add(o, "slowest_cpu", json_object_new_int(b.slowest_cpu));
+	add(o, "slowest_cpu_chunks", json_object_new_int(b.slowest_cpu_chunks));
+	add(o, "others_busy_ms_median", ms_or_null(b.others_median));
+	add(o, "longest_chunk_ms", ms_or_null(b.longest_chunk));
+	add(o, "longest_chunk_cpu", json_object_new_int(b.longest_chunk_cpu));
+	add(o, "longest_chunk_start_pfn", u64(b.longest_chunk_pfn));
+	add(o, "longest_chunk_pages", u64(b.longest_chunk_pages));
+	add(o, "wall_ms", ms_or_null(b.wall));
+	add(o, "one_cpu_dominates", json_object_new_boolean(b.cpu_dominates));
+	add(o, "one_chunk_dominates", json_object_new_boolean(b.chunk_dominates));
+	return o;
+}
+
 static json_object *node_json(const struct mi_report *r, const struct mi_node *n,
-			      const struct mi_cpu_row *rows, size_t nr_rows)
+			      const struct mi_cpu_row *rows, size_t nr_rows,
+			      const struct mi_attrib *at)
 {
 	bool counts = r->sources & MI_SRC_PROCFS;
 	json_object *o = json_object_new_object(), *a;
@@ -115,6 +146,7 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 		add(o, "record_hole_pages", u64(mi_attrib_node_holes(r, n->id)));
 		add(o, "record_pages_equal_present", counts && r->rec_overflow == 0 ?
 		    json_object_new_boolean(got == mi_node_present(n)) : NULL);
+		add(o, "deferred_balance", balance_json(r, at, n->id));
 	}
 	return o;
 }
@@ -456,7 +488,7 @@ static int write_report(struct json_writer w, const struct mi_report *r)
 	jw_member(&w, "deferred_begin_s", num_or_null(r->deferred_begin));
 	jw_array_begin(&w, "nodes");
 	for (i = 0; i < r->nr_nodes; i++)
-		jw_elem(&w, node_json(r, &r->nodes[i], rows, nr_rows));
+		jw_elem(&w, node_json(r, &r->nodes[i], rows, nr_rows, r->nr_events ? &at : NULL));
 	jw_array_end(&w);
 	jw_array_begin(&w, "deferred_chunks");
 	for (i = 0; i < r->nr_chunks; i++) {

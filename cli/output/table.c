@@ -308,6 +308,51 @@ static void phases_section(FILE *f, const struct mi_report *r, const struct mi_a
 	}
 }
 
+/* How each node's deferred init was shared out, and what held it up. */
+static void balance_section(FILE *f, const struct mi_report *r, const struct mi_attrib *a)
+{
+	struct mi_node_balance b;
+	char busy[64], slow[32], longest[40], wall[16], split[48];
+	bool header = false;
+	size_t i;
+
+	for (i = 0; i < r->nr_nodes; i++) {
+		if (mi_attrib_node_balance(r, a, r->nodes[i].id, &b))
+			continue;
+		if (!header) {
+			fprintf(f, "\nDeferred init per node: the kernel's split and its CPUs (records)\n");
+			fprintf(f, "%-5s %7s %6s %-15s %4s %-26s %-14s %-17s %10s\n", "NODE",
+				"THREADS", "CHUNKS", "PAGES/CHUNK", "CPUS", "BUSY MIN/MEDIAN/MAX(ms)",
+				"SLOWEST CPU", "LONGEST CHUNK(ms)", "WALL(ms)");
+			header = true;
+		}
+		snprintf(busy, sizeof(busy), "%.3f/%.3f/%.3f", b.busy_min * 1e3,
+			 b.busy_median * 1e3, b.busy_max * 1e3);
+		snprintf(slow, sizeof(slow), "%d (%d chunks)", b.slowest_cpu, b.slowest_cpu_chunks);
+		snprintf(longest, sizeof(longest), "%.3f on CPU %d", b.longest_chunk * 1e3,
+			 b.longest_chunk_cpu);
+		fmt_num(wall, sizeof(wall), "%.3f", b.wall >= 0 ? b.wall * 1e3 : -1);
+		snprintf(split, sizeof(split), "%llu-%llu", (unsigned long long)b.chunk_pages_min,
+			 (unsigned long long)b.chunk_pages_max);
+		fprintf(f, "%-5d %7d %6d %-15s %4d %-26s %-14s %-17s %10s\n", b.node, b.threads,
+			b.chunks, split, b.cpus, busy, slow, longest, wall);
+		if (b.chunk_dominates)
+			fprintf(f, "node %d: held up by one chunk: %.3f ms on CPU %d (pfn %llu, %llu pages) "
+				"of the node's %.3f ms, more than half; the kernel split the node into "
+				"%d chunks of %llu-%llu pages over %d threads\n", b.node,
+				b.longest_chunk * 1e3, b.longest_chunk_cpu,
+				(unsigned long long)b.longest_chunk_pfn,
+				(unsigned long long)b.longest_chunk_pages, b.wall * 1e3, b.chunks,
+				(unsigned long long)b.chunk_pages_min,
+				(unsigned long long)b.chunk_pages_max, b.threads);
+		if (b.cpu_dominates)
+			fprintf(f, "node %d: held up by one CPU: CPU %d was busy %.3f ms (%d chunks), "
+				"more than %.0fx the median of the node's other %d CPUs (%.3f ms)\n",
+				b.node, b.slowest_cpu, b.busy_max * 1e3, b.slowest_cpu_chunks,
+				MI_BALANCE_CPU_FACTOR, b.cpus - 1, b.others_median * 1e3);
+	}
+}
+
 static void record_cpus_section(FILE *f, const struct mi_report *r, const struct mi_attrib *a)
 {
 	size_t i;
@@ -337,6 +382,12 @@ static void record_cpus_section(FILE *f, const struct mi_report *r, const struct
 			fprintf(f, "%-5d %-4s %7s %10llu %10.3f\n", node, "all", "",
 				(unsigned long long)pages, busy * 1e3);
 	}
+}
+
+static void record_phase_cpus_section(FILE *f, const struct mi_attrib *a)
+{
+	size_t i;
+
 	fprintf(f, "\nPer CPU, every phase (busy = summed record time)\n");
 	fprintf(f, "%-4s %-15s %-5s %5s %10s %10s %11s %11s\n", "CPU", "PHASE", "NODE", "RECS",
 		"PAGES", "BUSY(ms)", "FIRST(s)", "LAST(s)");
@@ -349,6 +400,29 @@ static void record_cpus_section(FILE *f, const struct mi_report *r, const struct
 			mi_phase_name(c->phase), nd, c->records, (unsigned long long)c->pages,
 			c->busy * 1e3, c->start, c->end);
 	}
+}
+
+/*
+ * The per-CPU views: every row on a machine of a few CPUs; on a large one
+ * the per-node summary (balance_section) stands for them unless asked.
+ */
+static void record_cpu_views(FILE *f, const struct mi_report *r, const struct mi_attrib *a,
+			     bool all_cpus)
+{
+	size_t i, rows = 0;
+
+	for (i = 0; i < a->nr_cpus; i++)
+		rows += a->cpus[i].phase == MI_PH_DEFERRED_CHUNK;
+	if (all_cpus || rows <= MI_TABLE_CPU_ROWS)
+		record_cpus_section(f, r, a);
+	else
+		fprintf(f, "\nDeferred init per CPU: %zu rows, summarized per node above "
+			"('--cpus all' prints them)\n", rows);
+	if (all_cpus || a->nr_cpus <= MI_TABLE_CPU_ROWS)
+		record_phase_cpus_section(f, a);
+	else
+		fprintf(f, "\nPer CPU, every phase: %zu rows ('--cpus all' prints them)\n",
+			a->nr_cpus);
 }
 
 static void record_tables_section(FILE *f, const struct mi_report *r)
@@ -421,7 +495,7 @@ static void timeline_section(FILE *f, const struct mi_report *r, const struct mi
 	}
 }
 
-static int records_sections(FILE *f, const struct mi_report *r, bool timeline)
+static int records_sections(FILE *f, const struct mi_report *r, const struct mi_table_opts *o)
 {
 	struct mi_attrib a;
 
@@ -430,9 +504,10 @@ static int records_sections(FILE *f, const struct mi_report *r, bool timeline)
 	records_header(f, r);
 	pages_section(f, r, &a);
 	phases_section(f, r, &a);
-	record_cpus_section(f, r, &a);
+	balance_section(f, r, &a);
+	record_cpu_views(f, r, &a, o && o->all_cpus);
 	record_tables_section(f, r);
-	if (timeline)
+	if (o && o->timeline)
 		timeline_section(f, r, &a);
 	fprintf(f, "\nSplit method: %s.\n", mi_split_method);
 	mi_attrib_free(&a);
@@ -449,7 +524,7 @@ int mi_write_table(FILE *f, const struct mi_report *r, const struct mi_table_opt
 	zones_section(f, r);
 	if (r->nr_events) {
 		cpus_section(f, r);
-		if (records_sections(f, r, o && o->timeline))
+		if (records_sections(f, r, o))
 			return -1;
 	} else {
 		cpus_section(f, r);
