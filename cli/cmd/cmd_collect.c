@@ -169,7 +169,7 @@ static int write_prom(const char *dir, const char *name, const struct mi_report 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	err = mi_safe_open(&sf, path, PROM_MODE);
 	if (!err) {
-		err = mi_export_prom(sf.f, &f);
+		err = mi_export_prom(sf.f, &f, false);
 		if (err) {
 			mi_err("cannot write %s", path);
 			mi_safe_abort(&sf);

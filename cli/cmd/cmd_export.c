@@ -29,7 +29,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: meminit export [--format prom|csv|html|json] [--from PATH]\n"
 "                      [--dmesg FILE] [--ftrace FILE] [--records FILE] [--hz N]\n"
-"                      [--via HOW] [--compare DIR[:VARIANT]]\n"
+"                      [--via HOW] [--compare DIR[:VARIANT]] [--cpus all]\n"
 "                      [--textfile-dir DIR | --output FILE]\n"
 "\n"
 "Export a report for other tools. Without --from, the report is collected now\n"
@@ -37,7 +37,8 @@ static void usage(FILE *f)
 "--ftrace, --records, --hz and --via as there).\n"
 "  --format prom   Prometheus text for node_exporter's textfile collector:\n"
 "                  meminit_info, meminit_node_memory_bytes, meminit_phase_*,\n"
-"                  meminit_hash_table_*; base units, gauges, no timestamps\n"
+"                  meminit_hash_table_*; base units, gauges, no timestamps;\n"
+"                  series per node (--cpus all: per CPU too)\n"
 "  --format csv    tidy rows, one per phase x node x cpu x run, with a header\n"
 "  --format html   one self-contained file: CPU timeline, nodes, s/TiB bars; for\n"
 "                  a kexec directory also each phase over the runs and A/B\n"
@@ -56,6 +57,7 @@ struct exp_ctx {
 	enum exp_format fmt;
 	const char *from;
 	const char *compare;
+	bool all_cpus;		/* prom: per-CPU series too */
 	struct mi_report *live;	/* the report collected now, or NULL */
 	/* one-report formats and html: the first report met */
 	struct mi_report first;
@@ -216,7 +218,7 @@ static int emit(FILE *out, struct exp_ctx *c)
 		return err;
 	c->have_view = true;
 	if (c->fmt == EXP_PROM)
-		return mi_export_prom(out, &c->view);
+		return mi_export_prom(out, &c->view, c->all_cpus);
 	if (c->from) {
 		memset(&runs, 0, sizeof(runs));
 		memset(&ab, 0, sizeof(ab));
@@ -281,6 +283,7 @@ int cmd_export(int argc, char **argv)
 		{ "compare", required_argument, NULL, 'c' },
 		{ "textfile-dir", required_argument, NULL, 'D' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "cpus", required_argument, NULL, 'C' },
 		MI_COLLECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -293,7 +296,7 @@ int cmd_export(int argc, char **argv)
 	int ch, err;
 
 	optind = 1;
-	while ((ch = mi_verb_getopt("export", argc, argv, "f:F:c:D:o:" MI_COLLECT_SHORTOPTS "h",
+	while ((ch = mi_verb_getopt("export", argc, argv, "f:F:c:D:o:C:" MI_COLLECT_SHORTOPTS "h",
 				    opts)) != -1) {
 		int src = mi_collect_parse_opt(ch, optarg, &co);
 
@@ -320,6 +323,10 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'C':
+			if (mi_opt_cpus(optarg, &c.all_cpus))
+				return MI_EXIT_USAGE;
 			break;
 		default:
 			return mi_verb_other(ch, usage);

@@ -30,6 +30,7 @@
 struct hp_opts {
 	enum mi_live_format fmt;
 	bool cycle, movable, no_bpf, bpf_stats;
+	bool all_cpus;		/* prom: per-CPU series too */
 	enum mi_live_mode mode;
 };
 
@@ -38,7 +39,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: meminit hotplug --node N [--cpu C] [--movable] [--cycle]\n"
 		"                       [--attach auto|fentry|kprobe] [--no-bpf] [--bpf-stats]\n"
-		"                       [--format table|json|prom|csv]\n"
+		"                       [--format table|json|prom|csv] [--cpus all]\n"
 		"Online the offline memory blocks of node N (\"online\", or \"online_movable\"\n"
 		"with --movable) from CPU C, with BPF timing online_pages,\n"
 		"move_pfn_range_to_zone and memmap_init_range. --cycle then offlines the\n"
@@ -60,6 +61,7 @@ static int parse_args(struct mi_hp_run *h, struct hp_opts *o, int argc, char **a
 		{ "bpf-stats", no_argument, NULL, 'S' },
 		{ "attach", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "cpus", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -67,7 +69,7 @@ static int parse_args(struct mi_hp_run *h, struct hp_opts *o, int argc, char **a
 	int c;
 
 	optind = 1;
-	while ((c = mi_verb_getopt("hotplug", argc, argv, "n:c:a:f:h", longopts)) != -1) {
+	while ((c = mi_verb_getopt("hotplug", argc, argv, "n:c:a:f:U:h", longopts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (mi_parse_uint(optarg, 65535, &v)) {
@@ -94,6 +96,10 @@ static int parse_args(struct mi_hp_run *h, struct hp_opts *o, int argc, char **a
 			break;
 		case 'S':
 			o->bpf_stats = true;
+			break;
+		case 'U':
+			if (mi_opt_cpus(optarg, &o->all_cpus))
+				return MI_EXIT_USAGE;
 			break;
 		case 'a':
 			if (mi_parse_attach(optarg, &o->mode)) {
@@ -139,7 +145,7 @@ static int pin_cpu(int cpu)
 }
 
 /* --format prom|csv: each step's BPF rows, the step in a label or column. */
-static int export_view(const struct mi_hp_run *h, enum mi_live_format fmt)
+static int export_view(const struct mi_hp_run *h, const struct hp_opts *o)
 {
 	struct mi_view v;
 	size_t i;
@@ -153,7 +159,7 @@ static int export_view(const struct mi_hp_run *h, enum mi_live_format fmt)
 		if (!err)
 			err = mi_view_add_live(&v, s->rows, s->nrows, s->name);
 	}
-	if (!err && mi_live_export(&v, fmt)) {
+	if (!err && mi_live_export(&v, o->fmt, o->all_cpus)) {
 		mi_err("hotplug: cannot write to standard output");
 		err = -EIO;
 	}
@@ -265,7 +271,7 @@ int cmd_hotplug(int argc, char **argv)
 			goto out;
 		}
 	} else if (o.fmt != MI_LIVE_TABLE) {
-		if (export_view(&h, o.fmt))
+		if (export_view(&h, &o))
 			goto out;
 	} else {
 		mi_hp_print_table(&h);

@@ -283,11 +283,8 @@ int cmd_report(int argc, char **argv)
 			out.table.timeline = true;
 			break;
 		case 'c':
-			if (strcmp(optarg, "all")) {
-				mi_err("--cpus: '%s' is not 'all' (every per-CPU row)", optarg);
+			if (mi_opt_cpus(optarg, &out.table.all_cpus))
 				return MI_EXIT_USAGE;
-			}
-			out.table.all_cpus = true;
 			break;
 		case 'S':
 			co.bpf_stats = true;

@@ -36,7 +36,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: meminit trace [--duration S] [--node N] [--attach auto|fentry|kprobe]\n"
-		"                     [--bpf-stats] [--format table|json|prom|csv]\n"
+		"                     [--bpf-stats] [--format table|json|prom|csv] [--cpus all]\n"
 		"Time online_pages, move_pfn_range_to_zone, memmap_init_range,\n"
 		"memmap_init_zone_device, __add_pages and deferred_grow_zone per (phase,\n"
 		"node, cpu) until Ctrl-C or S seconds. fentry where the kernel allows it,\n"
@@ -243,7 +243,8 @@ static int print_json(struct mi_live *live, const struct mi_live_row *rows,
 
 /* --format prom|csv: the traced functions' rows through the report's view. */
 static int export_view(const struct mi_live_row *rows, size_t n,
-		       const struct mi_live_row *sums, size_t nsum, enum mi_live_format fmt)
+		       const struct mi_live_row *sums, size_t nsum, enum mi_live_format fmt,
+		       bool all_cpus)
 {
 	struct mi_view v;
 	struct utsname u;
@@ -255,7 +256,7 @@ static int export_view(const struct mi_live_row *rows, size_t n,
 	err = mi_view_add_live(&v, sums, nsum, NULL);
 	if (!err)
 		err = mi_view_add_live(&v, rows, n, NULL);
-	if (!err && mi_live_export(&v, fmt)) {
+	if (!err && mi_live_export(&v, fmt, all_cpus)) {
 		mi_err("trace: cannot write to standard output");
 		err = -EIO;
 	}
@@ -270,6 +271,7 @@ int cmd_trace(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "attach", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "cpus", required_argument, NULL, 'C' },
 		{ "bpf-stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -287,13 +289,14 @@ int cmd_trace(int argc, char **argv)
 	struct rec_row *rr = NULL;
 	size_t n = 0, nsum = 0, nrr = 0;
 	enum mi_live_format fmt = MI_LIVE_TABLE;
+	bool all_cpus = false;
 	double duration = 0, secs;
 	unsigned long v;
 	char why[512], *end;
 	int c, err, ret = MI_EXIT_ERROR;
 
 	optind = 1;
-	while ((c = mi_verb_getopt("trace", argc, argv, "d:n:a:f:h", longopts)) != -1) {
+	while ((c = mi_verb_getopt("trace", argc, argv, "d:n:a:f:C:h", longopts)) != -1) {
 		switch (c) {
 		case 'd':
 			errno = 0;
@@ -326,6 +329,10 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'S':
 			opts.bpf_stats = true;
+			break;
+		case 'C':
+			if (mi_opt_cpus(optarg, &all_cpus))
+				return MI_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -426,7 +433,7 @@ int cmd_trace(int argc, char **argv)
 			goto out;
 		}
 	} else if (fmt != MI_LIVE_TABLE) {
-		if (export_view(rows, n, sums, nsum, fmt))
+		if (export_view(rows, n, sums, nsum, fmt, all_cpus))
 			goto out;
 	} else {
 		printf("\n%.1f s traced; per node, all CPUs:\n", secs);

@@ -24,6 +24,16 @@ int mi_opt_format(const char *arg, const char *const *names)
 	return -1;
 }
 
+int mi_opt_cpus(const char *arg, bool *all)
+{
+	if (strcmp(arg, "all")) {
+		mi_err("--cpus: '%s' is not 'all' (every per-CPU row)", arg);
+		return -1;
+	}
+	*all = true;
+	return 0;
+}
+
 bool mi_opt_to_file(const char *output)
 {
 	return output && strcmp(output, "-");

@@ -19,6 +19,12 @@ extern const char *const mi_formats_table_json[];
  */
 int mi_opt_format(const char *arg, const char *const *names);
 
+/*
+ * --cpus ARG: "all" (every per-CPU row or series) sets *ALL; anything else
+ * is one error line and -1 (a usage error).
+ */
+int mi_opt_cpus(const char *arg, bool *all);
+
 /* --output: whether it names a file (not absent, not "-" for stdout). */
 bool mi_opt_to_file(const char *output);
 

@@ -88,16 +88,29 @@ uint64_t mi_attrib_node_pages(const struct mi_report *r, int node)
 	return s;
 }
 
+static double median_of_copy(double *v, size_t n)
+{
+	if (!n)
+		return MI_UNKNOWN;
+	mi_sort_doubles(v, n);
+	return mi_median_sorted(v, n);
+}
+
 int mi_attrib_node_balance(const struct mi_report *r, const struct mi_attrib *a, int node,
 			   struct mi_node_balance *b)
 {
-	double *busy, *others;
-	size_t i, n = 0, k = 0, slowest = 0;
+	double *busy = NULL, *rate = NULL, *chunk;
+	size_t i, n = 0, k = 0, nc = 0;
+	int err = -ENOENT;
 
 	memset(b, 0, sizeof(*b));
 	b->node = node;
-	b->slowest_cpu = b->longest_chunk_cpu = -1;
-	b->longest_chunk = b->wall = b->others_median = MI_UNKNOWN;
+	b->slowest_cpu = b->longest_chunk_cpu = b->slow_cpu = -1;
+	b->longest_chunk = b->chunk_median = b->wall = MI_UNKNOWN;
+	b->slow_cpu_ns_per_page = b->others_ns_per_page = MI_UNKNOWN;
+	chunk = calloc(r->nr_events + 1, sizeof(*chunk));
+	if (!chunk)
+		return -ENOMEM;
 	for (i = 0; i < r->nr_events; i++) {
 		const struct mi_event *e = &r->events[i];
 		double s = mi_event_seconds(e);
@@ -109,6 +122,8 @@ int mi_attrib_node_balance(const struct mi_report *r, const struct mi_attrib *a,
 		if (e->pages > b->chunk_pages_max)
 			b->chunk_pages_max = e->pages;
 		b->chunks++;
+		if (s >= 0)
+			chunk[nc++] = s;
 		if (s > b->longest_chunk) {
 			b->longest_chunk = s;
 			b->longest_chunk_cpu = e->cpu;
@@ -116,17 +131,17 @@ int mi_attrib_node_balance(const struct mi_report *r, const struct mi_attrib *a,
 			b->longest_chunk_pages = e->pages;
 		}
 	}
+	b->chunk_median = median_of_copy(chunk, nc);
 	if (!b->chunks || b->longest_chunk < 0)
-		return -ENOENT;
+		goto out;
+	err = -ENOMEM;
 	busy = calloc(a->nr_cpus + 1, sizeof(*busy));
-	others = calloc(a->nr_cpus + 1, sizeof(*others));
-	if (!busy || !others) {
-		free(busy);
-		free(others);
-		return -ENOMEM;
-	}
+	rate = calloc(a->nr_cpus + 1, sizeof(*rate));
+	if (!busy || !rate)
+		goto out;
 	for (i = 0; i < a->nr_cpus; i++) {
 		const struct mi_cpu_sum *c = &a->cpus[i];
+		double ns_page = c->pages ? c->busy * 1e9 / (double)c->pages : -1;
 
 		if (c->phase != MI_PH_DEFERRED_CHUNK || c->node != node)
 			continue;
@@ -134,26 +149,27 @@ int mi_attrib_node_balance(const struct mi_report *r, const struct mi_attrib *a,
 			b->busy_max = c->busy;
 			b->slowest_cpu = c->cpu;
 			b->slowest_cpu_chunks = c->records;
-			slowest = n;
+		}
+		if (ns_page > b->slow_cpu_ns_per_page) {
+			b->slow_cpu_ns_per_page = ns_page;
+			b->slow_cpu = c->cpu;
+			b->slow_cpu_busy = c->busy;
 		}
 		busy[n++] = c->busy;
 	}
+	err = n ? 0 : -ENOENT;
 	b->cpus = (int)n;
-	/* the CPUs but the slowest: what it is compared with */
-	for (i = 0; i < n; i++)
-		if (i != slowest)
-			others[k++] = busy[i];
-	if (n) {
-		mi_sort_doubles(busy, n);
-		b->busy_min = busy[0];
-		b->busy_median = mi_median_sorted(busy, n);
+	/* the other CPUs' ns/page: what the slow one is compared with */
+	for (i = 0; i < a->nr_cpus; i++) {
+		const struct mi_cpu_sum *c = &a->cpus[i];
+
+		if (c->phase == MI_PH_DEFERRED_CHUNK && c->node == node && c->cpu != b->slow_cpu &&
+		    c->pages)
+			rate[k++] = c->busy * 1e9 / (double)c->pages;
 	}
-	if (k) {
-		mi_sort_doubles(others, k);
-		b->others_median = mi_median_sorted(others, k);
-	}
-	free(busy);
-	free(others);
+	b->others_ns_per_page = median_of_copy(rate, k);
+	b->busy_median = median_of_copy(busy, n);
+	b->busy_min = n ? busy[0] : MI_UNKNOWN;
 	for (i = 0; i < a->nr_phases; i++) {
 		const struct mi_phase_sum *p = &a->phases[i];
 
@@ -162,10 +178,16 @@ int mi_attrib_node_balance(const struct mi_report *r, const struct mi_attrib *a,
 			b->threads = p->threads;
 		}
 	}
-	b->cpu_dominates = b->others_median > 0 &&
-			   b->busy_max > MI_BALANCE_CPU_FACTOR * b->others_median;
-	b->chunk_dominates = b->chunks > 1 && b->wall > 0 && b->longest_chunk > b->wall / 2;
-	return n ? 0 : -ENOENT;
+	b->cpu_dominates = b->others_ns_per_page > 0 && b->wall > 0 &&
+			   b->slow_cpu_ns_per_page > MI_BALANCE_FACTOR * b->others_ns_per_page &&
+			   b->slow_cpu_busy > b->wall / 2;
+	b->chunk_dominates = b->chunks > 1 && b->wall > 0 && b->longest_chunk > b->wall / 2 &&
+			     b->longest_chunk > MI_BALANCE_FACTOR * b->chunk_median;
+out:
+	free(chunk);
+	free(busy);
+	free(rate);
+	return err;
 }
 
 uint64_t mi_attrib_node_holes(const struct mi_report *r, int node)

@@ -112,19 +112,33 @@ struct mi_node_balance {
 	uint64_t chunk_pages_min, chunk_pages_max;
 	int cpus;		/* CPUs that ran its chunks */
 	double busy_min, busy_median, busy_max;
-	int slowest_cpu, slowest_cpu_chunks;
-	double others_median;	/* median busy of the other CPUs; MI_UNKNOWN if none */
-	double longest_chunk;
+	int slowest_cpu, slowest_cpu_chunks;	/* the busiest */
+	/*
+	 * The CPU slowest per page, its ns/page and busy time, and the median
+	 * ns/page of the other CPUs: a CPU that ran two chunks where the others
+	 * ran one is busier, not slower.
+	 */
+	int slow_cpu;
+	double slow_cpu_ns_per_page, slow_cpu_busy, others_ns_per_page;
+	double longest_chunk, chunk_median;
 	int longest_chunk_cpu;
 	uint64_t longest_chunk_pfn, longest_chunk_pages;
 	double wall;		/* the node's deferred init, its node record */
-	/* The slowest CPU was busy more than MI_BALANCE_CPU_FACTOR x the others' median. */
+	/*
+	 * One CPU held the node up: it initialized its pages more than
+	 * MI_BALANCE_FACTOR x slower than the other CPUs' median, and was busy
+	 * for more than half the node's wall time.
+	 */
 	bool cpu_dominates;
-	/* One chunk took more than half the node's wall time. */
+	/*
+	 * One chunk held the node up: it took more than half the node's wall
+	 * time, and more than MI_BALANCE_FACTOR x the median chunk (with few
+	 * chunks per thread any chunk is near half the wall).
+	 */
 	bool chunk_dominates;
 };
 
-#define MI_BALANCE_CPU_FACTOR	2.0
+#define MI_BALANCE_FACTOR	2.0
 
 /*
  * 0 with B filled; -ENOENT when NODE has no timed deferred chunk records,

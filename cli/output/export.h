@@ -12,8 +12,12 @@
 #include "view.h"
 #include "runset.h"
 
-/* One report: every meminit_* family, no timestamps. */
-int mi_export_prom(FILE *out, const struct mi_view *f);
+/*
+ * One report: every meminit_* family, no timestamps. Series stay per node
+ * (a fleet's cardinality); PER_CPU adds meminit_phase_seconds, one series
+ * per CPU and phase (a 1024-CPU machine: thousands).
+ */
+int mi_export_prom(FILE *out, const struct mi_view *f, bool per_cpu);
 
 /* CSV: the header once, then one row per phase x node x cpu of a run. */
 int mi_export_csv_header(FILE *out);

@@ -95,12 +95,12 @@ const char *const mi_live_formats[] = {
 	[MI_LIVE_CSV] = "csv", NULL
 };
 
-int mi_live_export(const struct mi_view *v, enum mi_live_format fmt)
+int mi_live_export(const struct mi_view *v, enum mi_live_format fmt, bool per_cpu)
 {
 	int err;
 
 	if (fmt == MI_LIVE_PROM) {
-		err = mi_export_prom(stdout, v);
+		err = mi_export_prom(stdout, v, per_cpu);
 	} else {
 		err = mi_export_csv_header(stdout);
 		if (!err)

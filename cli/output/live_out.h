@@ -39,10 +39,10 @@ enum mi_live_format { MI_LIVE_TABLE, MI_LIVE_JSON, MI_LIVE_PROM, MI_LIVE_CSV };
 extern const char *const mi_live_formats[];
 
 /*
- * A live verb's view (mi_view_add_live) as Prometheus text or CSV on
- * stdout, as 'meminit export' writes a report's. 0, or -EIO (the caller
- * says so).
+ * A live verb's view (mi_view_add_live) as Prometheus text (per-CPU series
+ * with PER_CPU) or CSV on stdout, as 'meminit export' writes a report's.
+ * 0, or -EIO (the caller says so).
  */
-int mi_live_export(const struct mi_view *v, enum mi_live_format fmt);
+int mi_live_export(const struct mi_view *v, enum mi_live_format fmt, bool per_cpu);
 
 #endif

@@ -149,7 +149,7 @@ static void table_family(FILE *out, const struct mi_view *f, const char *name, c
 	}
 }
 
-int mi_export_prom(FILE *out, const struct mi_view *f)
+int mi_export_prom(FILE *out, const struct mi_view *f, bool per_cpu)
 {
 	bool st = false, st2 = false, st3 = false;
 	size_t i;
@@ -189,7 +189,8 @@ int mi_export_prom(FILE *out, const struct mi_view *f)
 	node_family(out, f, "meminit_phase_pages", f->live ?
 		    "Pages the calls of a kernel function covered for a NUMA node (live BPF, phase = the function)." :
 		    "4 KiB pages whose struct page a boot phase initialized on a NUMA node.", NV_PAGES);
-	cpu_family(out, f);
+	if (per_cpu)
+		cpu_family(out, f);
 	table_family(out, f, "meminit_hash_table_bytes", "Size of a large system hash table.",
 		     TV_BYTES);
 	table_family(out, f, "meminit_hash_table_entries", "Entries of a large system hash table.",

@@ -73,7 +73,11 @@ static json_object *balance_json(const struct mi_report *r, const struct mi_attr
 	add(o, "busy_ms_max", ms_or_null(b.busy_max));
 	add(o, "slowest_cpu", json_object_new_int(b.slowest_cpu));
 	add(o, "slowest_cpu_chunks", json_object_new_int(b.slowest_cpu_chunks));
-	add(o, "others_busy_ms_median", ms_or_null(b.others_median));
+	add(o, "slow_cpu", json_object_new_int(b.slow_cpu));
+	add(o, "slow_cpu_ns_per_page", num_or_null(b.slow_cpu_ns_per_page));
+	add(o, "slow_cpu_busy_ms", ms_or_null(b.slow_cpu_busy));
+	add(o, "others_ns_per_page_median", num_or_null(b.others_ns_per_page));
+	add(o, "chunk_ms_median", ms_or_null(b.chunk_median));
 	add(o, "longest_chunk_ms", ms_or_null(b.longest_chunk));
 	add(o, "longest_chunk_cpu", json_object_new_int(b.longest_chunk_cpu));
 	add(o, "longest_chunk_start_pfn", u64(b.longest_chunk_pfn));

@@ -338,18 +338,21 @@ static void balance_section(FILE *f, const struct mi_report *r, const struct mi_
 			b.chunks, split, b.cpus, busy, slow, longest, wall);
 		if (b.chunk_dominates)
 			fprintf(f, "node %d: held up by one chunk: %.3f ms on CPU %d (pfn %llu, %llu pages) "
-				"of the node's %.3f ms, more than half; the kernel split the node into "
+				"of the node's %.3f ms, more than half, against a median chunk of "
+				"%.3f ms; the kernel split the node into "
 				"%d chunks of %llu-%llu pages over %d threads\n", b.node,
 				b.longest_chunk * 1e3, b.longest_chunk_cpu,
 				(unsigned long long)b.longest_chunk_pfn,
-				(unsigned long long)b.longest_chunk_pages, b.wall * 1e3, b.chunks,
+				(unsigned long long)b.longest_chunk_pages, b.wall * 1e3,
+				b.chunk_median * 1e3, b.chunks,
 				(unsigned long long)b.chunk_pages_min,
 				(unsigned long long)b.chunk_pages_max, b.threads);
 		if (b.cpu_dominates)
-			fprintf(f, "node %d: held up by one CPU: CPU %d was busy %.3f ms (%d chunks), "
-				"more than %.0fx the median of the node's other %d CPUs (%.3f ms)\n",
-				b.node, b.slowest_cpu, b.busy_max * 1e3, b.slowest_cpu_chunks,
-				MI_BALANCE_CPU_FACTOR, b.cpus - 1, b.others_median * 1e3);
+			fprintf(f, "node %d: held up by one CPU: CPU %d took %.1f ns a page, more than "
+				"%.0fx the median of the node's other CPUs (%.1f), busy %.3f ms of the "
+				"node's %.3f ms\n", b.node, b.slow_cpu, b.slow_cpu_ns_per_page,
+				MI_BALANCE_FACTOR, b.others_ns_per_page, b.slow_cpu_busy * 1e3,
+				b.wall * 1e3);
 	}
 }
 

@@ -71,6 +71,20 @@ else
 	fail "export prom patched: stalled clock" "a 0 ns phase with pages was exported as 0"
 fi
 
+# Cardinality: series per node by default; per CPU only with --cpus all,
+# one per (node, CPU) of the report's deferred chunks (node none: the trace
+# could not tell the node).
+f=6.12-2node-ftrace
+want=$(jq '[.deferred_chunks[] | "\(.node) \(.cpu)"] | unique | length' "$out/$f.json")
+# shellcheck disable=SC2046
+$m export --format prom --cpus all $(src $f) > "$out/$f.cpus.prom"
+got=$(grep -c '^meminit_phase_seconds{' "$out/$f.cpus.prom")
+if ! grep -q '^meminit_phase_seconds' "$out/$f.prom" && [ "$want" -gt 0 ] && [ "$got" = "$want" ]; then
+	pass "export prom: per node by default; --cpus all adds $got per-CPU series, one per (node, CPU) of the chunks"
+else
+	fail "export prom: cardinality" "default has $(grep -c '^meminit_phase_seconds{' "$out/$f.prom") per-CPU series; --cpus all $got, want $want"
+fi
+
 # 3. --textfile-dir: atomic, 0644, nothing else left in the directory.
 mkdir -p "$out/tf"
 # shellcheck disable=SC2046
