@@ -19,6 +19,8 @@
 #define W		1100	/* drawing width, px */
 #define LABEL_W		90	/* lane labels */
 #define LANE_H		26
+#define THIN_LANE_H	4	/* past MI_HTML_FULL_LANES lanes */
+#define MI_HTML_FULL_LANES	64	/* lanes drawn with a label each */
 
 static const char *const node_colour[] = {
 	"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f",
@@ -119,11 +121,6 @@ static void header(FILE *out, const struct mi_view *f, const struct mi_html_opts
 	fputs("</p>\n", out);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 /* A tick step of 1, 2 or 5 x 10^k seconds giving about 8 ticks over SPAN. */
 static double tick_step(double span)
 {
@@ -150,36 +147,101 @@ static void legend(FILE *out, const struct mi_view *f)
 	      "a node's deferred-init thread</span></p>\n", out);
 }
 
-/* The spans between T0 and T1 on one lane per CPU (lane "CPU ?" for unknown). */
+/* A lane: one CPU, and the node it worked for the longest (-1: none). */
+struct lane {
+	int cpu, node;
+};
+
+/* By node (none last), then CPU ("CPU ?" last). */
+static int cmp_lane(const void *a, const void *b)
+{
+	const struct lane *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < 0 ? 1 : y->node < 0 ? -1 : x->node - y->node;
+	if (x->cpu != y->cpu)
+		return x->cpu < 0 ? 1 : y->cpu < 0 ? -1 : x->cpu - y->cpu;
+	return 0;
+}
+
+/*
+ * The lanes of the window [T0, T1]: one per CPU with a span in it, grouped
+ * by the node the CPU spent the most time on (a node's own CPUs, as a rule,
+ * and where padata sent work elsewhere, that shows). Caller frees.
+ */
+static struct lane *lanes_of(const struct mi_view *f, double t0, double t1, int *nr_out)
+{
+	struct lane *v = calloc(f->nr_spans + 1, sizeof(*v));
+	double *best;
+	size_t k;
+	int nr = 0, j;
+
+	if (!v)
+		return NULL;
+	for (k = 0; k < f->nr_spans; k++) {
+		const struct mi_view_span *s = &f->spans[k];
+
+		if (s->end_s < t0 || s->start_s > t1)
+			continue;	/* no empty lanes in a zoomed window */
+		for (j = 0; j < nr && v[j].cpu != s->cpu; j++)
+			;
+		if (j == nr) {
+			v[nr].cpu = s->cpu;
+			v[nr++].node = -1;
+		}
+	}
+	best = calloc(MI_MAX_NODES, sizeof(*best));
+	if (!best) {
+		free(v);
+		return NULL;
+	}
+	/* the node each CPU worked for the longest, the node threads' spans apart */
+	for (j = 0; j < nr; j++) {
+		double most = 0;
+		int n;
+
+		memset(best, 0, MI_MAX_NODES * sizeof(*best));
+		for (k = 0; k < f->nr_spans; k++) {
+			const struct mi_view_span *s = &f->spans[k];
+
+			if (s->cpu == v[j].cpu && s->node >= 0 && s->node < MI_MAX_NODES &&
+			    !s->thin && s->end_s >= t0 && s->start_s <= t1)
+				best[s->node] += s->end_s - s->start_s;
+		}
+		for (n = 0; n < MI_MAX_NODES; n++)
+			if (best[n] > most) {
+				most = best[n];
+				v[j].node = n;
+			}
+	}
+	free(best);
+	qsort(v, (size_t)nr, sizeof(*v), cmp_lane);
+	*nr_out = nr;
+	return v;
+}
+
+/*
+ * The spans between T0 and T1 on one lane per CPU (lane "CPU ?" for
+ * unknown), grouped by node. Past MI_HTML_FULL_LANES lanes (a machine of
+ * hundreds of CPUs) the lanes are thin and only each node's group is
+ * labelled, so a 1024-CPU boot stays one readable picture.
+ */
 static int timeline(FILE *out, const struct mi_view *f, double t0, double t1, const char *id)
 {
-	int *cpus, nr = 0, i;
 	double step, t, span = t1 - t0, plot = W - LABEL_W - 10;
+	struct lane *lanes;
+	int nr = 0, i, h, lane_h;
+	bool compact;
 	size_t k;
-	int h;
 
-	cpus = malloc((f->nr_spans + 1) * sizeof(*cpus));
-	if (!cpus)
+	lanes = lanes_of(f, t0, t1, &nr);
+	if (!lanes)
 		return -ENOMEM;
-	for (k = 0; k < f->nr_spans; k++) {
-		int c = f->spans[k].cpu, j;
-
-		if (f->spans[k].end_s < t0 || f->spans[k].start_s > t1)
-			continue;	/* no empty lanes in a zoomed window */
-		for (j = 0; j < nr && cpus[j] != c; j++)
-			;
-		if (j == nr)
-			cpus[nr++] = c;
-	}
-	qsort(cpus, nr, sizeof(*cpus), cmp_int);
-	/* CPU ? last */
-	if (nr && cpus[0] < 0) {
-		memmove(cpus, cpus + 1, (nr - 1) * sizeof(*cpus));
-		cpus[nr - 1] = -1;
-	}
+	compact = nr > MI_HTML_FULL_LANES;
+	lane_h = compact ? THIN_LANE_H : LANE_H;
 	if (span <= 0)
 		span = 1e-3;
-	h = nr * LANE_H + 34;
+	h = nr * lane_h + 34;
 	fprintf(out, "<svg id=\"%s\" class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
 		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", id, W, h, W, h);
 	step = tick_step(span);
@@ -191,52 +253,79 @@ static int timeline(FILE *out, const struct mi_view *f, double t0, double t1, co
 			 step >= 0.01 ? 2 : step >= 0.001 ? 3 : 4, t);
 		fprintf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\"/>"
 			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-			x, x, nr * LANE_H, x, nr * LANE_H + 16, lbl);
+			x, x, nr * lane_h, x, nr * lane_h + 16, lbl);
 	}
 	for (i = 0; i < nr; i++) {
-		int y = i * LANE_H;
+		int y = i * lane_h, cpu = lanes[i].cpu;
 
-		fprintf(out, "<g class=\"lane\" data-cpu=\"%d\">", cpus[i]);
-		if (cpus[i] >= 0)
-			fprintf(out, "<text class=\"lbl\" x=\"4\" y=\"%d\">CPU %d</text>", y + 17, cpus[i]);
-		else
+		/* a node's group starts: a rule, and in a compact view its label */
+		if (!i || lanes[i].node != lanes[i - 1].node) {
+			int n = 0, j;
+			char nd[16];
+
+			for (j = i; j < nr && lanes[j].node == lanes[i].node; j++)
+				n++;
+			node_text(nd, sizeof(nd), lanes[i].node);
+			fprintf(out, "<g class=\"group\" data-node=\"%d\" data-cpus=\"%d\">"
+				"<line class=\"axis\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
+				lanes[i].node, n, y, W - 10, y);
+			if (compact)
+				fprintf(out, "<text class=\"lbl\" x=\"4\" y=\"%d\">%s, %d CPU%s</text>",
+					y + 10, nd, n, n == 1 ? "" : "s");
+			fputs("</g>\n", out);
+		}
+		fprintf(out, "<g class=\"lane\" data-cpu=\"%d\" data-node=\"%d\">", cpu,
+			lanes[i].node);
+		if (!compact && cpu >= 0)
+			fprintf(out, "<text class=\"lbl\" x=\"4\" y=\"%d\">CPU %d</text>", y + 17, cpu);
+		else if (!compact)
 			fprintf(out, "<text class=\"lbl\" x=\"4\" y=\"%d\">CPU ?</text>", y + 17);
-		fprintf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
-			LABEL_W, y + LANE_H, W - 10, y + LANE_H);
+		if (!compact)
+			fprintf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
+				LABEL_W, y + lane_h, W - 10, y + lane_h);
 		for (k = 0; k < f->nr_spans; k++) {
 			const struct mi_view_span *s = &f->spans[k];
 			double x0, x1, w;
 			char a[32], b[32], d[32], nd[16];
 
-			if (s->cpu != cpus[i] || s->end_s < t0 || s->start_s > t1)
+			if (s->cpu != cpu || s->end_s < t0 || s->start_s > t1)
 				continue;
 			x0 = LABEL_W + (fmax(s->start_s, t0) - t0) / span * plot;
 			x1 = LABEL_W + (fmin(s->end_s, t1) - t0) / span * plot;
-			w = fmax(x1 - x0, 2);
+			w = fmax(x1 - x0, compact ? 1 : 2);
 			snprintf(a, sizeof(a), "%.6f", s->start_s);
 			snprintf(b, sizeof(b), "%.6f", s->end_s);
 			ms_text(d, sizeof(d), s->end_s - s->start_s);
 			node_text(nd, sizeof(nd), s->node);
-			fprintf(out, "<rect class=\"span\" data-phase=\"%s\" data-node=\"%d\" "
-				"x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\"%s>",
-				s->phase, s->node, x0, s->thin ? y + LANE_H - 5 : y + 4, w,
-				s->thin ? 4 : LANE_H - 9, s->thin ? "#1d2330" : colour(s->node),
-				s->thin ? "" : " fill-opacity=\"0.9\" stroke=\"#fff\" stroke-width=\"0.6\"");
+			if (compact)
+				fprintf(out, "<rect class=\"span\" data-phase=\"%s\" data-node=\"%d\" "
+					"x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">",
+					s->phase, s->node, x0, s->thin ? y + lane_h - 1 : y,
+					w, s->thin ? 1 : lane_h - 1, s->thin ? "#1d2330" : colour(s->node));
+			else
+				fprintf(out, "<rect class=\"span\" data-phase=\"%s\" data-node=\"%d\" "
+					"x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\"%s>",
+					s->phase, s->node, x0, s->thin ? y + lane_h - 5 : y + 4, w,
+					s->thin ? 4 : lane_h - 9, s->thin ? "#1d2330" : colour(s->node),
+					s->thin ? "" : " fill-opacity=\"0.9\" stroke=\"#fff\" stroke-width=\"0.6\"");
 			fputs("<title>", out);
+			if (compact)
+				fprintf(out, "CPU %d: ", cpu);
 			esc(out, s->phase);
 			if (s->name[0]) {
 				fputs(" ", out);
 				esc(out, s->name);
 			}
 			fprintf(out, ", %s, %s to %s s (%s)</title></rect>", nd, a, b, d);
-			if (!s->thin && w > 7.0 * (strlen(s->name[0] ? s->name : s->phase) + 1))
+			if (!compact && !s->thin &&
+			    w > 7.0 * (strlen(s->name[0] ? s->name : s->phase) + 1))
 				fprintf(out, "<text x=\"%.1f\" y=\"%d\" style=\"fill:#fff\">%s</text>",
 					x0 + 4, y + 17, s->name[0] ? s->name : s->phase);
 		}
 		fputs("</g>\n", out);
 	}
 	fputs("</svg>\n", out);
-	free(cpus);
+	free(lanes);
 	return 0;
 }
 

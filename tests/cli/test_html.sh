@@ -56,7 +56,7 @@ for case in patched b kx; do
 	else
 		want=$(jq -r '[.deferred_chunks[].cpu] | unique | map("CPU \(.)") | join(" ")' "$rep")
 	fi
-	got=$(grep -o '<g class="lane" data-cpu="[0-9]*"><text class="lbl"[^>]*>CPU [0-9]*' \
+	got=$(grep -o '<g class="lane" data-cpu="[0-9]*" data-node="-\?[0-9]*"><text class="lbl"[^>]*>CPU [0-9]*' \
 		"$out/$case.dom" | sed 's/.*>//' | awk '!seen[$0]++' | sort -V | tr '\n' ' ' | sed 's/ $//')
 	if [ -n "$want" ] && [ "$got" = "$want" ]; then
 		pass "html $case: rendered lanes and labels = the report's CPUs ($got)"
@@ -73,6 +73,34 @@ for case in patched b kx; do
 	grep -q 'id="tib-bars"' "$out/$case.dom" && pass "html $case: s/TiB bars" ||
 		fail "html $case: s/TiB bars" "missing"
 done
+# A 64-node, 1024-CPU machine (bench/gen-scale.c records): one lane per CPU,
+# grouped by node (a rule and a label per node), thin enough that the whole
+# boot is one picture, rendered and photographed by chromium.
+if cc -O2 -std=gnu11 -o "$out/gen-scale" "$TOP/bench/gen-scale.c" -lm 2> "$out/gen.err" &&
+	"$out/gen-scale" records "$out/big.bin" 8192 64 1024 > /dev/null &&
+	$m export --format html --records "$out/big.bin" --output "$out/big.html" 2> "$out/big.err"; then
+	svg=$(sed -n 's/.*<svg id="timeline-all"[^>]* height="\([0-9]*\)".*/\1/p' "$out/big.html")
+	lanes=$(grep -c '^<g class="lane"' "$out/big.html")
+	groups=$(grep -o '<g class="group" data-node="[0-9]*" data-cpus="[0-9]*">' "$out/big.html" | head -64 | wc -l)
+	order=$(grep -o '^<g class="lane" data-cpu="[0-9]*" data-node="[0-9]*"' "$out/big.html" | head -1024 |
+		sed 's/.*data-node="\([0-9]*\)"/\1/' | awk 'NR > 1 && $1 < prev {bad = 1} {prev = $1} END {exit bad}' && echo sorted)
+	if [ "$lanes" -ge 1024 ] && [ "$groups" = 64 ] && [ "$order" = sorted ] && [ "${svg:-99999}" -le 5000 ]; then
+		pass "html 1024 CPUs: $lanes lanes in 64 node groups, in node order, the timeline $svg px tall"
+	else
+		fail "html 1024 CPUs" "lanes $lanes, groups $groups, order '$order', height '$svg'"
+	fi
+	if [ -n "$browser" ]; then
+		# shellcheck disable=SC2086
+		timeout 120 $browser --headless --no-sandbox --disable-gpu --disable-extensions \
+			--no-first-run --hide-scrollbars --window-size=1200,5200 \
+			--screenshot="$out/big.png" "file://$out/big.html" > "$out/big.chromium.log" 2>&1
+		[ -s "$out/big.png" ] && [ "$(stat -c %s "$out/big.png")" -gt 20000 ] &&
+			pass "html 1024 CPUs: chromium screenshot ($out/big.png, $(stat -c %s "$out/big.png") bytes)" ||
+			fail "html 1024 CPUs: chromium screenshot" "see $out/big.chromium.log"
+	fi
+else
+	fail "html 1024 CPUs: export" "$(head -c 300 "$out/gen.err" "$out/big.err" 2>/dev/null)"
+fi
 if [ -n "$browser" ] && [ -f "$out/kx.dom" ]; then
 	n=$(grep -o '<g class="dist" data-n="6"' "$out/kx.dom" | wc -l)
 	ab=$(sed -n '/<table id="ab"/,/<\/table>/p' "$out/kx.dom" | grep -c 'class="l slower"\|class="l faster"\|class="l "')
