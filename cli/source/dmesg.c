@@ -24,6 +24,7 @@ struct dmesg_state {
 	double last_initmem;	/* printk time of the last "Initmem setup node" */
 	bool in_holes;		/* inside the "On node N, zone Z: holes" block */
 	size_t version_line;	/* line of "Linux version" */
+	int tsc_rank;		/* of the line r->tsc_khz came from (tsc_khz_line) */
 	/* The first line no kernel prints: the log is refused, never half-read. */
 	size_t bad_line;
 	char bad[160];
@@ -31,6 +32,33 @@ struct dmesg_state {
 
 static bool refuse(struct dmesg_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * x86's lines of the TSC's frequency (arch/x86/kernel/tsc.c, the same
+ * from 6.1 to 7.2), best first: 3 the refined calibration, 2 "Detected
+ * N MHz TSC" (printed when the TSC runs at another rate than the CPU),
+ * 1 "Detected N MHz processor". Returns the rank with *KHZ, or 0.
+ */
+static int tsc_khz_line(const char *msg, unsigned long *khz)
+{
+	static const char *const fmts[] = {
+		"tsc: Refined TSC clocksource calibration: %lu.%3lu MHz%n",
+		"tsc: Detected %lu.%3lu MHz TSC%n",
+		"tsc: Detected %lu.%3lu MHz processor%n",
+	};
+	unsigned long mhz, frac;
+	int i, n;
+
+	for (i = 0; i < 3; i++) {
+		n = 0;
+		/* %n: the words after the number must match too */
+		if (sscanf(msg, fmts[i], &mhz, &frac, &n) == 2 && n > 0) {
+			*khz = mhz * 1000 + frac;
+			return 3 - i;
+		}
+	}
+	return 0;
+}
 
 static bool refuse(struct dmesg_state *st, const char *fmt, ...)
 {
@@ -226,16 +254,14 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 	}
 
 	{
-		unsigned long mhz, frac;
+		unsigned long khz;
+		int rank = tsc_khz_line(msg, &khz);
 
-		if (sscanf(msg, "tsc: Refined TSC clocksource calibration: %lu.%3lu MHz",
-			   &mhz, &frac) == 2) {
-			r->tsc_khz = mhz * 1000 + frac;
-			return true;
-		}
-		if (sscanf(msg, "tsc: Detected %lu.%3lu MHz processor", &mhz, &frac) == 2) {
-			if (!r->tsc_khz)
-				r->tsc_khz = mhz * 1000 + frac;
+		if (rank) {
+			if (rank >= st->tsc_rank) {
+				r->tsc_khz = khz;
+				st->tsc_rank = rank;
+			}
 			return true;
 		}
 	}
@@ -268,7 +294,10 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		st->last_initmem = t;
 		return true;
 	}
-	if (sscanf(msg, "Initmem setup node %d as memoryless", &id) == 1) {
+	/* "as memoryless" (mm/), "[<memory-less node>]" (drivers/base/arch_numa.c: arm64, riscv) */
+	if (sscanf(msg, "Initmem setup node %d as memoryless", &id) == 1 ||
+	    ((n = 0) == 0 && sscanf(msg, "Initmem setup node %d [<memory-less node>%n", &id, &n) == 1 &&
+	     n > 0)) {
 		node = node_of(st, id);
 		if (!node)
 			return false;
@@ -426,7 +455,8 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 
 void mi_dmesg_early_clock(const char *buf, struct mi_early_clock *c)
 {
-	unsigned long refined = 0, detected = 0, mhz, frac;
+	unsigned long khz, best = 0;
+	int rank, best_rank = 0;
 	size_t pos = 0, lines = 0;
 	const char *line;
 	ssize_t len;
@@ -441,19 +471,18 @@ void mi_dmesg_early_clock(const char *buf, struct mi_early_clock *c)
 		msg = mi_dmesg_message(line, len, tmp, sizeof(tmp), &t);
 		if (!msg)
 			continue;
-		if (sscanf(msg, "tsc: Refined TSC clocksource calibration: %lu.%3lu MHz",
-			   &mhz, &frac) == 2)
-			refined = mhz * 1000 + frac;
-		else if (sscanf(msg, "tsc: Detected %lu.%3lu MHz processor", &mhz, &frac) == 2)
-			detected = mhz * 1000 + frac;
-		else if (mi_starts_with(msg, "tsc: Fast TSC calibration failed") && !c->failed_line)
+		rank = tsc_khz_line(msg, &khz);
+		if (rank >= best_rank && rank) {
+			best = khz;
+			best_rank = rank;
+		} else if (mi_starts_with(msg, "tsc: Fast TSC calibration failed") && !c->failed_line)
 			c->failed_line = lines;
 		else if (mi_starts_with(msg, "Initmem setup node ")) {
 			c->memmap_lines++;
 			c->memmap_stamped += t > 0;
 		}
 	}
-	c->tsc_khz = refined ? refined : detected;
+	c->tsc_khz = best;
 }
 
 int mi_read_kmsg(char **out)
