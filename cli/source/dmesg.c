@@ -295,9 +295,9 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		return true;
 	}
 	/* "as memoryless" (mm/), "[<memory-less node>]" (drivers/base/arch_numa.c: arm64, riscv) */
+	n = 0;
 	if (sscanf(msg, "Initmem setup node %d as memoryless", &id) == 1 ||
-	    ((n = 0) == 0 && sscanf(msg, "Initmem setup node %d [<memory-less node>%n", &id, &n) == 1 &&
-	     n > 0)) {
+	    (sscanf(msg, "Initmem setup node %d [<memory-less node>%n", &id, &n) == 1 && n > 0)) {
 		node = node_of(st, id);
 		if (!node)
 			return false;
