@@ -24,6 +24,11 @@
 #                            file, a config), beside the --bin programs
 #   --firmware-reboot yes    panic=1 and no -no-reboot: a panic reboots through the
 #                            firmware into the same kernel and initrd
+#   --pack DIR               boot nothing: put the kernel, the initramfs, this
+#                            QEMU with its libraries and firmware, and a run.sh
+#                            into DIR, a folder that boots the same guest on
+#                            another x86-64 machine with nothing installed
+#                            (tests/vm/pack-run.sh: DIR/run.sh OUTDIR)
 # The script runs as root in a busybox initramfs with meminit (static) at
 # /bin/meminit, the helpers of tests/vm/guest-lib.sh at /guest-lib.sh and the
 # kernel's config at /boot/config-$(uname -r); files it
@@ -34,7 +39,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
 kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
-bins=() files=() disk="" fw_reboot=""
+bins=() files=() disk="" fw_reboot="" pack=""
 
 while [ $# -gt 1 ]; do
 	case "$1" in
@@ -50,13 +55,14 @@ while [ $# -gt 1 ]; do
 	--file) files+=("$2") ;;
 	--disk) disk=$2 ;;
 	--firmware-reboot) fw_reboot=$2 ;;
+	--pack) pack=$2 ;;
 	*) echo "guest.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
 done
 script=${1:?guest.sh: missing SCRIPT}
-[ -n "$out" ] || { echo "guest.sh: --out DIR is required" >&2; exit 2; }
-mkdir -p "$out"
+[ -n "$out" ] || [ -n "$pack" ] || { echo "guest.sh: --out DIR is required" >&2; exit 2; }
+[ -n "$out" ] && mkdir -p "$out"
 
 case "$kernel" in
 6.1|6.12)
@@ -181,6 +187,36 @@ if [ -n "$disk" ]; then
 fi
 [ -n "$maxmem" ] && mem="$mem,slots=4,maxmem=$maxmem"
 
+if [ -n "$pack" ]; then
+	# The guest as a folder: the same QEMU arguments, paths made relative.
+	rm -rf "$pack"
+	mkdir -p "$pack/qemu/lib" "$pack/qemu/share"
+	cp "$image" "$pack/bzImage"
+	cp "$work/initrd.gz" "$pack/initrd.gz"
+	q=$(command -v qemu-system-x86_64)
+	cp "$q" "$pack/qemu/"
+	ldd "$q" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' |
+		while read -r f; do cp -L "$f" "$pack/qemu/lib/"; done
+	# Debian's QEMU loads its accelerators as modules (QEMU_MODULE_DIR)
+	mkdir -p "$pack/qemu/modules"
+	cp /usr/lib/x86_64-linux-gnu/qemu/accel-*.so "$pack/qemu/modules/" 2>/dev/null || true
+	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin \
+		/usr/share/qemu/linuxboot_dma.bin /usr/share/qemu/linuxboot.bin \
+		/usr/share/seabios/vgabios-stdvga.bin /usr/share/qemu/efi-e1000.rom; do
+		[ -f "$f" ] && cp -L "$f" "$pack/qemu/share/"
+	done
+	{
+		echo "-cpu max -m $mem -smp $ncpu -nic none"
+		printf '%s\n' "${numa[@]}"
+		echo "-append"
+		echo "console=ttyS0 panic=$panic quiet loglevel=4 $append"
+	} > "$pack/qemu-args"
+	echo "$timeout_s" > "$pack/timeout"
+	cp "$here/pack-run.sh" "$pack/run.sh"
+	chmod +x "$pack/run.sh"
+	echo "guest.sh: packed into $pack ($(du -sh "$pack" | cut -f1))"
+	exit 0
+fi
 accel=$("$here/accel.sh")
 log=$out/console.log
 # shellcheck disable=SC2086
