@@ -109,6 +109,7 @@ static int build_nodes(struct mi_view *f, const struct mi_report *r)
 		if (mi_grow((void **)&f->nodes, &f->cap_nodes, f->nr_nodes, sizeof(*f->nodes)))
 			return -ENOMEM;
 		n = &f->nodes[f->nr_nodes++];
+		memset(n, 0, sizeof(*n));
 		n->id = m->id;
 		n->memoryless = m->memoryless;
 		n->present_pages = from ? (double)present : -1;
@@ -163,6 +164,21 @@ static struct mi_view_table *add_table(struct mi_view *f, const char *name,
 static int build_patched(struct mi_view *f, const struct mi_report *r, const struct mi_attrib *a)
 {
 	size_t i;
+
+	for (i = 0; i < f->nr_nodes; i++) {
+		struct mi_view_node *n = &f->nodes[i];
+		struct mi_node_balance b;
+		int err = mi_attrib_node_balance(r, a, n->id, &b);
+
+		if (err == -ENOMEM)
+			return err;
+		if (err)
+			continue;
+		n->has_balance = true;
+		n->balance_cpus = b.cpus;
+		n->held_by_cpu = b.cpu_dominates;
+		n->held_by_chunk = b.chunk_dominates;
+	}
 
 	for (i = 0; i < a->nr_phases; i++) {
 		const struct mi_phase_sum *p = &a->phases[i];

@@ -56,6 +56,10 @@ struct mi_view_node {
 	double deferred_traced_s; /* the boot trace's, -1 unknown */
 	double deferred_kernel_s; /* the kernel's line, -1 unknown */
 	int threads;		/* -1 unknown */
+	/* How its deferred init was shared out (mi_attrib_node_balance): records only */
+	bool has_balance;
+	int balance_cpus;	/* CPUs that ran its chunks */
+	bool held_by_cpu, held_by_chunk;
 };
 
 struct mi_view_table {

@@ -126,6 +126,39 @@ static void cpu_family(FILE *out, const struct mi_view *f)
 	}
 }
 
+/*
+ * Per node, from the boot records: the CPUs its deferred init ran on, and
+ * what held it up (each family's samples together, as the format wants).
+ */
+static void balance_families(FILE *out, const struct mi_view *f)
+{
+	bool st = false;
+	size_t i;
+	int k;
+
+	for (i = 0; i < f->nr_nodes; i++) {
+		if (!f->nodes[i].has_balance)
+			continue;
+		sample(out, "meminit_deferred_cpus",
+		       "CPUs that ran a NUMA node's deferred struct page init (boot records).", &st);
+		node_label(out, f->nodes[i].id, true);
+		value(out, f->nodes[i].balance_cpus);
+	}
+	st = false;
+	for (i = 0; i < f->nr_nodes; i++) {
+		const struct mi_view_node *n = &f->nodes[i];
+
+		for (k = 0; n->has_balance && k < 2; k++) {
+			sample(out, "meminit_deferred_held_up",
+			       "1 when one CPU (slower per page than twice its peers' median, busy over half the node's time) or one chunk (over half the node's time, twice the median chunk) held a node's deferred init up.",
+			       &st);
+			node_label(out, n->id, true);
+			label(out, "by", k ? "chunk" : "cpu", false);
+			value(out, (k ? n->held_by_chunk : n->held_by_cpu) ? 1 : 0);
+		}
+	}
+}
+
 enum table_val { TV_BYTES, TV_ENTRIES, TV_SECONDS, TV_ZERO };
 
 static void table_family(FILE *out, const struct mi_view *f, const char *name, const char *help,
@@ -179,6 +212,7 @@ int mi_export_prom(FILE *out, const struct mi_view *f, bool per_cpu)
 		node_label(out, f->nodes[i].id, true);
 		value(out, f->nodes[i].deferred_kernel_s);
 	}
+	balance_families(out, f);
 	node_family(out, f, "meminit_phase_wall_seconds",
 		    "Wall time of a boot phase on a NUMA node, across the CPUs that ran it (node=none: not tied to a node).",
 		    NV_WALL);

@@ -49,6 +49,13 @@ check "balance: one chunk holds node 1 up: named with its CPU, pfn, the median c
 check "balance: ... and node 0 is not flagged" "$(grep 'held up' "$out/chunk.out")" \
 	bash -c "! grep -q '^node 0: held up' '$out/chunk.out'"
 
+# ... and for a fleet: Prometheus says node 1 was held up by a chunk, node 0 by nothing.
+$m export --format prom --dmesg "$fx/dmesg.txt" --records "$out/chunk.txt" > "$out/chunk.prom"
+got=$(grep '^meminit_deferred_held_up' "$out/chunk.prom" | tr '\n' ';')
+want='meminit_deferred_held_up{node="0",by="cpu"} 0;meminit_deferred_held_up{node="0",by="chunk"} 0;meminit_deferred_held_up{node="1",by="cpu"} 0;meminit_deferred_held_up{node="1",by="chunk"} 1;'
+check "balance: Prometheus: meminit_deferred_held_up{node=\"1\",by=\"chunk\"} 1, every other 0" \
+	"got '$got'" [ "$got" = "$want" ]
+
 # 3. One CPU: node 1's chunks on CPU 3 made three times as long.
 awk '$1 == "deferred_chunk" && $2 == 1 && $4 == 3 { $7 = $6 + 3 * ($7 - $6); $8 = $6 } 1' \
 	"$rec" > "$out/cpu.txt"
