@@ -80,6 +80,29 @@ struct report_out {
 	struct mi_table_opts table;
 };
 
+/* The options of how a report goes out that report and import-perf share: 0 or -1 (a line is out). */
+static int parse_out_opt(int c, const char *arg, struct report_out *o)
+{
+	long v;
+
+	switch (c) {
+	case 'n':
+		if (mi_parse_long("--node", arg, 0, MI_MAX_NODES - 1, "a node number", &v))
+			return -1;
+		o->node = (int)v;
+		return 0;
+	case 'f':
+		o->fmt = mi_opt_format(arg, mi_formats_table_json);
+		return o->fmt < 0 ? -1 : 0;
+	case 'T':
+		o->table.timeline = true;
+		return 0;
+	case 'c':
+		return mi_opt_cpus(arg, &o->table.all_cpus);
+	}
+	return -1;
+}
+
 static int write_to(FILE *f, const struct mi_report *r, const struct report_out *o)
 {
 	return o->fmt == MI_FMT_JSON ? mi_write_json(f, r) : mi_write_table(f, r, &o->table);
@@ -201,7 +224,6 @@ int cmd_import_perf(int argc, char **argv)
 	struct report_out out = { .fmt = MI_FMT_TABLE, .node = -1 };
 	struct mi_report r;
 	int c, err;
-	long v;
 
 	optind = 1;
 	while ((c = mi_verb_getopt("import-perf", argc, argv, "d:n:f:Th", opts)) != -1) {
@@ -210,17 +232,10 @@ int cmd_import_perf(int argc, char **argv)
 			co.dmesg_path = optarg;
 			break;
 		case 'n':
-			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))
-				return MI_EXIT_USAGE;
-			out.node = v;
-			break;
 		case 'f':
-			out.fmt = mi_opt_format(optarg, mi_formats_table_json);
-			if (out.fmt < 0)
-				return MI_EXIT_USAGE;
-			break;
 		case 'T':
-			out.table.timeline = true;
+			if (parse_out_opt(c, optarg, &out))
+				return MI_EXIT_USAGE;
 			break;
 		case 'h':
 			printf("Usage: meminit import-perf [--dmesg FILE] [--node N] [--timeline]\n"
@@ -265,7 +280,6 @@ int cmd_report(int argc, char **argv)
 	struct report_out out = { .fmt = MI_FMT_TABLE, .node = -1 };
 	struct mi_report r;
 	int c, err;
-	long v;
 
 	optind = 1;
 	while ((c = mi_verb_getopt("report", argc, argv, MI_COLLECT_SHORTOPTS "n:f:Tc:o:h", opts)) != -1) {
@@ -279,24 +293,14 @@ int cmd_report(int argc, char **argv)
 		case 'o':
 			out.output = optarg;
 			break;
-		case 'T':
-			out.table.timeline = true;
-			break;
-		case 'c':
-			if (mi_opt_cpus(optarg, &out.table.all_cpus))
-				return MI_EXIT_USAGE;
-			break;
 		case 'S':
 			co.bpf_stats = true;
 			break;
 		case 'n':
-			if (mi_parse_long("--node", optarg, 0, MI_MAX_NODES - 1, "a node number", &v))
-				return MI_EXIT_USAGE;
-			out.node = v;
-			break;
 		case 'f':
-			out.fmt = mi_opt_format(optarg, mi_formats_table_json);
-			if (out.fmt < 0)
+		case 'T':
+		case 'c':
+			if (parse_out_opt(c, optarg, &out))
 				return MI_EXIT_USAGE;
 			break;
 		default:

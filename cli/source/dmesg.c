@@ -188,6 +188,30 @@ static void trim(char *s)
  *                              init: read and left out
  * A line in none of these is kept as a note, name and text, never dropped.
  */
+/*
+ * An "Initmem setup node" line: the node's span [START, END], or a
+ * memoryless node when END is 0. Each node is set up once per boot.
+ */
+static bool set_up_node(struct dmesg_state *st, int id, unsigned long long start,
+			unsigned long long end, double t)
+{
+	struct mi_node *node = node_of(st, id);
+
+	if (!node)
+		return false;
+	if (node->seen_dmesg && (node->span.end || node->memoryless))
+		return refuse(st, "node %d is set up twice", id);
+	node->seen_dmesg = true;
+	if (end) {
+		node->span.start = start;
+		node->span.end = end;
+	} else {
+		node->memoryless = true;
+	}
+	st->last_initmem = t;
+	return true;
+}
+
 static bool parse_hash_line(struct dmesg_state *st, const char *msg, double t)
 {
 	const char *key = strstr(msg, " hash table entries: ");
@@ -282,32 +306,13 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		trim(r->cmdline);
 		return true;
 	}
-	if (sscanf(msg, "Initmem setup node %d [mem %llx-%llx]", &id, &a, &b) == 3) {
-		node = node_of(st, id);
-		if (!node)
-			return false;
-		if (node->seen_dmesg && (node->span.end || node->memoryless))
-			return refuse(st, "node %d is set up twice", id);
-		node->seen_dmesg = true;
-		node->span.start = a;
-		node->span.end = b;
-		st->last_initmem = t;
-		return true;
-	}
+	if (sscanf(msg, "Initmem setup node %d [mem %llx-%llx]", &id, &a, &b) == 3)
+		return set_up_node(st, id, a, b, t);
 	/* "as memoryless" (mm/), "[<memory-less node>]" (drivers/base/arch_numa.c: arm64, riscv) */
 	n = 0;
 	if (sscanf(msg, "Initmem setup node %d as memoryless", &id) == 1 ||
-	    (sscanf(msg, "Initmem setup node %d [<memory-less node>%n", &id, &n) == 1 && n > 0)) {
-		node = node_of(st, id);
-		if (!node)
-			return false;
-		if (node->seen_dmesg && (node->span.end || node->memoryless))
-			return refuse(st, "node %d is set up twice", id);
-		node->seen_dmesg = true;
-		node->memoryless = true;
-		st->last_initmem = t;
-		return true;
-	}
+	    (sscanf(msg, "Initmem setup node %d [<memory-less node>%n", &id, &n) == 1 && n > 0))
+		return set_up_node(st, id, 0, 0, t);
 	if (sscanf(msg, " node %d: [mem %llx-%llx]", &id, &a, &b) == 3 &&
 	    mi_starts_with(msg, "  node ")) {
 		node = node_of(st, id);
