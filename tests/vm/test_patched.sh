@@ -81,15 +81,19 @@ check_boot() {
 		> "$d/hash.diff" && pass "${L}records: every hash table line has a record of its size ($(grep -c '^hash ' "$r"))" ||
 		fail "${L}records: hash tables" "see $d/hash.diff"
 
-	# A node with 2+ CPUs shows deferred chunks on 2+ CPUs.
-	ok=1
+	# Padata splits a node's deferred init among helper threads, but under
+	# TCG a helper may start after the node's own thread took every chunk,
+	# so one node on one CPU is the kernel's choice, not a lost record.
+	# What must hold: some node with 2+ CPUs shows chunks on 2+ CPUs.
+	ok=0
 	while read -r id kb cpus; do
 		[ "$kb" = 0 ] && continue
 		c=$(awk -v n="$id" '$1 == "deferred_chunk" && $2 == n {print $4}' "$r" | sort -u | wc -l)
 		echo "    node $id (cpus $cpus): chunks on $c CPU(s)"
-		case "$cpus" in *[-,]*) [ "$c" -ge 2 ] || ok=0 ;; esac
+		case "$cpus" in *[-,]*) [ "$c" -ge 2 ] && ok=1 ;; esac
 	done < "$d/nodes.txt"
-	[ $ok = 1 ] && pass "${L}records: nodes with 2+ CPUs have chunks on 2+ CPUs" || fail "${L}records: chunks per CPU" "fewer"
+	[ $ok = 1 ] && pass "${L}records: a node with 2+ CPUs has chunks on 2+ CPUs" ||
+		fail "${L}records: chunks per CPU" "every node's chunks ran on one CPU"
 
 	# The replay reaches meminit:meminit_replay, one event per record.
 	got=$(grep -c 'meminit_replay:' "$d/replay.txt")
