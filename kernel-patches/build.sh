@@ -71,7 +71,8 @@ mkdir -p "$obj"
 frag=$obj/meminit.config
 cp "$here/config/meminit.config" "$frag"
 [ "$variant" = off ] || [ ${#series[@]} = 0 ] &&
-	sed -i 's/^CONFIG_MEMINIT_STATS=y/# CONFIG_MEMINIT_STATS is not set/' "$frag"
+	sed -i -e 's/^CONFIG_MEMINIT_STATS=y/# CONFIG_MEMINIT_STATS is not set/' \
+		-e '/^CONFIG_MEMINIT_STATS_/d' "$frag"
 (cd "$obj" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null)
 "${kmake[@]}" O="$obj" -s olddefconfig >/dev/null
 # Every option the fragment asks for must have landed (a missing dependency

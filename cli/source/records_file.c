@@ -541,10 +541,15 @@ int mi_records_finish(struct mi_report *r)
 	if (r->rec_overflow > 0) {
 		mi_warn("the kernel's boot record buffer overflowed: %lld records lost",
 			r->rec_overflow);
-		mi_report_note(r, "INCOMPLETE: the kernel's boot record buffer overflowed, %lld records "
-			       "lost (capacity %lld, CONFIG_MEMINIT_STATS_RECORDS): per-phase sums "
-			       "are short and pages per node are not checked against zoneinfo",
-			       r->rec_overflow, r->rec_capacity);
+		/* Every record the boot wrote, with a quarter to spare, in 64s. */
+		long long all = (long long)r->nr_events + r->rec_overflow;
+		long long room = (all + all / 4 + 63) / 64 * 64;
+
+		mi_report_note(r, "INCOMPLETE: the kernel's boot record buffer overflowed, %lld of "
+			       "%lld records lost (capacity %lld): per-phase sums are short and "
+			       "pages per node are not checked against zoneinfo; boot with "
+			       "meminit_stats=%lld to keep them all",
+			       r->rec_overflow, all, r->rec_capacity, room);
 	} else if (r->rec_overflow < 0) {
 		mi_report_note(r, "the event stream carries no record-buffer header: whether the "
 			       "kernel lost records to overflow is unknown");

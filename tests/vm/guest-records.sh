@@ -7,6 +7,7 @@ cat /proc/zoneinfo > /out/zoneinfo
 for n in /sys/devices/system/node/node[0-9]*; do
 	echo "${n##*node} $(awk '/MemTotal/ {print $4}' $n/meminfo) $(cat $n/cpulist)"
 done > /out/nodes.txt
+cat /sys/devices/system/cpu/possible /sys/devices/system/node/possible > /out/possible.txt
 # The replay reaches the tracepoint: enable it, replay, read it back.
 t=/sys/kernel/tracing
 echo 1 > $t/events/meminit/meminit_replay/enable

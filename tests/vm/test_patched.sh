@@ -29,6 +29,33 @@ if offdir=$("$TOP/kernel-patches/build.sh" --off 2> "$OUTROOT/kernel-build-off.l
 else
 	fail "patched kernel: builds with CONFIG_MEMINIT_STATS=n" "$(tail -n 2 "$OUTROOT/kernel-build-off.log" | tr '\n' ' ')"
 fi
+# ids LIST: one past the highest id of a sysfs range list ("0-4,7" -> 8).
+ids() { tr ',-' '\n\n' <<< "$1" | sort -n | tail -n1 | awk '{print $1 + 1}'; }
+
+# check_capacity D LABEL: the buffer was sized at boot from the CPUs and
+# nodes (Documentation/mm/meminit_stats.rst: 64 + early records + 16 per
+# node id + 8 per CPU id; the early buffer stays when it is larger), and the
+# kernel's own line says what the header says.
+check_capacity() {
+	local d=$1 L=$2 r=$1/records.txt nc nn base cap nrec over line early how
+	nc=$(ids "$(sed -n 1p "$d/possible.txt")") nn=$(ids "$(sed -n 2p "$d/possible.txt")")
+	early=$(sed -n 's/^CONFIG_MEMINIT_STATS_EARLY_RECORDS=//p' "$kdir/config")
+	read -r nrec over cap <<< "$(sed -n 's/^# records \([0-9]*\) overflow \([0-9]*\) capacity \([0-9]*\) .*/\1 \2 \3/p' "$r")"
+	base=$((64 + 16 * nn + 8 * nc))
+	if [ $((base + nrec)) -le "${early:-0}" ]; then
+		how="the early buffer ($early) holds more than $base + early records"
+		[ "${cap:-0}" = "$early" ]
+	else
+		how="from memblock: 64 + 16/node + 8/CPU = $base, + early records; early buffer $early"
+		[ "${cap:-0}" -ge $base ] && [ "$cap" -le $((base + nrec)) ]
+	fi && pass "${L}records: capacity $cap sized at boot for $nc CPU ids and $nn node ids ($how)" ||
+		fail "${L}records: capacity sized at boot" "capacity ${cap:-?} ($how; $nc CPUs, $nn nodes)"
+	line=$(grep -o 'meminit_stats: [0-9]* records of [0-9]*, [0-9]* lost to overflow' "$d/dmesg.txt")
+	[ "$line" = "meminit_stats: $nrec records of $cap, $over lost to overflow" ] &&
+		pass "${L}records: the kernel's line says what the header says" ||
+		fail "${L}records: the kernel's line" "'$line' against header $nrec/$cap/$over"
+}
+
 # check_boot D LABEL: the boot records of the guest in D against the
 # kernel's own ground truth of the same boot.
 check_boot() {
@@ -39,6 +66,7 @@ check_boot() {
 	[ "${rec_on:-}" = on ] && [ "${nrec:-0}" -gt 0 ] && pass "${L}records: $nrec records, recording on" ||
 		fail "${L}records: header" "got '$(head -2 "$r" | tr '\n' ' ')'"
 	[ "${over:-x}" = 0 ] && pass "${L}records: overflow counter is 0" || fail "${L}records: overflow" "${over:-missing}"
+	check_capacity "$d" "$L"
 
 	# Per node with memory: vmemmap, early and deferred records.
 	ok=1
@@ -152,6 +180,48 @@ if GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" \
 		fail "32 vCPUs: CPU-less node" "node '${cpuless}': $c deferred chunk records ($(tr '\n' ';' < "$dm/nodes.txt"))"
 else
 	fail "patched kernel: 32 vCPUs, 8 nodes: boot" "$(tail -n1 "$dm.log")"
+fi
+
+# A buffer too small for the boot (meminit_stats=N): the records that fit
+# are kept whole, the rest counted; the kernel's line, both files' headers
+# and the report say so, and the size the report asks for keeps them all.
+small_boot() {	# small_boot N DIR
+	rm -rf "$2"
+	GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" --nodes 2G,1G \
+		--node-cpus 2,1 --append "meminit_stats=$1" --out "$2" "$TOP/tests/vm/guest-records.sh" > "$2.log" 2>&1
+}
+ds=$OUTROOT/patched-small
+if small_boot 24 "$ds"; then
+	read -r nrec over cap <<< "$(sed -n 's/^# records \([0-9]*\) overflow \([0-9]*\) capacity \([0-9]*\) .*/\1 \2 \3/p' "$ds/records.txt")"
+	[ "$nrec" = 24 ] && [ "$cap" = 24 ] && [ "${over:-0}" -gt 0 ] &&
+		pass "meminit_stats=24: 24 records kept, $over counted as overflow" ||
+		fail "meminit_stats=24: header" "$(sed -n 2p "$ds/records.txt")"
+	grep -q "meminit_stats: 24 records of 24, $over lost to overflow" "$ds/dmesg.txt" &&
+		pass "meminit_stats=24: the kernel's line counts the $over lost" ||
+		fail "meminit_stats=24: the kernel's line" "$(grep 'meminit_stats:' "$ds/dmesg.txt")"
+	# Every kept record whole: a known phase, 14+ fields (a hash table's name
+	# may have spaces), end >= start.
+	bad=$(awk 'NR > 3 && (NF < 14 || $7 < $6 || $1 !~ /^(vmemmap|memmap_early|holes|reserved|free_early|deferred_node|deferred_chunk|deferred_grow|hash|page_ext)$/)' "$ds/records.txt" | wc -l)
+	kept=$(awk 'NR > 3' "$ds/records.txt" | wc -l)
+	sz=$(stat -c %s "$ds/records.bin")
+	[ "$bad" = 0 ] && [ "$kept" = 24 ] && [ "$sz" = $((32 + 24 * 96)) ] &&
+		pass "meminit_stats=24: the 24 kept records are whole (text and records.bin)" ||
+		fail "meminit_stats=24: kept records" "$bad malformed, $kept lines, records.bin $sz bytes"
+	want=$(jq -r '.notes[]? | select(test("INCOMPLETE")) | capture("meminit_stats=(?<n>[0-9]+)").n' "$ds/report.json" 2> /dev/null)
+	if [ -n "$want" ] && [ "$want" -ge $((24 + over)) ]; then
+		pass "meminit_stats=24: the report says INCOMPLETE and asks for meminit_stats=$want"
+		if small_boot "$want" "$ds-fits"; then
+			grep -q "^# records [0-9]* overflow 0 capacity $want " "$ds-fits/records.txt" &&
+				pass "meminit_stats=$want: nothing lost ($(sed -n 's/^# records \([0-9]*\) .*/\1/p' "$ds-fits/records.txt") records)" ||
+				fail "meminit_stats=$want: nothing lost" "$(sed -n 2p "$ds-fits/records.txt")"
+		else
+			fail "meminit_stats=$want: boot" "$(tail -n1 "$ds-fits.log")"
+		fi
+	else
+		fail "meminit_stats=24: the report" "no INCOMPLETE note asking for at least $((24 + over)) ($(head -c 300 "$ds/report.err"))"
+	fi
+else
+	fail "patched kernel: meminit_stats=24 boot" "$(tail -n1 "$ds.log")"
 fi
 
 # Tracing without the boot buffer: trace_event= sees deferred init as it
