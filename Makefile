@@ -44,7 +44,7 @@ else
 	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: bench all clean deps demo test unit-tests vm-tests install kernel help vmlinux-h \
+.PHONY: bench all clean deps demo test test-scale unit-tests vm-tests install kernel help vmlinux-h \
 	asan fuzz fuzz-build fuzz-bins lint
 .DELETE_ON_ERROR:
 
@@ -119,6 +119,12 @@ test:
 	@tests/deps.sh
 	@$(MAKE) --no-print-directory all unit-tests asan fuzz-build
 	@tests/run-all.sh
+
+# The guests too slow for every run (tests/scale/: 64 vCPUs, 16 nodes).
+test-scale:
+	@tests/deps.sh
+	@$(MAKE) --no-print-directory all
+	@tests/run-all.sh tests/scale/test_*.sh
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of meminit (dynamic) and
 # the unit tests, in its own output folder; UBSan aborts on the first report.

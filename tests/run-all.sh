@@ -1,5 +1,6 @@
 #!/bin/bash
-# Run every test meminit has and end with one line: N passed, N failed, N skipped.
+# Run every test meminit has (or the scripts named) and end with one line:
+# N passed, N failed, N skipped.
 # Unit tests are C programs in build/tests/; VM and CLI tests are
 # tests/*/test_*.sh. Each prints PASS/FAIL/SKIP lines (tests/lib.sh).
 #
@@ -44,18 +45,25 @@ run() {
 	echo "    ($(( $(date +%s) - t0 )) s)"
 }
 
-units=0
-for t in build/tests/test_*; do
-	[ -x "$t" ] || continue
-	units=$((units + 1))
-	run "$(basename "$t")" "$t" "$top/tests/fixtures"
-done
-if [ "$units" = 0 ]; then
-	echo "FAIL unit tests: none in build/tests (make unit-tests)" | tee -a "$log"
+if [ $# -gt 0 ]; then
+	# Only the scripts named (make test-scale).
+	for t in "$@"; do
+		[ -f "$t" ] && run "$t" bash "$t" || echo "FAIL $t: no such test" | tee -a "$log"
+	done
+else
+	units=0
+	for t in build/tests/test_*; do
+		[ -x "$t" ] || continue
+		units=$((units + 1))
+		run "$(basename "$t")" "$t" "$top/tests/fixtures"
+	done
+	if [ "$units" = 0 ]; then
+		echo "FAIL unit tests: none in build/tests (make unit-tests)" | tee -a "$log"
+	fi
+	for t in tests/cli/test_*.sh tests/vm/test_*.sh; do
+		[ -f "$t" ] && run "$t" bash "$t"
+	done
 fi
-for t in tests/cli/test_*.sh tests/vm/test_*.sh; do
-	[ -f "$t" ] && run "$t" bash "$t"
-done
 
 p=$(grep -c '^PASS ' "$log")
 f=$(grep -c '^FAIL ' "$log")
