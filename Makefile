@@ -44,7 +44,7 @@ else
 	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: bench all clean deps demo test test-scale unit-tests vm-tests install kernel help vmlinux-h \
+.PHONY: bench all clean deb deps demo test test-scale unit-tests vm-tests install kernel help vmlinux-h \
 	asan fuzz fuzz-build fuzz-bins lint
 .DELETE_ON_ERROR:
 
@@ -58,6 +58,7 @@ help:
 	@echo "make asan     meminit and unit tests with ASan+UBSan into build-asan/"
 	@echo "make fuzz     run every libFuzzer target for FUZZ_TIME s (default 60)"
 	@echo "make lint     cppcheck and clang-tidy (suppressions: tests/lint/)"
+	@echo "make deb      the Debian package into $(OUTPUT)/deb/"
 	@echo "make bench    every benchmark in bench/ (BENCH=\"boot-cost scale\" for some)"
 
 $(OUTPUT) $(OUTPUT)/tests $(addprefix $(OUTPUT)/cli/,$(CLI_DIRS)):
@@ -92,12 +93,12 @@ $(LIB): $(CLI_OBJS)
 
 $(OUTPUT)/meminit: $(OUTPUT)/cli/cmd/main.o $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 # Static binary for the test guests' initramfs.
 $(OUTPUT)/meminit-static: $(OUTPUT)/cli/cmd/main.o $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -static $^ $(STATIC_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(STATIC_LIBS) -o $@
 
 $(OUTPUT)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
@@ -163,6 +164,19 @@ vmlinux-h:
 bench: all
 	@bench/run.sh $(BENCH)
 
+# The Debian package (debian/), built from a copy of the source tree (what
+# git tracks or would track) in
+# $(OUTPUT)/deb/ so that dpkg-buildpackage's outputs, which it writes next
+# to the source folder, stay under $(OUTPUT)/deb/.
+DEB_SRC := $(OUTPUT)/deb/meminit-$(VERSION)
+deb:
+	$(Q)rm -rf $(OUTPUT)/deb && mkdir -p $(DEB_SRC)
+	$(Q)git ls-files -z -co --exclude-standard | \
+		tar --null --ignore-failed-read -T - -cf - | tar -x -C $(DEB_SRC)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || \
+		{ tail -n 20 ../build.log; echo "make deb: dpkg-buildpackage failed; log in $(OUTPUT)/deb/build.log"; exit 1; }
+	@ls $(OUTPUT)/deb/*.deb
+
 # The patched test kernel, cached by the hash of its inputs (kernel-patches/).
 kernel:
 	@tests/deps.sh
@@ -174,7 +188,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSCONFDIR ?= /etc
 
 # The config file is installed only where none exists (it is the admin's).
-install: all
+install: $(OUTPUT)/meminit
 	install -D -m 0755 $(OUTPUT)/meminit $(DESTDIR)$(PREFIX)/sbin/meminit
 	for u in meminit-kexec meminit-boot; do \
 		sed -e 's|/usr/local/sbin/meminit|$(PREFIX)/sbin/meminit|' \
