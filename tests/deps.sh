@@ -65,6 +65,11 @@ time            /usr/bin/time
 systemd         systemd-analyze
 ovmf            /usr/share/ovmf/OVMF.fd
 gzip            gzip
+dpkg-dev        dpkg-buildpackage
+debhelper       dh
+lintian         lintian
+mmdebstrap      mmdebstrap
+curl            curl
 '
 
 pkgs=$(printf '%s\n' "$TABLE" | awk 'NF { print $1 }')

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,13 +178,47 @@ int mi_safe_write_file(const char *path, const void *buf, size_t len, mode_t mod
 	return mi_safe_commit(&sf);
 }
 
+/* mkdir(2) where an existing directory is no error: 0 or -errno. */
+static int make_dir(const char *path, mode_t mode)
+{
+	return mkdir(path, mode) && errno != EEXIST ? -errno : 0;
+}
+
+/*
+ * mkdir -p for the folders above a state directory (0755, like /var/lib):
+ * a fresh install has no /var/lib/meminit above /var/lib/meminit/boots.
+ */
+static int make_parents(const char *path)
+{
+	char parent[PATH_MAX];
+	char *slash;
+	int err;
+
+	if (snprintf(parent, sizeof(parent), "%s", path) >= (int)sizeof(parent))
+		return -ENAMETOOLONG;
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return 0;
+	*slash = '\0';
+	err = make_dir(parent, 0755);
+	if (err != -ENOENT)
+		return err;
+	err = make_parents(parent);
+	return err ? err : make_dir(parent, 0755);
+}
+
 int mi_safe_mkdir(const char *path)
 {
 	struct stat st;
-	int fd, err = 0;
+	int fd, err;
 
-	if (mkdir(path, MI_STATE_DIR_MODE) && errno != EEXIST) {
-		err = -errno;
+	err = make_dir(path, MI_STATE_DIR_MODE);
+	if (err == -ENOENT) {
+		err = make_parents(path);
+		if (!err)
+			err = make_dir(path, MI_STATE_DIR_MODE);
+	}
+	if (err) {
 		mi_err("cannot create the state directory %s: %s", path, strerror(-err));
 		return err;
 	}

@@ -123,6 +123,12 @@ static void test_state_dir(void)
 	EXPECT("safe_mkdir: symlink refused",
 	       !symlink(p("state"), p("statelink")) && mi_safe_mkdir(p("statelink")) == -ELOOP);
 	EXPECT("safe_mkdir: a file refused", mi_safe_mkdir(p("a")) == -ENOTDIR);
+	/* A fresh install: /var/lib/meminit does not exist above .../boots. */
+	EXPECT("safe_mkdir: missing parents made, 0755, the directory 0700",
+	       !mi_safe_mkdir(p("lib/meminit/boots")) && mode_of(p("lib")) == 0755 &&
+	       mode_of(p("lib/meminit")) == 0755 && mode_of(p("lib/meminit/boots")) == 0700);
+	EXPECT("safe_mkdir: a file in the way of a parent refused",
+	       mi_safe_mkdir(p("a/meminit/boots")) == -ENOTDIR);
 	if (geteuid() == 0) {
 		EXPECT("safe_mkdir: another user's directory refused",
 		       !mkdir(p("other"), 0700) && !chown(p("other"), 65534, 65534) &&

@@ -1,0 +1,61 @@
+#!/bin/bash
+# A Debian 12 root filesystem for the distribution guest (issue 16): systemd
+# as init, Debian's stock 6.12 kernel with its initramfs, node_exporter, kexec
+# and what meminit's package depends on; meminit itself is not in it (the
+# test installs the .deb of the tree it tests). Built from Debian's packages
+# with mmdebstrap (about two minutes) and cached as a tarball by the hash of
+# its inputs; prints the tarball's path.
+#
+#   root.sh            build if needed, print the path
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${MEMINIT_CACHE:-/var/cache/meminit}/distro
+
+KVER=6.12.117+deb12-amd64
+PKGS=(systemd-sysv udev dbus kmod e2fsprogs procps iproute2 jq
+	"linux-image-$KVER" initramfs-tools zstd
+	prometheus-node-exporter kexec-tools
+	libbpf1 libelf1 libjson-c5 zlib1g)
+MIRRORS=("deb http://deb.debian.org/debian bookworm main"
+	"deb http://deb.debian.org/debian bookworm-updates main"
+	"deb http://deb.debian.org/debian-security bookworm-security main")
+
+key=$( { echo v1; printf '%s\n' "${PKGS[@]}" "${MIRRORS[@]}"; cat "$0"; } | sha256sum | cut -c1-16)
+out=$cache/$key
+if [ -f "$out/root.tar" ]; then
+	echo "root.sh: cached ($out)" >&2
+	echo "$out/root.tar"
+	exit 0
+fi
+mkdir -p "$out"
+exec 9> "$cache/.lock"
+flock 9
+t0=$(date +%s)
+# The guest's own settings, put in before the kernel's initramfs is made:
+# the console on the serial line, the root on virtio, networking by
+# systemd-networkd (QEMU's user network answers DHCP), no password prompt
+# needed (the tests talk to the guest through units and its disk).
+cat > "$out/setup.sh" <<'SETUP'
+set -e
+root=$1
+echo meminit-guest > "$root/etc/hostname"
+printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' > "$root/etc/fstab"
+mkdir -p "$root/etc/systemd/network"
+printf '[Match]\nName=en* eth*\n[Network]\nDHCP=ipv4\n' > "$root/etc/systemd/network/20-wired.network"
+mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+ln -sf /lib/systemd/system/systemd-networkd.service \
+	"$root/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
+# Root with no password on the serial console, for a person debugging it.
+sed -i 's/^root:[^:]*:/root::/' "$root/etc/shadow"
+# initramfs-tools (MODULES=most): make sure a QEMU virtio root is in it.
+printf 'virtio_pci\nvirtio_blk\next4\n' >> "$root/etc/initramfs-tools/modules"
+SETUP
+mmdebstrap --variant=minbase --include="$(IFS=,; echo "${PKGS[*]}")" \
+	--customize-hook="sh $out/setup.sh \"\$1\"" \
+	--customize-hook="chroot \"\$1\" update-initramfs -u -k $KVER" \
+	bookworm "$out/root.tmp.tar" "${MIRRORS[@]}" > "$out/mmdebstrap.log" 2>&1 ||
+	{ tail -n 20 "$out/mmdebstrap.log" >&2; echo "root.sh: mmdebstrap failed; log in $out/mmdebstrap.log" >&2; exit 1; }
+mv "$out/root.tmp.tar" "$out/root.tar"
+echo "$(( $(date +%s) - t0 ))" > "$out/build-seconds"
+echo "root.sh: built in $(cat "$out/build-seconds") s ($out)" >&2
+echo "$out/root.tar"

@@ -1,0 +1,120 @@
+#!/bin/bash
+# Issue 16, items 1 and 2: meminit as Debian users get it. The .deb that
+# make deb builds from this tree (contents, conffile, lintian), installed by
+# dpkg into a Debian 12 root (tests/distro/root.sh, mmdebstrap, cached),
+# booted with systemd as init, Debian's stock 6.12 kernel, 2 NUMA nodes and
+# node_exporter: meminit-boot.service runs from the package at boot, and its
+# journal, archive and textfile - and node_exporter's scrape of it - hold
+# this boot's own numbers, against the kernel's zoneinfo and its lines.
+source "$(dirname "$0")/../lib.sh"
+
+need_vm "distribution guest" || exit 0
+o=$OUTROOT/distro
+rm -rf "$o"
+mkdir -p "$o"
+
+# --- the package --------------------------------------------------------
+if ! (cd "$TOP" && make -s deb) > "$o/deb.log" 2>&1; then
+	fail "deb: make deb" "$(tail -n 3 "$o/deb.log" | tr '\n' ' ')"
+	exit 0
+fi
+deb=$(ls "$TOP"/build/deb/meminit_*_amd64.deb)
+ver=$(cat "$TOP/VERSION")
+pass "deb: make deb built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$o/contents.txt"
+missing=""
+for f in /usr/sbin/meminit /lib/systemd/system/meminit-boot.service /lib/systemd/system/meminit-kexec.service \
+	/usr/share/man/man8/meminit.8.gz /usr/share/bash-completion/completions/meminit \
+	/usr/share/meminit/prometheus/meminit.rules.yml /etc/meminit/meminit.conf; do
+	grep -qx "$f" "$o/contents.txt" || missing="$missing $f"
+done
+[ -z "$missing" ] && pass "deb: binary, both units, man page, completion, rules, config" ||
+	fail "deb: contents" "missing:$missing"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles > "$o/conffiles" 2>/dev/null
+grep -qx /etc/meminit/meminit.conf "$o/conffiles" && pass "deb: /etc/meminit/meminit.conf is a conffile" ||
+	fail "deb: conffile" "conffiles: $(tr '\n' ' ' < "$o/conffiles")"
+[ "$(dpkg-deb -f "$deb" Version)" = "$ver" ] && pass "deb: version $ver = VERSION" ||
+	fail "deb: version" "$(dpkg-deb -f "$deb" Version) against $ver"
+# lintian as a user: it warns when run as root.
+lintian -I --pedantic "$deb" > "$o/lintian.txt" 2>&1
+tags=$(grep -E '^[EWIPX]: ' "$o/lintian.txt" | wc -l)
+[ "$tags" = 0 ] && pass "deb: lintian --pedantic -I: no tag left (overrides in debian/ say why)" ||
+	fail "deb: lintian" "$tags tags: $(grep -E '^[EWIPX]: ' "$o/lintian.txt" | head -3 | tr '\n' ' ')"
+
+# --- the guest ----------------------------------------------------------
+img=$o/disk.img
+if ! "$TOP/tests/distro/guest.sh" image "$deb" "$img" > "$o/image.log" 2>&1; then
+	fail "distro: root filesystem and image" "$(tail -n 3 "$o/image.log" | tr '\n' ' ')"
+	exit 0
+fi
+pass "distro: Debian 12 root (mmdebstrap, cached) with the .deb installed by dpkg"
+port=$((19100 + RANDOM % 500))
+t0=$(date +%s)
+"$TOP/tests/distro/guest.sh" start "$img" "$o/run" --nodes 2G,1G --node-cpus 1,1 --port "$port" > "$o/start.log" 2>&1 &&
+	"$TOP/tests/distro/guest.sh" wait "$o/run" MEMINIT-TEST-READY 900 >> "$o/start.log" 2>&1
+booted=$?
+up=$(( $(date +%s) - t0 ))
+if [ $booted = 0 ]; then
+	pass "distro: systemd boot to the test unit in $up s"
+	curl -s --max-time 30 "http://127.0.0.1:$port/metrics" > "$o/metrics.txt" ||
+		fail "distro: scrape node_exporter" "curl 127.0.0.1:$port failed"
+else
+	fail "distro: boot" "$(tail -n 2 "$o/start.log" | tr '\n' ' '); console: $(tail -n 3 "$o/run/console.log" | tr '\n' ' ')"
+fi
+"$TOP/tests/distro/guest.sh" stop "$o/run" 300 >> "$o/start.log" 2>&1 &&
+	grep -q 'reboot: Power down' "$o/run/console.log" &&
+	pass "distro: clean shutdown by systemd (ACPI power button)" ||
+	fail "distro: clean shutdown" "$(tail -n 2 "$o/run/console.log" | tr '\n' ' ')"
+[ $booted = 0 ] || exit 0
+
+"$TOP/tests/distro/guest.sh" fetch "$img" /var/tmp/meminit-test "$o" > /dev/null 2>&1
+b=$(ls "$o/meminit-test" 2>/dev/null | head -n1)
+g=$o/meminit-test/$b
+[ -n "$b" ] && [ -f "$g/zoneinfo" ] || { fail "distro: results from the guest's disk" "none in $o/meminit-test"; exit 0; }
+
+[ "$(cat "$g/dpkg-version")" = "$ver" ] && grep -q '/etc/meminit/meminit.conf' "$g/conffiles" &&
+	pass "distro: dpkg in the guest has meminit $ver with its conffile" ||
+	fail "distro: dpkg in the guest" "$(cat "$g/dpkg-version") $(cat "$g/conffiles")"
+grep -q '^Result=success' "$g/unit.txt" && grep -q '^ExecMainStatus=0' "$g/unit.txt" &&
+	pass "distro: meminit-boot.service ran at boot, enabled by the package, and succeeded" ||
+	fail "distro: meminit-boot.service" "$(tr '\n' ' ' < "$g/unit.txt")"
+grep -q 'meminit' "$g/unit-journal.txt" && ! grep -qi 'error\|failed' "$g/unit-journal.txt" &&
+	pass "distro: its journal: $(grep -c . "$g/unit-journal.txt") lines, no error" ||
+	fail "distro: the unit's journal" "$(grep -i 'error\|failed' "$g/unit-journal.txt" | head -2 | tr '\n' ' ')"
+
+r=$g/report.json
+[ -f "$r" ] && [ "$(jq -r '.schema + " " + .boot_id + " " + .host' "$r")" = "meminit-report $b meminit-guest" ] &&
+	pass "distro: the archive holds this boot's report (boot id $b, host meminit-guest)" ||
+	fail "distro: archive" "$(cat "$g/archive-ls.txt" | tr '\n' ' ')"
+# Pages per node: the report against this boot's zoneinfo, exactly.
+ok=1 n=0
+while read -r id want; do
+	n=$((n + 1))
+	got=$(jq -r --argjson n "$id" '.nodes[] | select(.id == $n) | .present_pages' "$r")
+	[ "$got" = "$want" ] || { ok=0; echo "    node $id: report $got, zoneinfo $want"; }
+done < <(awk '/^Node/ {n = $2 + 0} $1 == "present" {s[n] += $2} END {for (i in s) if (s[i]) print i, s[i]}' "$g/zoneinfo")
+[ $n -gt 0 ] && [ $ok = 1 ] && pass "distro: present pages of $n nodes = zoneinfo" || fail "distro: pages per node" "mismatch"
+samples() { "$TOP/tests/tools/prom-samples.py" "$1" meminit_; }
+# ms_of FILE NODE: meminit_phase_wall_seconds of deferred init on NODE, in ms.
+ms_of() {
+	samples "$1" | awk -v m="meminit_phase_wall_seconds{node=\"$2\",phase=\"deferred\"}" '$1 == m {print $2 * 1000}'
+}
+# Deferred init per node: the archive, the textfile and node_exporter's
+# scrape against the kernel's own line in this boot's journal.
+ok=1 n=0
+while read -r id ms; do
+	n=$((n + 1))
+	a=$(jq -r --argjson n "$id" '.nodes[] | select(.id == $n) | .deferred_init_ms' "$r")
+	p=$(ms_of "$g/meminit.prom" "$id")
+	s=$(ms_of "$o/metrics.txt" "$id")
+	echo "    node $id: kernel line $ms ms, archive $a, textfile $p, node_exporter $s"
+	[ "$a" = "$ms" ] && [ "$p" = "$ms" ] && [ "$s" = "$ms" ] || ok=0
+done < <(sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms.*/\1 \2/p' "$g/kernel-journal.txt")
+[ $n -gt 0 ] && [ $ok = 1 ] &&
+	pass "distro: deferred ms of $n nodes: archive = textfile = node_exporter's scrape = the kernel's journal line" ||
+	fail "distro: deferred per node" "$n nodes; see above"
+# Every meminit series of the textfile is served by node_exporter, same value.
+nser=$(samples "$g/meminit.prom" | wc -l)
+diff <(samples "$g/meminit.prom" | sort) <(samples "$o/metrics.txt" | sort) > "$o/prom.diff" && [ "$nser" -gt 0 ] &&
+	pass "distro: node_exporter serves all $nser meminit series of the textfile, unchanged" ||
+	fail "distro: node_exporter's scrape" "$nser series in the textfile; see $o/prom.diff"
