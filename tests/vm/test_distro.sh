@@ -1,11 +1,16 @@
 #!/bin/bash
-# Issue 16, items 1 and 2: meminit as Debian users get it. The .deb that
-# make deb builds from this tree (contents, conffile, lintian), installed by
-# dpkg into a Debian 12 root (tests/distro/root.sh, mmdebstrap, cached),
-# booted with systemd as init, Debian's stock 6.12 kernel, 2 NUMA nodes and
+# Issue 16, items 1-3: meminit as Debian users get it. The .deb that make
+# deb builds from this tree (contents, conffile, lintian), installed by dpkg
+# into a Debian 12 root (tests/distro/root.sh, mmdebstrap, cached), booted
+# with systemd as init, Debian's stock 6.12 kernel, NUMA nodes and
 # node_exporter: meminit-boot.service runs from the package at boot, and its
 # journal, archive and textfile - and node_exporter's scrape of it - hold
 # this boot's own numbers, against the kernel's zoneinfo and its lines.
+# Then a fleet of four such guests (three of one shape, one of them booted
+# with init_on_free=1, which zeroes all memory as deferred init frees it;
+# one of another shape) scraped by a real Prometheus loading
+# contrib/prometheus/meminit.rules.yml: the recorded s/TiB of every host
+# and node, and the slow-host alert firing for the planted host only.
 source "$(dirname "$0")/../lib.sh"
 
 need_vm "distribution guest" || exit 0
@@ -48,24 +53,44 @@ if ! "$TOP/tests/distro/guest.sh" image "$deb" "$img" > "$o/image.log" 2>&1; the
 	exit 0
 fi
 pass "distro: Debian 12 root (mmdebstrap, cached) with the .deb installed by dpkg"
-port=$((19100 + RANDOM % 500))
-t0=$(date +%s)
-"$TOP/tests/distro/guest.sh" start "$img" "$o/run" --nodes 2G,1G --node-cpus 1,1 --port "$port" > "$o/start.log" 2>&1 &&
-	"$TOP/tests/distro/guest.sh" wait "$o/run" MEMINIT-TEST-READY 900 >> "$o/start.log" 2>&1
-booted=$?
-up=$(( $(date +%s) - t0 ))
-if [ $booted = 0 ]; then
-	pass "distro: systemd boot to the test unit in $up s"
-	curl -s --max-time 30 "http://127.0.0.1:$port/metrics" > "$o/metrics.txt" ||
-		fail "distro: scrape node_exporter" "curl 127.0.0.1:$port failed"
-else
-	fail "distro: boot" "$(tail -n 2 "$o/start.log" | tr '\n' ' '); console: $(tail -n 3 "$o/run/console.log" | tr '\n' ' ')"
-fi
-"$TOP/tests/distro/guest.sh" stop "$o/run" 300 >> "$o/start.log" 2>&1 &&
-	grep -q 'reboot: Power down' "$o/run/console.log" &&
-	pass "distro: clean shutdown by systemd (ACPI power button)" ||
-	fail "distro: clean shutdown" "$(tail -n 2 "$o/run/console.log" | tr '\n' ' ')"
-[ $booted = 0 ] || exit 0
+# Four guests, one after another (two cores), all up at once for the scrape.
+G="$TOP/tests/distro/guest.sh"
+names=(a b c d)
+shapes=(2G,1G 2G,1G 2G,1G 1G,1G,1G)
+cpus=(1,1 1,1 1,1 1,1,1)
+extra=("" "" "init_on_free=1" "")
+planted=guest-c
+base=$((19100 + RANDOM % 400 * 5))
+booted=0
+for i in 0 1 2 3; do
+	n=${names[$i]} d=$o/run-${names[$i]}
+	[ "$n" = a ] || cp --sparse=always "$img" "$o/disk-$n.img"
+	gi=$img; [ "$n" = a ] || gi=$o/disk-$n.img
+	cp "$img.vmlinuz" "$gi.vmlinuz" 2>/dev/null; cp "$img.initrd" "$gi.initrd" 2>/dev/null
+	t0=$(date +%s)
+	if "$G" start "$gi" "$d" --nodes "${shapes[$i]}" --node-cpus "${cpus[$i]}" --port $((base + i)) \
+		--append "systemd.hostname=guest-$n ${extra[$i]}" > "$d.log" 2>&1 &&
+		"$G" wait "$d" MEMINIT-TEST-READY 900 >> "$d.log" 2>&1; then
+		booted=$((booted + 1))
+		pass "distro: guest-$n (${shapes[$i]}${extra[$i]:+, ${extra[$i]}}): systemd boot to the test unit in $(( $(date +%s) - t0 )) s"
+	else
+		fail "distro: guest-$n: boot" "$(tail -n 2 "$d.log" | tr '\n' ' '); console: $(tail -n 3 "$d/console.log" | tr '\n' ' ')"
+	fi
+done
+curl -s --max-time 30 "http://127.0.0.1:$base/metrics" > "$o/metrics.txt" ||
+	fail "distro: scrape node_exporter" "curl 127.0.0.1:$base failed"
+
+# --- a real Prometheus scrapes them -------------------------------------
+[ $booted = 4 ] && source "$TOP/tests/distro/scrape.sh"
+
+for n in "${names[@]}"; do
+	"$G" stop "$o/run-$n" 300 >> "$o/run-$n.log" 2>&1 &&
+		grep -q 'reboot: Power down' "$o/run-$n/console.log" ||
+		fail "distro: guest-$n: clean shutdown" "$(tail -n 2 "$o/run-$n/console.log" | tr '\n' ' ')"
+done
+grep -q 'reboot: Power down' "$o/run-a/console.log" &&
+	pass "distro: clean shutdown by systemd (ACPI power button)"
+[ $booted -gt 0 ] || exit 0
 
 "$TOP/tests/distro/guest.sh" fetch "$img" /var/tmp/meminit-test "$o" > /dev/null 2>&1
 b=$(ls "$o/meminit-test" 2>/dev/null | head -n1)
@@ -83,8 +108,8 @@ grep -q 'meminit' "$g/unit-journal.txt" && ! grep -qi 'error\|failed' "$g/unit-j
 	fail "distro: the unit's journal" "$(grep -i 'error\|failed' "$g/unit-journal.txt" | head -2 | tr '\n' ' ')"
 
 r=$g/report.json
-[ -f "$r" ] && [ "$(jq -r '.schema + " " + .boot_id + " " + .host' "$r")" = "meminit-report $b meminit-guest" ] &&
-	pass "distro: the archive holds this boot's report (boot id $b, host meminit-guest)" ||
+[ -f "$r" ] && [ "$(jq -r '.schema + " " + .boot_id + " " + .host' "$r")" = "meminit-report $b guest-a" ] &&
+	pass "distro: the archive holds this boot's report (boot id $b, host guest-a)" ||
 	fail "distro: archive" "$(cat "$g/archive-ls.txt" | tr '\n' ' ')"
 # Pages per node: the report against this boot's zoneinfo, exactly.
 ok=1 n=0
