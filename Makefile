@@ -199,8 +199,9 @@ install: $(OUTPUT)/meminit
 	sed 's/@VERSION@/$(VERSION)/' docs/meminit.8 > $(OUTPUT)/meminit.8
 	install -D -m 0644 $(OUTPUT)/meminit.8 $(DESTDIR)$(MANDIR)/man8/meminit.8
 	install -D -m 0644 contrib/bash-completion/meminit $(DESTDIR)$(BASHCOMPDIR)/meminit
-	install -D -m 0644 contrib/prometheus/meminit.rules.yml \
-		$(DESTDIR)$(PREFIX)/share/meminit/prometheus/meminit.rules.yml
+	for r in contrib/prometheus/*.rules.yml; do \
+		install -D -m 0644 $$r $(DESTDIR)$(PREFIX)/share/meminit/prometheus/$$(basename $$r) || exit 1; \
+	done
 	test -e $(DESTDIR)$(SYSCONFDIR)/meminit/meminit.conf || \
 		install -D -m 0644 contrib/meminit.conf $(DESTDIR)$(SYSCONFDIR)/meminit/meminit.conf
 

@@ -238,7 +238,7 @@ done
 
 # bootgraph.py (the kernel's tools/power/pm-graph) on the initcall_debug boot:
 # what a dmesg-based boot timeline reports of the same phases.
-bg=/var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py
+bg=${MEMINIT_CACHE:-/var/cache/meminit}/src/linux-6.12/tools/power/pm-graph/bootgraph.py
 d=$out/boot-initcall-debug-1
 if [ -f "$bg" ] && command -v python3 >/dev/null && [ -f "$d/dmesg.txt" ]; then
 	rm -rf "$out/bootgraph"

@@ -24,7 +24,7 @@ m=$top/build/meminit
 for f in "$m" /lib/systemd/systemd /usr/bin/systemd-analyze; do
 	[ -x "$f" ] || { echo "boot-views.sh: $f missing (make; systemd package)" >&2; exit 1; }
 done
-bg=/var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py
+bg=${MEMINIT_CACHE:-/var/cache/meminit}/src/linux-6.12/tools/power/pm-graph/bootgraph.py
 [ -f "$bg" ] || { echo "boot-views.sh: $bg missing (make kernel unpacks the kernel source)" >&2; exit 1; }
 # The host's tsc_early_khz= is left out: a guest's TSC is not the host's.
 arm=$("$m" arm -q 2>/dev/null | sed -n 1p | sed 's/ tsc_early_khz=[0-9]*//')

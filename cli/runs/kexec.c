@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/kexec.h>
 #include <linux/reboot.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kexec.h"
@@ -185,11 +187,42 @@ int mi_kexec_unload(void)
 	return 0;
 }
 
+/*
+ * Under systemd, let it stop the services and unmount first, so that this
+ * boot's journal is kept and no unit is cut off; systemd-shutdown then
+ * kexecs into the kernel loaded here (systemctl kexec only loads one when
+ * none is). --no-block: kexec.target stops the hook's own unit.
+ */
+static int systemd_kexec(void)
+{
+	char *const argv[] = { "systemctl", "--no-block", "kexec", NULL };
+	int status, err;
+	pid_t pid;
+
+	err = posix_spawnp(&pid, "systemctl", NULL, NULL, argv, environ);
+	if (err) {
+		mi_err("cannot run systemctl kexec: %s", strerror(err));
+		return -err;
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		err = -errno;
+		mi_err("systemctl kexec: %s", strerror(-err));
+		return err;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		mi_err("systemctl kexec failed (status %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -EIO;
+	}
+	return 0;
+}
+
 int mi_kexec_reboot(void)
 {
 	int err;
 
 	sync();
+	if (!access("/run/systemd/system", F_OK))
+		return systemd_kexec();
 	if (reboot(LINUX_REBOOT_CMD_KEXEC)) {
 		err = -errno;
 		mi_err("reboot into the loaded kernel failed: %s", strerror(-err));

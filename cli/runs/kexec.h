@@ -27,7 +27,11 @@ const char *mi_kexec_unsupported(void);
 int mi_kexec_load(const char *kernel, const char *initrd, const char *cmdline);
 /* Unload whatever is loaded; 0 or -errno (quiet). */
 int mi_kexec_unload(void);
-/* sync(), then reboot(LINUX_REBOOT_CMD_KEXEC). Returns only on failure (-errno, one line). */
+/*
+ * sync(), then reboot(LINUX_REBOOT_CMD_KEXEC); under systemd, systemctl
+ * --no-block kexec instead, which returns 0 with the shutdown under way.
+ * Otherwise returns only on failure (-errno, one line).
+ */
 int mi_kexec_reboot(void);
 
 #endif

@@ -351,7 +351,8 @@ int mi_kx_boot_step(const char *dir, int test_panic)
 	/* The lock goes with this kernel; sync() inside covers everything written. */
 	err = mi_kexec_reboot();
 	/* The reboot failed: take the marker back so the next hook does not count it. */
-	mi_kx_pending_clear(dir);
+	if (err)
+		mi_kx_pending_clear(dir);
 	close(lock);
 	return err;
 out:

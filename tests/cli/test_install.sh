@@ -16,7 +16,8 @@ else
 fi
 for f in usr/sbin/meminit usr/share/man/man8/meminit.8 usr/lib/systemd/system/meminit-boot.service \
 	 usr/lib/systemd/system/meminit-kexec.service usr/share/bash-completion/completions/meminit \
-	 etc/meminit/meminit.conf usr/share/meminit/prometheus/meminit.rules.yml; do
+	 etc/meminit/meminit.conf usr/share/meminit/prometheus/meminit.rules.yml \
+	 usr/share/meminit/prometheus/meminit-federation.rules.yml usr/share/meminit/prometheus/meminit-global.rules.yml; do
 	[ -s "$root/$f" ] && pass "install: /$f" || fail "install: /$f" "missing"
 done
 grep -qx 'ExecStart=/usr/sbin/meminit collect --config /etc/meminit/meminit.conf' \

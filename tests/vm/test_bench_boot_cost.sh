@@ -77,7 +77,7 @@ got=$(row initcall_debug | grep -oE 'inside initcalls: [^(|]*' | grep -oE '(^| )
 	fail "$T: initcall_debug hash tables" "row says $got, the log $n_in: $(row initcall_debug)"
 n=$(grep -c 'initcall .* returned' "$out/boot-initcall-debug-1/dmesg.txt" || true)
 [ "${n:-0}" -gt 0 ] && pass "$T: initcall_debug boot: $n initcalls timed" || fail "$T: initcall_debug" "no initcall line"
-if command -v python3 > /dev/null && [ -f /var/cache/meminit/src/linux-6.12/tools/power/pm-graph/bootgraph.py ]; then
+if command -v python3 > /dev/null && [ -f "${MEMINIT_CACHE:-/var/cache/meminit}/src/linux-6.12/tools/power/pm-graph/bootgraph.py" ]; then
 	grep -q '^result: pass' "$out/bootgraph-result.txt" 2> /dev/null &&
 		pass "$T: bootgraph.py parsed the initcall_debug boot" ||
 		fail "$T: bootgraph.py" "see $out/bootgraph.log"

@@ -30,7 +30,8 @@ dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$o/contents.txt"
 missing=""
 for f in /usr/sbin/meminit /lib/systemd/system/meminit-boot.service /lib/systemd/system/meminit-kexec.service \
 	/usr/share/man/man8/meminit.8.gz /usr/share/bash-completion/completions/meminit \
-	/usr/share/meminit/prometheus/meminit.rules.yml /etc/meminit/meminit.conf; do
+	/usr/share/meminit/prometheus/meminit.rules.yml /usr/share/meminit/prometheus/meminit-federation.rules.yml \
+	/usr/share/meminit/prometheus/meminit-global.rules.yml /etc/meminit/meminit.conf; do
 	grep -qx "$f" "$o/contents.txt" || missing="$missing $f"
 done
 [ -z "$missing" ] && pass "deb: binary, both units, man page, completion, rules, config" ||
@@ -53,6 +54,11 @@ if ! "$TOP/tests/distro/guest.sh" image "$deb" "$img" > "$o/image.log" 2>&1; the
 	exit 0
 fi
 pass "distro: Debian 12 root (mmdebstrap, cached) with the .deb installed by dpkg"
+# Every guest its own copy of the fresh image, made before any boots.
+for n in a b c d e; do
+	cp --sparse=always "$img" "$o/disk-$n.img" && cp "$img.vmlinuz" "$o/disk-$n.img.vmlinuz" &&
+		cp "$img.initrd" "$o/disk-$n.img.initrd" || { fail "distro: disk copies" "cp failed"; exit 0; }
+done
 # Four guests, one after another (two cores), all up at once for the scrape.
 G="$TOP/tests/distro/guest.sh"
 names=(a b c d)
@@ -63,10 +69,7 @@ planted=guest-c
 base=$((19100 + RANDOM % 400 * 5))
 booted=0
 for i in 0 1 2 3; do
-	n=${names[$i]} d=$o/run-${names[$i]}
-	[ "$n" = a ] || cp --sparse=always "$img" "$o/disk-$n.img"
-	gi=$img; [ "$n" = a ] || gi=$o/disk-$n.img
-	cp "$img.vmlinuz" "$gi.vmlinuz" 2>/dev/null; cp "$img.initrd" "$gi.initrd" 2>/dev/null
+	n=${names[$i]} d=$o/run-${names[$i]} gi=$o/disk-${names[$i]}.img
 	t0=$(date +%s)
 	if "$G" start "$gi" "$d" --nodes "${shapes[$i]}" --node-cpus "${cpus[$i]}" --port $((base + i)) \
 		--append "systemd.hostname=guest-$n ${extra[$i]}" > "$d.log" 2>&1 &&
@@ -92,7 +95,7 @@ grep -q 'reboot: Power down' "$o/run-a/console.log" &&
 	pass "distro: clean shutdown by systemd (ACPI power button)"
 [ $booted -gt 0 ] || exit 0
 
-"$TOP/tests/distro/guest.sh" fetch "$img" /var/tmp/meminit-test "$o" > /dev/null 2>&1
+"$G" fetch "$o/disk-a.img" /var/tmp/meminit-test "$o" > /dev/null 2>&1
 b=$(ls "$o/meminit-test" 2>/dev/null | head -n1)
 g=$o/meminit-test/$b
 [ -n "$b" ] && [ -f "$g/zoneinfo" ] || { fail "distro: results from the guest's disk" "none in $o/meminit-test"; exit 0; }
@@ -143,3 +146,61 @@ nser=$(samples "$g/meminit.prom" | wc -l)
 diff <(samples "$g/meminit.prom" | sort) <(samples "$o/metrics.txt" | sort) > "$o/prom.diff" && [ "$nser" -gt 0 ] &&
 	pass "distro: node_exporter serves all $nser meminit series of the textfile, unchanged" ||
 	fail "distro: node_exporter's scrape" "$nser series in the textfile; see $o/prom.diff"
+
+# --- item 4: a kexec loop under systemd ------------------------------------
+# A fifth guest starts a loop of 4 runs; meminit-kexec.service (enabled by
+# then) collects each boot and asks systemd to kexec into the next, so
+# systemd shuts down cleanly between boots and every boot's journal stays.
+runs=4
+ke=$o/disk-e.img
+t0=$(date +%s)
+if "$G" start "$ke" "$o/run-e" --nodes 2G,1G --node-cpus 1,1 \
+	--append "systemd.hostname=guest-e meminit_test_kexec=$runs" > "$o/run-e.log" 2>&1 &&
+	"$G" wait "$o/run-e" MEMINIT-TEST-READY 1200 >> "$o/run-e.log" 2>&1; then
+	pass "kexec: a loop of $runs kexec boots under systemd, to its end in $(( $(date +%s) - t0 )) s"
+else
+	fail "kexec: loop" "$(tail -n 2 "$o/run-e.log" | tr '\n' ' '); console: $(tail -n 3 "$o/run-e/console.log" | tr '\n' ' ')"
+fi
+"$G" stop "$o/run-e" 300 >> "$o/run-e.log" 2>&1
+rm -rf "$o/e"
+"$G" fetch "$ke" /var/tmp/meminit-test "$o/e" > /dev/null 2>&1
+ge=$(grep -l . "$o"/e/meminit-test/*/stats.json 2> /dev/null | head -n1 | xargs -r dirname)
+if [ -z "$ge" ]; then
+	fail "kexec: results" "no stats.json from the loop's last boot in $o/e"
+	exit 0
+fi
+grep -q 'done' "$ge/kexec-status.txt" && pass "kexec: meminit kexec --status: $(grep -m1 -o '[0-9]* of [0-9]* runs[^.]*' "$ge/kexec-status.txt" || head -n1 "$ge/kexec-status.txt")" ||
+	fail "kexec: status" "$(head -n 3 "$ge/kexec-status.txt" | tr '\n' ' ')"
+# Every boot's journal kept: the cold boot, the loop's runs, the last one.
+nboots=$(ls "$ge" | grep -c '^kernel-[0-9a-f]\{32\}\.txt$')
+[ "$nboots" = $((runs + 1)) ] && pass "kexec: the journal keeps all $nboots boots (the cold one and the $runs runs)" ||
+	fail "kexec: journals" "$nboots boots in the journal ($(tr '\n' ';' < "$ge/boots.txt"))"
+# systemd shut each boot down before kexec: every boot but the last ran
+# systemd-kexec.service, and systemd-shutdown's final stage stopped the journal.
+clean=0
+for j in "$ge"/journal-*.txt; do
+	grep -q 'Starting systemd-kexec.service' "$j" && grep -q 'systemd-shutdown\[1\]: Sending SIGTERM' "$j" &&
+		grep -q 'Journal stopped' "$j" && clean=$((clean + 1))
+done
+[ "$clean" = "$runs" ] && pass "kexec: $clean boots shut down by systemd into kexec (systemd-kexec.service, systemd-shutdown, journal stopped)" ||
+	fail "kexec: clean shutdowns" "$clean boots shut down by systemd into kexec, want $runs"
+# meminit stats on the loop = the kernel's line of each run's boot journal.
+ok=1 n=0
+for rj in "$ge"/loop/runs/run-*.json; do
+	id=$(jq -r '.boot_id // .report.boot_id // empty' "$rj" | tr -d '-')
+	k=$ge/kernel-$id.txt
+	[ -f "$k" ] || { ok=0; echo "    $(basename "$rj"): no journal for boot '$id'"; continue; }
+	n=$((n + 1))
+	echo "    $(basename "$rj") boot $id: $(sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms.*/node \1 \2 ms/p' "$k" | tr '\n' ' ')"
+done
+want=$(for rj in "$ge"/loop/runs/run-*.json; do
+	id=$(jq -r '.boot_id // .report.boot_id // empty' "$rj" | tr -d '-')
+	sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms.*/\1 \2/p' "$ge/kernel-$id.txt" 2> /dev/null
+done | awk '{v[$1] = v[$1] " " $2} END {for (i in v) print i v[i]}' | sort)
+got=$(jq -r '.variants[0].metrics[] | select(.phase | test("^deferred init \\(kernel line")) |
+	"\(.node) \(.values_ms | map(tostring) | join(" "))"' "$ge/stats.json" | sort)
+echo "    kernel lines per node: $(echo "$want" | tr '\n' ';')"
+echo "    meminit stats:         $(echo "$got" | tr '\n' ';')"
+[ $ok = 1 ] && [ "$n" = "$runs" ] && [ -n "$want" ] && [ "$want" = "$got" ] &&
+	pass "kexec: meminit stats on the loop = the kernel's deferred line in each of the $runs boots' journals" ||
+	fail "kexec: stats vs journals" "$n runs matched to journals; stats '$got' against '$want'"
