@@ -10,7 +10,10 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 all="boot-cost boot-views hotplug-peers bpf-cost repeat accuracy accuracy-icount memset-floor scale"
+# fresh-test (make test from a fresh clone with empty caches, most of an
+# hour) runs only when named.
 names=${*:-$all}
+known="$all fresh-test"
 out=$top/build/bench
 sections=$top/bench/sections
 mkdir -p "$out" "$sections" || exit 1
@@ -29,14 +32,14 @@ record_run() {	# NAME SECONDS
 		echo "|---|---|---|---|"
 		{ [ -z "$rows" ] || echo "$rows"
 		  echo "| $1 | $(date -u '+%F %H:%M') | $(git -C "$top" rev-parse --short HEAD 2>/dev/null) | $2 |"
-		} | awk -v order="$all" 'BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) r[o[i]] = i }
+		} | awk -v order="$known" 'BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) r[o[i]] = i }
 			{ split($0, c, " "); print r[c[2]] "\t" $0 }' | sort -n | cut -f2-
 	} > "$host.tmp" && mv "$host.tmp" "$host"
 }
 
 failed=""
 for n in $names; do
-	case " $all " in *" $n "*) ;; *) echo "bench/run.sh: no benchmark '$n' (one of: $all)" >&2; exit 2 ;; esac
+	case " $known " in *" $n "*) ;; *) echo "bench/run.sh: no benchmark '$n' (one of: $known)" >&2; exit 2 ;; esac
 	cmd=("$top/bench/$n.sh")
 	[ "$n" = accuracy-icount ] && cmd=("$top/bench/accuracy.sh" --icount)
 	echo "=== $n"

@@ -45,12 +45,68 @@ run() {
 	echo "    ($(( $(date +%s) - t0 )) s)"
 }
 
+# The VM tests in the order their needs are ready: each declares, in a
+# "# needs:" line, what tests/prepare.sh builds for it (distro-root,
+# patched-kernel, kernel-variants); those with none run first, while the
+# builds go on in the background. A test with a need this list does not
+# know runs last, and fails here by name.
+vm_needs() { sed -n 's/^# needs: *//p' "$1" | head -n1; }
+vm_tests_in_order() {
+	local need t
+	for need in "" distro-root patched-kernel kernel-variants; do
+		for t in tests/vm/test_*.sh; do
+			[ "$(vm_needs "$t")" = "$need" ] && echo "$t"
+		done
+	done
+	for t in tests/vm/test_*.sh; do
+		case "$(vm_needs "$t")" in ""|distro-root|patched-kernel|kernel-variants) ;; *) echo "$t" ;; esac
+	done
+}
+check_vm_needs() {
+	local t
+	for t in tests/vm/test_*.sh; do
+		case "$(vm_needs "$t")" in ""|distro-root|patched-kernel|kernel-variants) ;;
+		*) echo "FAIL $t: unknown '# needs: $(vm_needs "$t")' (tests/run-all.sh)" | tee -a "$log" ;;
+		esac
+	done
+}
+
+# On a fresh machine the kernels and the distribution root take longer to
+# build than the tests that need none of them take to run: build them in
+# the background, niced, so the two overlap (a test that needs one waits
+# for it through the build scripts' own locks).
+prep=""
+start_prepare() {
+	[ -z "${MEMINIT_NO_VM:-}" ] && [ -x tests/prepare.sh ] &&
+		command -v qemu-system-x86_64 > /dev/null || return 0
+	mkdir -p build/test-out/prepare
+	setsid nice -n 19 tests/prepare.sh build/test-out/prepare > build/test-out/prepare.txt 2>&1 &
+	prep=$!
+	trap 'kill -TERM -- -$prep 2> /dev/null' EXIT
+	echo "--- tests/prepare.sh: building the test kernels and the distribution root in the background"
+}
+finish_prepare() {
+	[ -n "$prep" ] || return 0
+	echo "--- tests/prepare.sh"
+	# Every test that needed a build has waited for it; anything still
+	# building is for no test that ran (they skipped).
+	if kill -0 "$prep" 2> /dev/null; then
+		kill -TERM -- -"$prep" 2> /dev/null
+		echo "    stopped: no test left that needs what it was building"
+	fi
+	wait "$prep" 2> /dev/null
+	trap - EXIT
+	sed 's/^/    /' build/test-out/prepare.txt
+}
+
 if [ $# -gt 0 ]; then
 	# Only the scripts named (make test-scale).
 	for t in "$@"; do
 		[ -f "$t" ] && run "$t" bash "$t" || echo "FAIL $t: no such test" | tee -a "$log"
 	done
 else
+	start_prepare
+	check_vm_needs
 	units=0
 	for t in build/tests/test_*; do
 		[ -x "$t" ] || continue
@@ -60,10 +116,11 @@ else
 	if [ "$units" = 0 ]; then
 		echo "FAIL unit tests: none in build/tests (make unit-tests)" | tee -a "$log"
 	fi
-	for t in tests/cli/test_*.sh tests/vm/test_*.sh; do
+	for t in tests/cli/test_*.sh $(vm_tests_in_order); do
 		[ -f "$t" ] && run "$t" bash "$t"
 	done
 fi
+finish_prepare
 
 p=$(grep -c '^PASS ' "$log")
 f=$(grep -c '^FAIL ' "$log")

@@ -72,8 +72,19 @@ printf 'echo "nothing to say"\n' > "$fake/tests/cli/test_c_silent.sh"
 printf 'echo "PASS before"\nmeminit_no_such_command_here --x\necho "PASS after"\n' > "$fake/tests/cli/test_d_notfound.sh"
 printf 'echo "guest boot /x retried: Oops: int3" >> "$MEMINIT_GUEST_EVENTS"\necho "PASS booted"\n' \
 	> "$fake/tests/vm/test_e_retry.sh"
+# VM tests run in the order of their "# needs:" line: none first.
+printf '# needs: patched-kernel\necho "PASS kernel test"\n' > "$fake/tests/vm/test_a_kernel.sh"
+printf 'echo "PASS plain test"\n' > "$fake/tests/vm/test_z_plain.sh"
+printf '# needs: a-pony\necho "PASS bogus need"\n' > "$fake/tests/vm/test_f_bogus.sh"
 bash "$fake/tests/run-all.sh" > "$o/run-all.out" 2>&1
 rc=$?
+order=$(sed -n 's|^--- tests/vm/||p' "$o/run-all.out" | paste -sd' ')
+[ "$order" = "test_e_retry.sh test_z_plain.sh test_a_kernel.sh test_f_bogus.sh" ] &&
+	pass "$T: run-all: VM tests with no need first, then by need, an unknown need last" ||
+	fail "$T: run-all: VM test order" "$order"
+grep -q "^FAIL tests/vm/test_f_bogus.sh: unknown '# needs: a-pony'" "$o/run-all.out" &&
+	pass "$T: run-all: an unknown need fails by name" ||
+	fail "$T: run-all: unknown need" "not reported in $o/run-all.out"
 summary=$(tail -n1 "$o/run-all.out")
 want_fail() { grep -q "^FAIL tests/cli/$1: $2" "$o/run-all.out" && pass "$T: run-all: $3" ||
 	fail "$T: run-all: $3" "no 'FAIL tests/cli/$1: $2' in $o/run-all.out"; }
@@ -83,7 +94,7 @@ want_fail test_d_notfound.sh "the harness ran into: .*command not found" "a comm
 grep -q '^SKIP tests/vm/test_e_retry.sh: guest boot /x retried: Oops: int3' "$o/run-all.out" &&
 	pass "$T: run-all: a retried guest boot is a result line" ||
 	fail "$T: run-all: retried boot" "not reported in $o/run-all.out"
-[ "$rc" != 0 ] && [ "$summary" = "6 passed, 3 failed, 1 skipped" ] &&
+[ "$rc" != 0 ] && [ "$summary" = "9 passed, 4 failed, 1 skipped" ] &&
 	pass "$T: run-all: summary '$summary', exit $rc" || fail "$T: run-all summary" "rc $rc: $summary"
 rm -rf "$fake/build/tests"
 bash "$fake/tests/run-all.sh" > "$o/run-all-nounit.out" 2>&1

@@ -22,14 +22,19 @@ MIRRORS=("deb http://deb.debian.org/debian bookworm main"
 
 key=$( { echo v1; printf '%s\n' "${PKGS[@]}" "${MIRRORS[@]}"; cat "$0"; } | sha256sum | cut -c1-16)
 out=$cache/$key
-if [ -f "$out/root.tar" ]; then
+print_if_cached() {
+	[ -f "$out/root.tar" ] || return 0
 	echo "root.sh: cached ($out)" >&2
 	echo "$out/root.tar"
 	exit 0
-fi
+}
+print_if_cached
 mkdir -p "$out"
+# One build at a time: a caller that waited for another (make test builds
+# ahead in the background) finds the root cached once it has the lock.
 exec 9> "$cache/.lock"
 flock 9
+print_if_cached
 t0=$(date +%s)
 # The guest's own settings, put in before the kernel's initramfs is made:
 # the console on the serial line, the root on virtio, networking by

@@ -10,6 +10,10 @@ what=$1 series=$2
 cache=${MEMINIT_CACHE:-/var/cache/meminit}/kernels
 mkdir -p "$cache"
 cd "$cache"
+# One download and unpack at a time (make test fetches ahead in the
+# background while a test may ask for the same kernel).
+exec 9> "$cache/.lock"
+flock 9
 
 resolve() {
 	case "$series" in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: patched-kernel
 # Attribution on the patched kernel (kernel-patches/) under QEMU: 3 nodes
 # (3 GiB + 1 GiB + memoryless, 2+2+1 vCPUs), booted with meminit_stats, a
 # 1 GiB pc-dimm on node 1 left offline (memhp_default_state=offline).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: kernel-variants
 # bench/boot-cost.sh on its small input (one boot per condition): each
 # condition's boot yields every phase window, -icount makes the same kernel's
 # early window identical whatever is traced later, and each tool saw what the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: patched-kernel
 # bench/boot-views.sh on its small guest: one boot with systemd as PID 1,
 # then systemd-analyze, bootgraph.py and meminit on that boot, each checked
 # against the kernel's own lines of it.

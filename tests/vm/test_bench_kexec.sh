@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: patched-kernel
 # bench/repeat.sh and bench/accuracy.sh in --small mode (issue 8): one guest
 # run each on the patched kernel. Checks what the figures stand on, never a
 # timing: every cycle has its markers and collection time, the ratio and the

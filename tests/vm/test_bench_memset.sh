@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: patched-kernel
 # bench/memset-floor.sh --small: two boots of the patched kernel (2 nodes,
 # multi-threaded TCG and -icount), meminit report and bench/membw in the same
 # guest. Checks what must hold whatever the timings: membw's pages were on the

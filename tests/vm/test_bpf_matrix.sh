@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: patched-kernel
 # BPF load matrix: every BPF program meminit has, on stock Debian 6.1, stock
 # 6.12 and the patched 6.12 guest, and on the host kernel (where this
 # project's hosts allow only tp_btf and raw_tp). Each program attaches or is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: distro-root
 # Issue 16, items 1-3: meminit as Debian users get it. The .deb that make
 # deb builds from this tree (contents, conffile, lintian), installed by dpkg
 # into a Debian 12 root (tests/distro/root.sh, mmdebstrap, cached), booted

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: patched-kernel
 # meminit kexec under QEMU (issue 5): the loop carried only by the boot hook
 # (tests/vm/guest-kexec.sh) on a virtio disk, on stock 6.12 and on the patched
 # kernel; an A/B of two mem= sizes that the statistics must tell apart; a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: patched-kernel
 # The large-memory run of issue 18 (bench/large-memory.sh), packed for a
 # machine with nothing installed, checked here at a small shape: the packed
 # folder boots the patched kernel with only its own QEMU, libraries,

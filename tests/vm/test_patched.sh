@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: kernel-variants
 # The patched kernel (kernel-patches/) under QEMU, 2 nodes with 2 vCPUs each
 # and a memoryless third node, booted with meminit_stats: its boot records
 # against the kernel's own ground truth of the same boot (issue 3, item 7).
