@@ -2,11 +2,31 @@
 # meminit: see README.md. Layout follows libbpf-bootstrap's examples/c/Makefile,
 # with -MMD -MP header dependencies and every user object depending on the skeletons.
 
+# ARCH names the target in the kernel's words (x86, arm64); another one
+# than this machine's cross-builds with Debian's cross compiler into
+# build/$(ARCH)/ against the target's -dev packages (dpkg's foreign
+# architecture): make ARCH=arm64. The BPF programs are built for it too
+# (__TARGET_ARCH_, its vmlinux.h); clang and bpftool run here.
+HOST_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+ARCH      ?= $(HOST_ARCH)
+# The kernel's aliases: ARCH=x86_64 and ARCH=aarch64 name the same targets.
+override ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(ARCH)))
+TRIPLET_x86   := x86_64-linux-gnu
+TRIPLET_arm64 := aarch64-linux-gnu
+ifeq ($(TRIPLET_$(ARCH)),)
+$(error ARCH=$(ARCH): meminit builds for x86 or arm64)
+endif
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(TRIPLET_$(ARCH))-
+OUTPUT    ?= build/$(ARCH)
+endif
 OUTPUT    ?= build
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-CC        ?= cc
-ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+ifeq ($(origin CC),default)
+CC        := $(CROSS_COMPILE)gcc
+endif
+AR        := $(CROSS_COMPILE)ar
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -89,7 +109,7 @@ $(CLI_OBJS): $(SKELS)
 
 $(LIB): $(CLI_OBJS)
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(OUTPUT)/meminit: $(OUTPUT)/cli/cmd/main.o $(LIB)
 	$(call msg,LINK,$@)
@@ -157,7 +177,7 @@ lint:
 	@tests/lint/run.sh
 
 vmlinux-h:
-	bpf/gen-vmlinux-h.sh $(VMLINUX_H)
+	ARCH=$(ARCH) bpf/gen-vmlinux-h.sh $(VMLINUX_H)
 
 # Benchmarks (bench/RESULTS.md): timings are printed, never asserted; make
 # test runs each on a small input (tests/*/test_bench_*.sh). BENCH= picks some.

@@ -70,7 +70,17 @@ debhelper       dh
 lintian         lintian
 mmdebstrap      mmdebstrap
 curl            curl
+gcc-aarch64-linux-gnu aarch64-linux-gnu-gcc
+libbpf-dev:arm64 /usr/lib/aarch64-linux-gnu/libbpf.a
+libelf-dev:arm64 /usr/lib/aarch64-linux-gnu/libelf.a
+zlib1g-dev:arm64 /usr/lib/aarch64-linux-gnu/libz.a
+libzstd-dev:arm64 /usr/lib/aarch64-linux-gnu/libzstd.a
+libjson-c-dev:arm64 /usr/lib/aarch64-linux-gnu/libjson-c.a
+qemu-user-static qemu-aarch64-static
 '
+# The :arm64 packages are the cross build's (make ARCH=arm64) libraries,
+# through dpkg's foreign architecture. Never busybox-static:arm64: it would
+# replace this machine's /bin/busybox, which the x86 guests boot with.
 
 pkgs=$(printf '%s\n' "$TABLE" | awk 'NF { print $1 }')
 
@@ -106,6 +116,9 @@ if [ -n "$missing" ]; then
 	fi
 	echo "  APT     $missing"
 	export DEBIAN_FRONTEND=noninteractive
+	case "$missing" in *:arm64*)
+		dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64 ;;
+	esac
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
