@@ -303,6 +303,36 @@ double mi_node_deferred_traced(const struct mi_node *n)
 	return n->deferred_done - n->deferred_start;
 }
 
+/*
+ * The kernel's "deferred pages initialised in N ms" counts jiffies, which
+ * only advance when the tick is handled: a tick that comes late or not at
+ * all (a guest whose vCPUs wait for the host's CPUs; seen on arm64 under
+ * TCG, 76 ms printed for 160 ms of its clock) makes the line short, never
+ * long. Said per node where the trace, on printk's clock, is longer by more
+ * than two jiffies; the clock's figure is the one the report uses. Needs
+ * the trace on printk's clock (trace_clock=global) and HZ.
+ */
+void mi_note_lagging_jiffies(struct mi_report *r)
+{
+	double jiffy_ms = mi_deferred_resolution_ms(r);
+	size_t i;
+
+	if (jiffy_ms <= 0 || !r->ftrace_global_clock)
+		return;
+	for (i = 0; i < r->nr_nodes; i++) {
+		const struct mi_node *n = &r->nodes[i];
+		double traced = mi_node_deferred_traced(n);
+
+		if (traced < 0 || n->deferred_ms < 0 || traced * 1e3 - n->deferred_ms <= 2 * jiffy_ms)
+			continue;
+		mi_report_note(r, "node %d: the kernel's deferred-init line says %.0f ms, counted in "
+			       "jiffies, where its clock shows %.1f ms from the thread's start to that "
+			       "line: the tick fell behind (late or lost timer interrupts), so the "
+			       "line undercounts; the report uses the clock's figure",
+			       n->id, n->deferred_ms, traced * 1e3);
+	}
+}
+
 double mi_seconds_per_tib_bytes(double seconds, double bytes)
 {
 	if (seconds < 0 || bytes <= 0)

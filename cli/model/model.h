@@ -172,6 +172,7 @@ struct mi_report {
 	 */
 	unsigned long tsc_khz;
 	size_t tsc_early_failed_line;
+	size_t sched_clock_line;	/* "sched_clock: N bits at ...": the clock starts */
 	/* "deferred_init=lazy: N pages left to deferred_grow_zone()" (vendor kernels) */
 	uint64_t lazy_deferred_pages;
 	uint64_t mem_avail_kb, mem_total_kb;	/* "Memory: A/T available" */
@@ -190,6 +191,7 @@ struct mi_report {
 	char **notes;		/* what the sources could not see, one sentence each */
 	size_t nr_notes, cap_notes;
 	char ftrace_method[256];
+	bool ftrace_global_clock;	/* the boot trace was on printk's clock */
 
 	/* Patched kernel: boot records (records_file.c, bootrec.c), attribution in attrib.c. */
 	struct mi_event *events;
@@ -252,6 +254,7 @@ struct mi_cpu_row {
 int mi_report_cpu_rows(const struct mi_report *r, struct mi_cpu_row **rows, size_t *nr);
 /* Deferred init of node n measured by the boot trace, seconds, or MI_UNKNOWN. */
 double mi_node_deferred_traced(const struct mi_node *n);
+void mi_note_lagging_jiffies(struct mi_report *r);
 /*
  * Seconds per TiB: the unit the deferred page init series reported in.
  * The one definition; PAGES are 4 KiB struct-page units, BYTES any size.

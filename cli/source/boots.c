@@ -88,9 +88,15 @@ int mi_split_boots(const char *buf, struct mi_boots *out)
 		msg = mi_dmesg_message(line, len, tmp, sizeof(tmp), &t);
 		if (!msg)
 			continue;
-		if (mi_starts_with(msg, "Linux version ") && (cur->span.first_line || cur->n) &&
-		    t <= last_t) {
-			/* The clock went back: a new boot starts at this line. */
+		/*
+		 * A new boot starts where the clock goes back to its first line
+		 * ("Linux version", or arm64's "Booting Linux on physical CPU"
+		 * just before it at the same 0.000000), or at a second "Linux
+		 * version" in one segment.
+		 */
+		if ((mi_starts_with(msg, "Linux version ") ||
+		     mi_starts_with(msg, "Booting Linux on physical CPU ")) && cur->n &&
+		    (t < last_t || cur->span.first_line)) {
 			cur->span.len = (size_t)(line - buf) - cur->span.start;
 			if (mi_grow((void **)&s, &cap, nseg, sizeof(*s))) {
 				free_segs(s, nseg);

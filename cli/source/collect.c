@@ -404,6 +404,7 @@ static void finish(struct mi_report *r, const struct mi_collect_opts *o)
 	}
 	if (o->hz)
 		r->hz = o->hz;
+	mi_note_lagging_jiffies(r);
 	if (r->nr_events) {
 		if (!(r->sources & MI_SRC_PROCFS))
 			mi_report_note(r, "from saved records only: pages per node are the records' "

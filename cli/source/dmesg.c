@@ -293,6 +293,11 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		st->r->tsc_early_failed_line = st->lines;
 		return true;
 	}
+	/* The generic sched_clock (arm64's architected timer) registering. */
+	if (mi_starts_with(msg, "sched_clock: ") && strstr(msg, " bits at ") && !st->r->sched_clock_line) {
+		st->r->sched_clock_line = st->lines;
+		return true;
+	}
 	/*
 	 * A vendor kernel booted with deferred_init=lazy leaves struct pages
 	 * to deferred_grow_zone() at runtime and says how many.
@@ -301,8 +306,13 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 		r->lazy_deferred_pages += a;
 		return true;
 	}
-	if (mi_starts_with(msg, "Command line: ")) {
-		mi_strlcpy(r->cmdline, msg + strlen("Command line: "), sizeof(r->cmdline));
+	/*
+	 * x86 prints "Command line: " from setup_arch(); every architecture
+	 * prints "Kernel command line: " from start_kernel() (with what
+	 * bootconfig added), and arm64 prints only that one.
+	 */
+	if (mi_starts_with(msg, "Command line: ") || mi_starts_with(msg, "Kernel command line: ")) {
+		mi_strlcpy(r->cmdline, strchr(msg, ':') + 2, sizeof(r->cmdline));
 		trim(r->cmdline);
 		return true;
 	}
@@ -405,6 +415,7 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 			st.matched++;
 			/* Only what the parser read matters; other messages may say anything. */
 			if (!mi_starts_with(msg, "Command line: ") &&
+			    !mi_starts_with(msg, "Kernel command line: ") &&
 			    !mi_starts_with(msg, "Linux version ") && (num = bad_number(msg)))
 				refuse(&st, "'%.24s': a number no kernel prints (negative or "
 				       "past 64 bits)", num);
@@ -429,7 +440,7 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 	 * running yet (the early TSC calibration failed, as it does on a
 	 * loaded host under emulation): the window is unknown, not 0 ms.
 	 */
-	if (r->early_window_start == 0 && r->early_window_end == 0) {
+	if (r->early_window_start == 0 && r->early_window_end <= 0) {
 		r->early_window_start = MI_UNKNOWN;
 		r->early_window_end = MI_UNKNOWN;
 		r->early_unstamped = true;
@@ -445,6 +456,12 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 			snprintf(why, sizeof(why), "its quick TSC calibration failed (line %zu: \"tsc: "
 				 "Fast TSC calibration failed\"), so sched_clock started after memmap "
 				 "init", r->tsc_early_failed_line);
+		else if (r->sched_clock_line)
+			snprintf(why, sizeof(why), "its sched_clock registered only at line %zu "
+				 "(\"sched_clock: ... bits at ...\", from time_init(), after memory "
+				 "init, as on arm64): no boot parameter starts it earlier; a patched "
+				 "kernel's records or a boot trace time these phases",
+				 r->sched_clock_line);
 		mi_report_note(r, "the kernel's clock was not running during early memmap init "
 			       "(its log lines are stamped 0.000000): the early window cannot be "
 			       "bounded, and %s", why);

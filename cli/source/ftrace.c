@@ -335,6 +335,7 @@ int mi_merge_ftrace(struct mi_report *r, const struct mi_ftrace *ft, bool clock_
 	if (!clock_ok)
 		mi_report_note(r, "the boot trace was not taken with trace_clock=global: its times "
 			       "may drift from printk's, so durations that mix the two are unreliable");
+	r->ftrace_global_clock = clock_ok;
 	for (i = 0; i < r->nr_chunks; i++)
 		if (r->chunks[i].node < 0) {
 			mi_report_note(r, "some deferred-init chunks ran on padata helper threads "

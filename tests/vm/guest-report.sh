@@ -5,6 +5,12 @@ echo $? > /out/report.rc
 meminit report > /out/report.txt 2>&1
 meminit check --format json > /out/check.json 2> /out/check.err
 dmesg > /out/dmesg.txt
+uname -r > /out/uname
+cat /proc/cmdline > /out/cmdline
+for n in /sys/devices/system/node/node[0-9]*; do
+	cat $n/meminfo
+	echo "Node ${n##*node} cpulist $(cat $n/cpulist)"
+done > /out/node-meminfo
 cat /proc/zoneinfo > /out/zoneinfo
 cat /proc/vmallocinfo > /out/vmallocinfo
 cat /sys/kernel/tracing/trace > /out/trace.txt 2>/dev/null

@@ -2,6 +2,10 @@
 # Boot a real kernel under QEMU with emulated NUMA nodes and run a script in it.
 #
 # guest.sh [options] SCRIPT
+#   --arch x86|arm64         the guest's architecture (default x86): arm64 boots
+#                            Debian's arm64 kernel under qemu-system-aarch64
+#                            (-M virt, TCG) with build/arm64/meminit-static
+#                            (make ARCH=arm64) and Debian's arm64 busybox
 #   --kernel 6.1|6.12|PATH   stock Debian kernel (fetched and cached) or a bzImage
 #   --nodes SIZES            memory per node, e.g. 3G,1G,0 (0 = memoryless node)
 #   --node-cpus LIST         vCPUs per node, e.g. 1,1,1 (default 1 each)
@@ -38,11 +42,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
-kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
+arch=x86 kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
 bins=() files=() disk="" fw_reboot="" pack=""
 
 while [ $# -gt 1 ]; do
 	case "$1" in
+	--arch) arch=$2 ;;
 	--kernel) kernel=$2 ;;
 	--nodes) nodes=$2 ;;
 	--node-cpus) node_cpus=$2 ;;
@@ -64,26 +69,36 @@ script=${1:?guest.sh: missing SCRIPT}
 [ -n "$out" ] || [ -n "$pack" ] || { echo "guest.sh: --out DIR is required" >&2; exit 2; }
 [ -n "$out" ] && mkdir -p "$out"
 
+case "$arch" in
+x86) debarch=amd64 static="$top/build/meminit-static" busybox=/bin/busybox
+	qemu=qemu-system-x86_64 console=ttyS0 ;;
+arm64) debarch=arm64 static="$top/build/arm64/meminit-static"
+	busybox=$("$here/busybox.sh" arm64) || exit 1
+	qemu=qemu-system-aarch64 console=ttyAMA0
+	[ -z "$pack" ] || { echo "guest.sh: --pack is for x86 guests" >&2; exit 2; } ;;
+*) echo "guest.sh: unknown --arch $arch (x86 or arm64)" >&2; exit 2 ;;
+esac
 case "$kernel" in
 6.1|6.12)
-	image=$("$here/kernel.sh" path "$kernel")
-	config=$("$here/kernel.sh" config "$kernel") ;;
+	image=$("$here/kernel.sh" path "$kernel" "$debarch")
+	config=$("$here/kernel.sh" config "$kernel" "$debarch") ;;
 *)
 	image=$kernel
 	config=${GUEST_CONFIG:-$(dirname "$kernel")/config} ;;
 esac
 [ -f "$image" ] || { echo "guest.sh: no kernel image $image" >&2; exit 1; }
 
-static="$top/build/meminit-static"
-[ -x "$static" ] || { echo "guest.sh: $static not built (make)" >&2; exit 1; }
+[ -x "$static" ] || { echo "guest.sh: $static not built (make ARCH=$arch)" >&2; exit 1; }
 
 # --- initramfs ---------------------------------------------------------
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,out,boot,etc,run}
-cp /bin/busybox "$root/bin/busybox"
-for a in $("$root/bin/busybox" --list); do
+cp "$busybox" "$root/bin/busybox"
+# The applets of this machine's busybox: the same Debian package and
+# configuration as the guest's, and runnable here.
+for a in $(/bin/busybox --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
 done
 cp "$static" "$root/bin/meminit"
@@ -107,7 +122,7 @@ done
 # Modules for the disk on a stock kernel (Debian builds virtio_blk and ext4 as
 # modules, xz-compressed): decompressed here, loaded in dependency order.
 if [ -n "$disk" ] && [[ "$kernel" == 6.* ]]; then
-	moddir=$("$here/kernel.sh" dir "$kernel")/lib/modules
+	moddir=$("$here/kernel.sh" dir "$kernel" "$debarch")/lib/modules
 	mkdir -p "$root/lib/modules"
 	: > "$root/lib/modules/order"
 	addmod() {
@@ -209,7 +224,7 @@ if [ -n "$pack" ]; then
 		echo "-cpu max -m $mem -smp $ncpu -nic none"
 		printf '%s\n' "${numa[@]}"
 		echo "-append"
-		echo "console=ttyS0 panic=$panic quiet loglevel=4 $append"
+		echo "console=$console panic=$panic quiet loglevel=4 $append"
 	} > "$pack/qemu-args"
 	echo "$timeout_s" > "$pack/timeout"
 	cp "$here/pack-run.sh" "$pack/run.sh"
@@ -217,12 +232,19 @@ if [ -n "$pack" ]; then
 	echo "guest.sh: packed into $pack ($(du -sh "$pack" | cut -f1))"
 	exit 0
 fi
-accel=$("$here/accel.sh")
+machine=()
+if [ "$arch" = x86 ]; then
+	accel=$("$here/accel.sh")
+else
+	# QEMU's virt board, as Debian's arm64 kernel expects it (device tree,
+	# PL011 console, PSCI power-off); TCG, this machine being x86.
+	accel=tcg,thread=multi machine=(-M virt)
+fi
 log=$out/console.log
 # shellcheck disable=SC2086
-cmd=(qemu-system-x86_64 -accel "$accel" -cpu max -m "$mem" -smp "$ncpu" "${numa[@]}"
+cmd=("$qemu" "${machine[@]}" -accel "$accel" -cpu max -m "$mem" -smp "$ncpu" "${numa[@]}"
 	-kernel "$image" -initrd "$work/initrd.gz"
-	-append "console=ttyS0 panic=$panic quiet loglevel=4 $append"
+	-append "console=$console panic=$panic quiet loglevel=4 $append"
 	"${diskargs[@]}" -display none -serial "file:$log" $noreboot $qemu_extra)
 echo "${cmd[*]}" > "$out/qemu-cmdline"
 mkdir -p "$cache"

@@ -1,0 +1,60 @@
+#!/bin/bash
+# meminit on Debian's stock arm64 kernels (issue 17, item 3): the arm64
+# build (make ARCH=arm64) inside qemu-system-aarch64 guests (-M virt, TCG,
+# emulated NUMA nodes, one memoryless), checked against the kernel's own
+# truth of the same boot as on x86 (tests/vm/report-checks.sh): pages per
+# node = zoneinfo exactly, memoryless nodes = sysfs, deferred-init lines,
+# every hash table line; what 'meminit check' says of the kernel; and the
+# boot trace 'meminit arm' sets up, as on x86 (check_armed).
+source "$(dirname "$0")/../lib.sh"
+source "$TOP/tests/vm/report-checks.sh"
+T=arm64
+need_vm "$T" || exit 0
+for t in qemu-system-aarch64 aarch64-linux-gnu-gcc; do
+	command -v $t > /dev/null || { skip "$T" "$t missing (make deps)"; exit 0; }
+done
+if ! make -C "$TOP" --no-print-directory -j"$(nproc)" ARCH=arm64 > "$OUTROOT/arm64-make.log" 2>&1; then
+	fail "$T: make ARCH=arm64" "$(grep -m1 -E 'error|Error' "$OUTROOT/arm64-make.log")"
+	exit 0
+fi
+
+# boot NAME KERNEL NODES CPUS [APPEND]: sets BOOT_DIR; its FAIL goes to
+# stdout like every result (never call it inside $(...)).
+boot() {
+	local t=$1 d=$OUTROOT/arm64-$1
+	BOOT_DIR=
+	rm -rf "$d"
+	if ! "$TOP/tests/vm/guest.sh" --arch arm64 --kernel "$2" --nodes "$3" --node-cpus "$4" \
+		--append "${5:-}" --out "$d" "$TOP/tests/vm/guest-report.sh" > "$d.log" 2>&1; then
+		fail "$T $t: guest boot" "$(tail -n1 "$d.log")"
+		return 1
+	fi
+	pass "$T $t: booted $(sed -n 's/.*Linux version \([^ ]*\).*/\1/p' "$d/dmesg.txt" 2>/dev/null |
+		head -n1) on $(grep -c '^' "$d/nodes.txt") nodes ($(cat "$d/boot-seconds") s)"
+	BOOT_DIR=$d
+}
+
+# What 'meminit arm' prints for a stock kernel, less x86's TSC frequency
+# (tsc_early_khz=): arm64's architected timer counts from the start, so
+# printk and the trace have a clock before memmap init without it.
+arm_params=$("$MEMINIT" arm --quiet | sed 's/ tsc_early_khz=[0-9]*//')
+
+for k in 6.12 6.1; do
+	boot "$k" "$k" 2G,1G,0 2,1,1 || continue
+	check_boot "arm64 $k" "$BOOT_DIR"
+	c=$BOOT_DIR/check.json
+	jq -e '.btf and (.config_source | startswith("/boot/config-")) and
+		.config.CONFIG_DEFERRED_STRUCT_PAGE_INIT == "y" and (.patched | not)' "$c" > /dev/null &&
+		pass "$T $k: check sees BTF, the kernel's config, deferred init, no meminit patches" ||
+		fail "$T $k: check" "$(jq -c '{btf, config_source, patched}' "$c" 2>&1 | head -c 300)"
+	# Which BPF attach types this kernel takes, as check probed them by
+	# loading programs; stated, not assumed to be x86's.
+	echo "    arm64 $k attach: $(jq -r '.attach | to_entries | map("\(.key) \(if .value.ok then "yes" else "no" end)") | join(", ")' "$c" 2>/dev/null)"
+done
+
+# The boot trace meminit arms on a stock kernel, on arm64: deferred init per
+# node and CPU and the hash tables timed, against the same boot's lines.
+if boot 6.12-armed 6.12 3G,1G 2,2 "$arm_params"; then
+	check_boot "arm64 6.12-armed" "$BOOT_DIR"
+	check_armed "arm64 6.12-armed" "$BOOT_DIR" ticks-may-lag
+fi
