@@ -482,7 +482,8 @@ static size_t lagging_notes(const struct mi_report *r)
 static void test_arm64_lagging_ticks(void)
 {
 	const char *dirs[] = { "6.12-arm64-armed", "6.12-2node-ftrace" };
-	size_t want[] = { 2, 0 }, k;
+	const size_t want[] = { 2, 0 };
+	size_t k;
 
 	for (k = 0; k < 2; k++) {
 		char *dm = load(dirs[k], "dmesg.txt"), *tr = load(dirs[k], "trace.txt");
