@@ -4,7 +4,8 @@
 # (tests/run-all.sh starts this in the background at nice 19; the tests
 # still call the same scripts, which wait for a build under way and then
 # find its result cached). Two lines of work at once:
-#   downloads: the stock Debian kernels (tests/vm/kernel.sh), then the
+#   downloads: the stock Debian kernels, x86 and arm64 (tests/vm/kernel.sh),
+#              arm64's busybox (tests/vm/busybox.sh), then the
 #              Debian 12 root of the distribution guest (tests/distro/root.sh),
 #              mostly network and dpkg;
 #   kernels:   the patched kernel, then its CONFIG_MEMINIT_STATS=n and
@@ -44,6 +45,11 @@ downloads() {
 	local rc=0
 	step kernel-6.1 "$top/tests/vm/kernel.sh" path 6.1 || rc=1
 	step kernel-6.12 "$top/tests/vm/kernel.sh" path 6.12 || rc=1
+	if command -v qemu-system-aarch64 > /dev/null; then
+		step kernel-6.12-arm64 "$top/tests/vm/kernel.sh" path 6.12 arm64 || rc=1
+		step kernel-6.1-arm64 "$top/tests/vm/kernel.sh" path 6.1 arm64 || rc=1
+		step busybox-arm64 "$top/tests/vm/busybox.sh" arm64 || rc=1
+	fi
 	if command -v mmdebstrap > /dev/null; then
 		step distro-root "$top/tests/distro/root.sh" || rc=1
 	fi
