@@ -1,7 +1,7 @@
 #!/bin/bash
 # needs: patched-kernel
 # BPF load matrix: every BPF program meminit has, on stock Debian 6.1, stock
-# 6.12 and the patched 6.12 guest, and on the host kernel (where this
+# 6.12 (x86 and arm64) and the patched 6.12 guest, and on the host kernel (where this
 # project's hosts allow only tp_btf and raw_tp). Each program attaches or is
 # reported unavailable with the kernel's reason; meminit falls back as
 # documented (fentry -> kprobe, records.bpf -> records.bin/text). Driven
@@ -43,6 +43,20 @@ if need_vm "$T: guests"; then
 			fail "$T: $k guest" "$(tail -n1 "$o/$k.log")"
 		fi
 	done
+	# Debian's stock arm64 kernels (issue 17), with the arm64 build.
+	if command -v qemu-system-aarch64 aarch64-linux-gnu-gcc > /dev/null &&
+		make -C "$TOP" --no-print-directory -j"$(nproc)" ARCH=arm64 > "$o/arm64-make.log" 2>&1; then
+		for k in 6.12 6.1; do
+			if "$TOP/tests/vm/guest.sh" --arch arm64 --kernel $k --nodes 1G,1G --node-cpus 1,1 \
+				--out "$o/arm64-$k" "$TOP/tests/vm/guest-bpf-matrix.sh" > "$o/arm64-$k.log" 2>&1; then
+				kernels+=("arm64-$k")
+			else
+				fail "$T: arm64 $k guest" "$(tail -n1 "$o/arm64-$k.log")"
+			fi
+		done
+	else
+		skip "$T: arm64 rows" "no qemu-system-aarch64, cross compiler, or make ARCH=arm64 failed ($o/arm64-make.log)"
+	fi
 	if kdir=$("$TOP/kernel-patches/build.sh" 2> "$o/kernel-build.log" | tail -n1) && [ -f "$kdir/bzImage" ]; then
 		if GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" \
 			--nodes 1G,1G --node-cpus 1,1 --append meminit_stats --out "$o/patched" \
@@ -116,10 +130,13 @@ for k in "${kernels[@]}"; do
 	[ $bad = 0 ] && pass "$T: $k ($(cat "$o/$k/uname")): every program attaches or says why not" ||
 		fail "$T: $k" "$bad programs without an answer (see $o/matrix.txt)"
 done
+# matrix_cell KERNEL PROGRAM: its cell in matrix.txt (whole names: "6.1"
+# is not "arm64-6.1").
+matrix_cell() { awk -F'|' -v k="$1" -v p="$2" '$1 == k && $2 == p { sub(/^[^|]*\|[^|]*\|/, ""); print }' "$o/matrix.txt"; }
 want() { # KERNEL PROGRAM ok|no WHY
 	local c
 	[ -f "$o/$1/uname" ] || return 0
-	c=$(grep -F "$1|$2|" "$o/matrix.txt" | cut -d'|' -f3-)
+	c=$(matrix_cell "$1" "$2")
 	case "$3:$c" in
 	ok:ok|no:no:*) pass "$T: $1 $2 $3 ($4)" ;;
 	*) fail "$T: $1 $2" "want $3 ($4), got '$c'" ;;
@@ -155,7 +172,7 @@ done
 	for p in $progs; do
 		printf '%-40s' "$p"
 		for k in "${kernels[@]}"; do
-			c=$(grep -F "$k|$p|" "$o/matrix.txt" | cut -d'|' -f3-)
+			c=$(matrix_cell "$k" "$p")
 			[ "$c" = ok ] && c=ok || c=no
 			printf ' | %-10s' "$c"
 		done
