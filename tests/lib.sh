@@ -67,3 +67,27 @@ fixture_runs() {
 	for n in "$@"; do spec+=("$n=$rep"); done
 	python3 "$TOP/tests/gen-kexec-dir.py" "$dir" "$runs" "${spec[@]}" > /dev/null
 }
+
+# compare_fixture_reports SCRATCH CMD...: 'report' of every fixture (its
+# log, and its boot trace where it has one), table and JSON, run by CMD
+# against build/meminit's: sets FIXTURE_RUNS and FIXTURE_BAD ("dir/format:
+# why;" for each run that exited non-zero or printed other bytes).
+compare_fixture_reports() {
+	local out=$1 d log f args
+	shift
+	FIXTURE_RUNS=0 FIXTURE_BAD=""
+	for d in "$TOP"/tests/fixtures/*/; do
+		log=$d/dmesg.txt	# or a console of several boots (6.12-kexec-console)
+		[ -f "$log" ] || log=$d/console.log
+		[ -f "$log" ] || continue
+		args=(report --dmesg "$log" --hz 250)
+		[ -f "$d/trace.txt" ] && args+=(--ftrace "$d/trace.txt")
+		for f in table json; do
+			FIXTURE_RUNS=$((FIXTURE_RUNS + 1))
+			"$@" "${args[@]}" --format $f > "$out" 2>&1 ||
+				{ FIXTURE_BAD="$FIXTURE_BAD $(basename "$d")/$f: exit $?;"; continue; }
+			"$TOP/build/meminit" "${args[@]}" --format $f 2>&1 | cmp -s - "$out" ||
+				FIXTURE_BAD="$FIXTURE_BAD $(basename "$d")/$f: output differs;"
+		done
+	done
+}

@@ -47,20 +47,7 @@ q() { qemu-aarch64-static "$o/build/meminit-static" "$@"; }
 v=$(q --version 2>&1)
 [ "$v" = "$("$TOP/build/meminit" --version)" ] && pass "$T: under qemu-aarch64: $v" ||
 	fail "$T: --version under qemu-aarch64" "$v"
-bad="" n=0
-for d in "$TOP"/tests/fixtures/*/; do
-	log=$d/dmesg.txt
-	[ -f "$log" ] || log=$d/console.log
-	[ -f "$log" ] || continue
-	args=(report --dmesg "$log" --hz 250)
-	[ -f "$d/trace.txt" ] && args+=(--ftrace "$d/trace.txt")
-	for f in table json; do
-		n=$((n + 1))
-		q "${args[@]}" --format $f > "$o/out" 2>&1 || { bad="$bad $(basename "$d")/$f: exit $?;"; continue; }
-		"$TOP/build/meminit" "${args[@]}" --format $f 2>&1 | cmp -s - "$o/out" ||
-			bad="$bad $(basename "$d")/$f: differs;"
-	done
-done
-[ -z "$bad" ] && [ $n -gt 0 ] &&
-	pass "$T: under qemu-aarch64, the report of every fixture ($n, table and JSON) = this machine's build" ||
-	fail "$T: fixtures under qemu-aarch64" "${bad:-no fixture}"
+compare_fixture_reports "$o/out" qemu-aarch64-static "$o/build/meminit-static"
+[ -z "$FIXTURE_BAD" ] && [ $FIXTURE_RUNS -gt 0 ] &&
+	pass "$T: under qemu-aarch64, the report of every fixture ($FIXTURE_RUNS, table and JSON) = this machine's build" ||
+	fail "$T: fixtures under qemu-aarch64" "${FIXTURE_BAD:-no fixture}"

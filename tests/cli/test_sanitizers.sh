@@ -65,24 +65,10 @@ for t in "$TOP"/tests/cli/test_*.sh; do
 done
 # Every fixture through every source and output: the same bytes as the
 # plain build, and exit 0.
-bad=""
-n=0
-for d in "$TOP"/tests/fixtures/*/; do
-	log=$d/dmesg.txt	# or a console of several boots (6.12-kexec-console)
-	[ -f "$log" ] || log=$d/console.log
-	[ -f "$log" ] || continue
-	args=(report --dmesg "$log" --hz 250)
-	[ -f "$d/trace.txt" ] && args+=(--ftrace "$d/trace.txt")
-	for f in table json; do
-		n=$((n + 1))
-		"$asan/meminit" "${args[@]}" --format $f > "$logs/out" 2>&1 ||
-			{ bad="$bad $(basename "$d")/$f: exit $?;"; continue; }
-		"$TOP/build/meminit" "${args[@]}" --format $f 2>&1 | cmp -s - "$logs/out" ||
-			bad="$bad $(basename "$d")/$f: output differs from the plain build's;"
-	done
-done
-[ -z "$bad" ] && [ $n -gt 0 ] && pass "$T: report of every fixture, table and json ($n), same as the plain build" ||
-	fail "$T: report of every fixture" "${bad:-no fixture}"
+compare_fixture_reports "$logs/out" "$asan/meminit"
+[ -z "$FIXTURE_BAD" ] && [ $FIXTURE_RUNS -gt 0 ] &&
+	pass "$T: report of every fixture, table and json ($FIXTURE_RUNS), same as the plain build" ||
+	fail "$T: report of every fixture" "${FIXTURE_BAD:-no fixture}"
 if have_root; then
 	for a in "report" "report --format json" "check" "check --format json"; do
 		# shellcheck disable=SC2086
