@@ -64,7 +64,7 @@ else
 	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: bench all clean deb deps demo test test-scale unit-tests vm-tests install kernel help vmlinux-h \
+.PHONY: bench all clean deb deps demo test test-scale test-arm64 unit-tests vm-tests install kernel help vmlinux-h \
 	asan fuzz fuzz-build fuzz-bins lint
 .DELETE_ON_ERROR:
 
@@ -75,6 +75,7 @@ help:
 	@echo "make deps     install build and test dependencies (apt-get)"
 	@echo "make demo     boot a 2-node stock Debian guest and run meminit in it"
 	@echo "make test     unit tests and real-kernel QEMU tests"
+	@echo "make test-arm64  arm64 guests: stock kernels, then the series cross-built"
 	@echo "make asan     meminit and unit tests with ASan+UBSan into build-asan/"
 	@echo "make fuzz     run every libFuzzer target for FUZZ_TIME s (default 60)"
 	@echo "make lint     cppcheck and clang-tidy (suppressions: tests/lint/)"
@@ -146,6 +147,13 @@ test-scale:
 	@tests/deps.sh
 	@$(MAKE) --no-print-directory all
 	@tests/run-all.sh tests/scale/test_*.sh
+
+# arm64 (issue 17): the stock arm64 guests of make test, then the series
+# cross-built for arm64 and its guests (a kernel build on a fresh machine).
+test-arm64:
+	@tests/deps.sh
+	@$(MAKE) --no-print-directory all
+	@tests/run-all.sh tests/vm/test_arm64.sh tests/arm64/test_*.sh
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of meminit (dynamic) and
 # the unit tests, in its own output folder; UBSan aborts on the first report.

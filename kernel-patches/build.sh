@@ -1,16 +1,44 @@
 #!/bin/bash
 # Build the patched test kernel reproducibly: Debian's linux-source-6.12,
 # the series in kernel-patches/ (git am), tinyconfig plus
-# kernel-patches/config/meminit.config. Results are cached outside the repo
-# under $MEMINIT_CACHE/patched/<hash of every input>/, so a second run does
-# not rebuild. Prints the cache directory on stdout as its last line.
+# kernel-patches/config/meminit.config and the architecture's fragment
+# (config/x86_64.config, config/arm64.config). Results are cached outside
+# the repo under $MEMINIT_CACHE/patched/<hash of every input>/, so a second
+# run does not rebuild. Prints the cache directory on stdout as its last
+# line; it holds bzImage (x86_64) or Image (arm64), vmlinux and config.
 #
-#   build.sh [--off]     --off: the same tree with CONFIG_MEMINIT_STATS=n
+#   build.sh [--off] [--arch x86_64|arm64]
+#       --off: the same tree with CONFIG_MEMINIT_STATS=n
+#       --arch: the kernel's architecture (default: x86_64); arm64 is
+#               cross-built with aarch64-linux-gnu-gcc on any other host
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
-variant=on
-[ "${1:-}" = --off ] && variant=off
+variant=on arch=x86_64
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--off) variant=off ;;
+	--arch) arch=${2:-}; shift ;;
+	*) echo "build.sh: unknown argument '$1' (--off, --arch x86_64|arm64)" >&2; exit 2 ;;
+	esac
+	shift
+done
+# The kernel's make variables for the architecture, its image and objects.
+kvars=() cross=""
+case "$arch" in
+x86_64|x86|amd64)
+	arch=x86_64 image=bzImage imgpath=arch/x86/boot/bzImage objdir=build-meminit
+	[ "$(uname -m)" = x86_64 ] || cross=x86_64-linux-gnu- ;;
+arm64|aarch64)
+	arch=arm64 image=Image imgpath=arch/arm64/boot/Image objdir=build-meminit-arm64
+	[ "$(uname -m)" = aarch64 ] || cross=aarch64-linux-gnu- ;;
+*) echo "build.sh: --arch '$arch': x86_64 or arm64" >&2; exit 2 ;;
+esac
+if [ -n "$cross" ]; then
+	command -v "${cross}gcc" > /dev/null ||
+		{ echo "build.sh: ${cross}gcc missing (make deps)" >&2; exit 1; }
+	kvars=(ARCH="$arch" CROSS_COMPILE="$cross")
+fi
 tarball=/usr/src/linux-source-6.12.tar.xz
 [ -f "$tarball" ] || { echo "build.sh: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
@@ -19,12 +47,13 @@ srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 series=()
 [ -f "$here/series" ] && [ "${MEMINIT_SERIES:-}" != none ] &&
 	mapfile -t series < <(grep -v '^\s*#' "$here/series" | sed '/^\s*$/d')
-key=$( { echo "$srcver $variant"; cat "$here/build.sh" "$here/config/meminit.config";
+frags=("$here/config/meminit.config" "$here/config/$arch.config")
+key=$( { echo "$srcver $variant $arch"; cat "$here/build.sh" "${frags[@]}";
 	for p in "${series[@]}"; do cat "$here/$p"; done; } | sha256sum | cut -c1-16)
 out=$cache/patched/$key
 print_if_cached() {
-	[ -f "$out/bzImage" ] && [ -f "$out/vmlinux" ] || return 0
-	echo "build.sh: cached ($srcver, ${#series[@]} patches, CONFIG_MEMINIT_STATS $variant)" >&2
+	[ -f "$out/$image" ] && [ -f "$out/vmlinux" ] || return 0
+	echo "build.sh: cached ($arch $srcver, ${#series[@]} patches, CONFIG_MEMINIT_STATS $variant)" >&2
 	echo "$out"
 	exit 0
 }
@@ -52,7 +81,7 @@ if [ ! -f "$tree/.meminit-base" ] || [ "$(cat "$tree/.meminit-base")" != "$srcve
 fi
 git -C "$tree" am --abort >/dev/null 2>&1 || true
 git -C "$tree" checkout -q -f base 2>/dev/null || git -C "$tree" checkout -q -f --detach base
-git -C "$tree" clean -qfdx -e /build-meminit -e /.meminit-base
+git -C "$tree" clean -qfdx -e '/build-meminit*' -e /.meminit-base
 for p in "${series[@]}"; do
 	git -C "$tree" -c user.name=meminit -c user.email=meminit@localhost am -q --keep-cr "$here/$p" ||
 		{ echo "build.sh: $p does not apply to linux-source-6.12 $srcver" >&2; exit 1; }
@@ -66,7 +95,13 @@ done
 # costs even through ccache's preprocessor mode. ccache makes a return to an
 # earlier variant cheap; objects carry debug info, so the build directory
 # must not be part of its hash.
-kmake=(make -C "$tree")
+# -fno-var-tracking: the debug info is there for pahole's BTF, which takes
+# types and functions, not where a variable lives at each instruction;
+# without GCC's location tracking each object compiles 10-15% faster
+# (mm/page_alloc.c 2.58 -> 2.32 s) and its BTF is the same, type for type
+# and function for function (checked on six objects with pahole 1.24). It
+# changes no generated code.
+kmake=(make -C "$tree" "${kvars[@]}" KCFLAGS=-fno-var-tracking)
 if command -v ccache >/dev/null; then
 	export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache} CCACHE_BASEDIR=$tree CCACHE_NOHASHDIR=1
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
@@ -74,15 +109,15 @@ if command -v ccache >/dev/null; then
 	# the preprocessor a second time on every miss (a fresh machine misses
 	# on every file); the variants share objects through Kbuild, not ccache.
 	export CCACHE_DEPEND=1
-	kmake+=(CC="ccache gcc")
+	kmake+=(CC="ccache ${cross}gcc")
 	ccache -z >/dev/null
 fi
 
-obj=$tree/build-meminit
+obj=$tree/$objdir
 mkdir -p "$obj"
 "${kmake[@]}" O="$obj" -s tinyconfig >/dev/null
 frag=$obj/meminit.config
-cp "$here/config/meminit.config" "$frag"
+cat "${frags[@]}" > "$frag"
 [ "$variant" = off ] || [ ${#series[@]} = 0 ] &&
 	sed -i -e 's/^CONFIG_MEMINIT_STATS=y/# CONFIG_MEMINIT_STATS is not set/' \
 		-e '/^CONFIG_MEMINIT_STATS_/d' "$frag"
@@ -101,15 +136,15 @@ done < "$frag"
 start=$(date +%s)
 label=$variant
 [ ${#series[@]} = 0 ] && label=unpatched
-echo "build.sh: building ($label, ${#series[@]} patches) in $obj" >&2
-if ! nice "${kmake[@]}" O="$obj" -j"$(nproc)" bzImage > "$obj/build.log" 2>&1; then
+echo "build.sh: building ($arch, $label, ${#series[@]} patches) in $obj" >&2
+if ! nice "${kmake[@]}" O="$obj" -j"$(nproc)" "$image" > "$obj/build.log" 2>&1; then
 	tail -n 30 "$obj/build.log" >&2
 	echo "build.sh: kernel build failed; full log in $obj/build.log" >&2
 	exit 1
 fi
 secs=$(( $(date +%s) - start ))
 mkdir -p "$out"
-cp "$obj/arch/x86/boot/bzImage" "$out/bzImage.tmp" && mv "$out/bzImage.tmp" "$out/bzImage"
+cp "$obj/$imgpath" "$out/$image.tmp" && mv "$out/$image.tmp" "$out/$image"
 cp "$obj/.config" "$out/config"
 cp "$obj/vmlinux" "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
 git -C "$tree" log --oneline base..HEAD > "$out/series.log"
