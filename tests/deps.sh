@@ -77,6 +77,7 @@ zlib1g-dev:arm64 /usr/lib/aarch64-linux-gnu/libz.a
 libzstd-dev:arm64 /usr/lib/aarch64-linux-gnu/libzstd.a
 libjson-c-dev:arm64 /usr/lib/aarch64-linux-gnu/libjson-c.a
 qemu-user-static qemu-aarch64-static
+qemu-system-arm qemu-system-aarch64
 '
 # The :arm64 packages are the cross build's (make ARCH=arm64) libraries,
 # through dpkg's foreign architecture. Never busybox-static:arm64: it would
