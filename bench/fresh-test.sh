@@ -36,12 +36,17 @@ if [ -z "$log" ]; then
 	rm -rf "$clone" && git clone -q "$top" "$clone" || { echo "fresh-test.sh: git clone failed" >&2; exit 1; }
 	mkdir -p "$cache" || exit 1
 	log=$out/make-test.log
+	# The machine's CPU counters around the run (/proc/stat, in ticks):
+	# how busy the cores were, and how much of it was the niced
+	# background builds (tests/prepare.sh runs at nice 19).
+	stat0=$(sed -n 's/^cpu  //p' /proc/stat)
 	t0=$(date +%s)
 	(cd "$clone" && MEMINIT_CACHE=$cache make test) > "$log" 2>&1
 	rc=$?
 	wall=$(( $(date +%s) - t0 ))
-	printf 'rev=%q\nrc=%q\nwall=%q\ndate=%q\ncores=%q\n' "$rev" "$rc" "$wall" \
-		"$(date -u -d "@$t0" '+%F %H:%M')" "$(nproc)" > "$log.meta"
+	stat1=$(sed -n 's/^cpu  //p' /proc/stat)
+	printf 'rev=%q\nrc=%q\nwall=%q\ndate=%q\ncores=%q\nstat0=%q\nstat1=%q\n' "$rev" "$rc" "$wall" \
+		"$(date -u -d "@$t0" '+%F %H:%M')" "$(nproc)" "$stat0" "$stat1" > "$log.meta"
 fi
 [ -f "$log" ] && [ -f "$log.meta" ] || { echo "fresh-test.sh: no $log (or its .meta)" >&2; exit 1; }
 # shellcheck disable=SC1090
@@ -62,6 +67,15 @@ echo "| make test wall (s) | $wall |"
 echo "| harness total (s) | $harness |"
 echo "| make test exit | $rc |"
 echo "| result | $result |"
+# user nice system idle iowait irq softirq steal: cores busy on average,
+# and the niced share (the background builds).
+if [ -n "${stat0:-}" ] && [ -n "${stat1:-}" ]; then
+	read -r busy niced <<< "$(echo "$stat0 $stat1" | awk '{ for (i = 1; i <= 8; i++) d[i] = $(i + 10) - $i
+		all = 0; for (i = 1; i <= 8; i++) all += d[i]
+		printf "%.2f %.2f", (all - d[4] - d[5]) / all * n, d[2] / all * n }' n="$cores")"
+	echo "| cores busy, average of $cores | $busy |"
+	echo "| of them niced (background builds) | $niced |"
+fi
 echo
 echo "What tests/prepare.sh built in the background, niced, while the tests"
 echo "that need none of it ran:"
