@@ -1,7 +1,8 @@
 # Runs inside the guest (busybox sh) for tests/vm/test_hotplug.sh.
 # Ground truth is saved around every meminit run: /proc/zoneinfo and every
 # node's meminfo, and each of node 1's blocks with its state.
-# MODE is set by the line the test puts above this file: 612 or 61.
+# MODE is set by the line the test puts above this file: 612, 61, lockdown or
+# virtio-mem (with VMEM_BLOCKS, the blocks the device plugs).
 cd /out || exit 1
 snap() {
 	cat /proc/zoneinfo > "zoneinfo.$1"
@@ -14,6 +15,17 @@ snap() {
 }
 . /guest-lib.sh
 uname -r > kernel.txt
+if [ "$MODE" = virtio-mem ]; then
+	# virtio-mem plugs its memory after its driver probes, in the
+	# background: wait until node 1 holds VMEM_BLOCKS offline blocks.
+	i=0
+	while [ "$(cat /sys/devices/system/node/node1/memory[0-9]*/state 2> /dev/null | grep -c offline)" -lt "$VMEM_BLOCKS" ] &&
+		[ $i -lt 120 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	dmesg | grep -i 'virtio_mem' > virtio-mem.txt
+fi
 snap before
 if [ "$MODE" = 612 ]; then
 	# A trace running beside the hotplug run: two attachments, one truth.
@@ -32,6 +44,9 @@ if [ "$MODE" = 612 ]; then
 	echo $? > traceprom.rc
 	snap cycled
 	run table hotplug --node 1
+elif [ "$MODE" = virtio-mem ]; then
+	run hotplug hotplug --node 1 --format json
+	snap after
 elif [ "$MODE" = lockdown ]; then
 	# Booted with lockdown=confidentiality: BPF may not read kernel memory.
 	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null

@@ -24,6 +24,9 @@
 #                            the guest can kexec
 #                            itself, and a stock kernel's virtio_blk/ext4 modules
 #                            (decompressed, dependencies first) are loaded before SCRIPT
+#   --modules LIST           a stock kernel's modules to load before SCRIPT
+#                            (comma-separated, e.g. virtio_mem; dependencies
+#                            first, built-in ones skipped)
 #   --file SRC:DEST          a host file put into the initramfs at DEST (a unit
 #                            file, a config), beside the --bin programs
 #   --firmware-reboot yes    panic=1 and no -no-reboot: a panic reboots through the
@@ -43,7 +46,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
 arch=x86 kernel=6.12 nodes=2G,1G node_cpus="" append="" qemu_extra="" maxmem="" out="" timeout_s=300
-bins=() files=() disk="" fw_reboot="" pack=""
+bins=() files=() mods=() disk="" fw_reboot="" pack=""
 
 while [ $# -gt 1 ]; do
 	case "$1" in
@@ -58,6 +61,7 @@ while [ $# -gt 1 ]; do
 	--timeout) timeout_s=$2 ;;
 	--bin) bins+=("$2") ;;
 	--file) files+=("$2") ;;
+	--modules) IFS=, read -ra m <<< "$2"; mods+=("${m[@]}") ;;
 	--disk) disk=$2 ;;
 	--firmware-reboot) fw_reboot=$2 ;;
 	--pack) pack=$2 ;;
@@ -119,9 +123,14 @@ for f in "${files[@]}"; do
 	cp -L "$src" "$root$dest"
 done
 [ -f "$config" ] && cp "$config" "$root/boot/config-kernel"
-# Modules for the disk on a stock kernel (Debian builds virtio_blk and ext4 as
-# modules, xz-compressed): decompressed here, loaded in dependency order.
-if [ -n "$disk" ] && [[ "$kernel" == 6.* ]]; then
+# Modules on a stock kernel, for the disk (Debian builds virtio_blk and ext4
+# as modules, xz-compressed) and --modules: decompressed here, loaded in
+# dependency order.
+[ ${#mods[@]} = 0 ] || [[ "$kernel" == 6.* ]] ||
+	{ echo "guest.sh: --modules come from a stock kernel (--kernel 6.1|6.12), not $kernel" >&2; exit 2; }
+diskmods=()
+[ -n "$disk" ] && diskmods=(virtio_ring virtio virtio_pci virtio_blk crc32c_generic ext4)
+if [[ "$kernel" == 6.* ]] && [ $(( ${#mods[@]} + ${#diskmods[@]} )) -gt 0 ]; then
 	moddir=$("$here/kernel.sh" dir "$kernel" "$debarch")/lib/modules
 	mkdir -p "$root/lib/modules"
 	: > "$root/lib/modules/order"
@@ -138,7 +147,13 @@ if [ -n "$disk" ] && [[ "$kernel" == 6.* ]]; then
 		done
 		echo "$name" >> "$root/lib/modules/order"
 	}
-	for m in virtio_ring virtio virtio_pci virtio_blk crc32c_generic ext4; do addmod "$m"; done
+	for m in "${diskmods[@]}"; do addmod "$m"; done
+	for m in "${mods[@]}"; do
+		[ -n "$(find "$moddir" -name "$m.ko*" | head -n1)" ] ||
+			grep -qw "$m" "$moddir"/*/modules.builtin 2> /dev/null ||
+			{ echo "guest.sh: no module $m in $kernel ($debarch)" >&2; exit 2; }
+		addmod "$m"
+	done
 fi
 cat > "$root/init" <<'INIT'
 #!/bin/sh

@@ -15,13 +15,7 @@
 source "$(dirname "$0")/../lib.sh"
 
 T=hotplug
-DIMM_PAGES=262144
-DIMM_BLOCKS=8
-# The rows of one step's per-node phase sums: "phase node calls pages ns".
-phases() { jq -r ".steps[$2].phases[] | \"\(.phase) \(.node) \(.calls) \(.pages) \(.ns)\"" "$1"; }
-# present pages of NODE in a zoneinfo file
-present() { awk -v want="$2" '/^Node/ {n=$2+0} $1=="present" && n==want {s+=$2} END {print s+0}' "$1"; }
-memtotal() { awk -v want="$2" '$1==want {print $2}' "$1"; }
+source "$TOP/tests/vm/hotplug-checks.sh"
 
 if ! have_root; then
 	skip "$T" "needs root (QEMU, kernel cache)"
@@ -51,37 +45,6 @@ boot() {
 		return 1
 	fi
 	pass "$name: guest booted and ran ($(cat "$d/kernel.txt"), $(cat "$d/boot-seconds") s)"
-}
-
-# The checks both kernels share, on hotplug.out step 0 (or the step given).
-check_dimm() {
-	local t=$1 d=$2 j=$3 step=$4 want_calls ok
-	if [ "$(cat "$d/${j%.out}.rc")" != 0 ]; then
-		fail "$t: ran" "exit $(cat "$d/${j%.out}.rc"): $(head -c 300 "$d/${j%.out}.err")"
-		return 1
-	fi
-	jq -e . "$d/$j" > /dev/null || { fail "$t: JSON" "not valid JSON"; return 1; }
-	jq -e ".steps[$step] | .blocks_done == $DIMM_BLOCKS and .blocks_failed == 0 and .pages == $DIMM_PAGES" \
-		"$d/$j" > /dev/null &&
-		pass "$t: $DIMM_BLOCKS blocks, $DIMM_PAGES pages per sysfs" ||
-		fail "$t: blocks per sysfs" "$(jq -c ".steps[$step] | [.blocks_done, .blocks_failed, .pages]" "$d/$j")"
-	# online_pages: exactly the DIMM, 8 calls, node 1 only, time measured.
-	want_calls=$DIMM_BLOCKS
-	phases "$d/$j" "$step" > "$d/$t.phases"
-	awk -v c=$want_calls -v p=$DIMM_PAGES '$1=="online_pages" && $2==1 && $3==c && $4==p && $5>0 {ok=1} END {exit !ok}' \
-		"$d/$t.phases" &&
-		pass "$t: online_pages node 1 = $want_calls calls, $DIMM_PAGES pages" ||
-		fail "$t: online_pages node 1" "$(grep online_pages "$d/$t.phases" | tr '\n' ';')"
-	ok=$(awk '$2!=1' "$d/$t.phases" | wc -l)
-	[ "$ok" = 0 ] && pass "$t: no pages on other nodes" ||
-		fail "$t: no pages on other nodes" "$(awk '$2!=1' "$d/$t.phases" | tr '\n' ';')"
-	awk -v p=$DIMM_PAGES '$1=="move_pfn_range_to_zone" && $2==1 && $4==p && $5>0 {ok=1} END {exit !ok}' "$d/$t.phases" &&
-		pass "$t: move_pfn_range_to_zone node 1 = $DIMM_PAGES pages, ns/page $(jq -r ".steps[$step].phases[] | select(.phase == \"move_pfn_range_to_zone\") | .ns_per_page | floor" "$d/$j")" ||
-		fail "$t: move_pfn_range_to_zone node 1" "$(grep move_pfn "$d/$t.phases" | tr '\n' ';')"
-	# Nested levels: the inner phase's time fits inside the outer one.
-	awk '{ns[$1]=$5} END {exit !(ns["move_pfn_range_to_zone"] <= ns["online_pages"] &&
-		(!("memmap_init_range" in ns) || ns["memmap_init_range"] <= ns["move_pfn_range_to_zone"]))}' "$d/$t.phases" &&
-		pass "$t: nested phases: inner ns <= outer ns" || fail "$t: nested phases" "inner time exceeds outer"
 }
 
 # --- stock 6.12: fentry everywhere, memmap_init_range traceable --------------
