@@ -63,7 +63,7 @@ if GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --arch arm64 --kernel "$kd
 	"$TOP/tests/vm/guest-bpf-matrix.sh" > "$o/arm64-patched.log" 2>&1; then
 	source "$TOP/tests/vm/bpf-matrix-cells.sh"
 	matrix_rows arm64-patched
-	for p in probe:tp_btf probe:raw_tp records:bpf; do
+	for p in probe:fentry probe:kprobe probe:tp_btf probe:raw_tp records:bpf; do
 		c=$(matrix_cell arm64-patched $p)
 		[ "$c" = ok ] && pass "$T: $p attaches" || fail "$T: $p" "$c"
 	done
