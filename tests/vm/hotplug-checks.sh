@@ -40,3 +40,26 @@ check_dimm() {
 		(!("memmap_init_range" in ns) || ns["memmap_init_range"] <= ns["move_pfn_range_to_zone"]))}' "$d/$t.phases" &&
 		pass "$t: nested phases: inner ns <= outer ns" || fail "$t: nested phases" "inner time exceeds outer"
 }
+
+# check_kernel_counts LABEL DIR JSON: the kernel's own counters before and
+# after step 0 (zoneinfo present, node meminfo MemTotal) grew by exactly the
+# hotplugged GiB on node 1 and not at all on node 0, as meminit counted, and
+# node 1's offline blocks in sysfs are all online.
+check_kernel_counts() {
+	local t=$1 d=$2 j=$3 zb1 za1 zb0 za0 mb1 ma1
+	zb1=$(present "$d/zoneinfo.before" 1) za1=$(present "$d/zoneinfo.after" 1)
+	zb0=$(present "$d/zoneinfo.before" 0) za0=$(present "$d/zoneinfo.after" 0)
+	[ $((za1 - zb1)) = $DIMM_PAGES ] && [ $((za0 - zb0)) = 0 ] &&
+		pass "$t: zoneinfo present: node 1 +$((za1 - zb1)), node 0 +0" ||
+		fail "$t: zoneinfo present" "node 1 +$((za1 - zb1)), node 0 +$((za0 - zb0))"
+	mb1=$(memtotal "$d/memtotal.before" 1) ma1=$(memtotal "$d/memtotal.after" 1)
+	[ $((ma1 - mb1)) = $((DIMM_PAGES * 4)) ] &&
+		[ "$(jq '.steps[0].nodes[] | select(.id == 1) | .delta_pages' "$j")" = $DIMM_PAGES ] &&
+		[ "$(jq '.steps[0].nodes[] | select(.id == 0) | .delta_pages' "$j")" = 0 ] &&
+		pass "$t: node meminfo MemTotal: node 1 +$((ma1 - mb1)) kB, as meminit saw" ||
+		fail "$t: node meminfo MemTotal" "node 1 +$((ma1 - mb1)) kB; meminit $(jq -c '.steps[0].nodes' "$j")"
+	[ "$(awk '$2=="offline"' "$d/blocks1.before" | wc -l)" = $DIMM_BLOCKS ] &&
+		[ "$(awk '$2=="offline"' "$d/blocks1.after" | wc -l)" = 0 ] &&
+		pass "$t: sysfs: node 1's $DIMM_BLOCKS offline blocks now online" ||
+		fail "$t: sysfs block states" "before $(tr '\n' ' ' < "$d/blocks1.before"); after $(tr '\n' ' ' < "$d/blocks1.after")"
+}

@@ -77,16 +77,7 @@ if "$TOP/tests/vm/guest.sh" --arch arm64 --kernel 6.12 --nodes 2G,1G --node-cpus
 	t="$T 6.12 virtio-mem"
 	pass "$t: guest booted and ran ($(cat "$d/kernel.txt"), $(cat "$d/boot-seconds") s)"
 	check_dimm "$t hotplug" "$d" hotplug.out 0
-	zb1=$(present "$d/zoneinfo.before" 1) za1=$(present "$d/zoneinfo.after" 1)
-	zb0=$(present "$d/zoneinfo.before" 0) za0=$(present "$d/zoneinfo.after" 0)
-	[ $((za1 - zb1)) = $DIMM_PAGES ] && [ $((za0 - zb0)) = 0 ] &&
-		pass "$t: zoneinfo present: node 1 +$((za1 - zb1)), node 0 +0" ||
-		fail "$t: zoneinfo present" "node 1 +$((za1 - zb1)), node 0 +$((za0 - zb0))"
-	mb1=$(memtotal "$d/memtotal.before" 1) ma1=$(memtotal "$d/memtotal.after" 1)
-	[ $((ma1 - mb1)) = $((DIMM_PAGES * 4)) ] &&
-		[ "$(jq '.steps[0].nodes[] | select(.id == 1) | .delta_pages' "$d/hotplug.out")" = $DIMM_PAGES ] &&
-		pass "$t: node meminfo MemTotal: node 1 +$((ma1 - mb1)) kB, as meminit saw" ||
-		fail "$t: node meminfo MemTotal" "node 1 +$((ma1 - mb1)) kB; meminit $(jq -c '.steps[0].nodes' "$d/hotplug.out")"
+	check_kernel_counts "$t" "$d" "$d/hotplug.out"
 	echo "    attach: $(jq -r '[.probes[] | "\(.function) \(.attach)"] | join(", ")' "$d/hotplug.out" 2>/dev/null)"
 else
 	fail "$T 6.12 virtio-mem: guest" "$(tail -n1 "$d/guest.log")"

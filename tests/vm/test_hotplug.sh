@@ -62,22 +62,8 @@ if boot "$T 6.12" 6.12 2G,1G 1,1 612; then
 	[ "$(jq '[.steps[0].rows[] | select(.cpu != 1)] | length' "$j")" = 0 ] &&
 		pass "$t: --cpu 1: every call ran on CPU 1" ||
 		fail "$t: --cpu 1" "$(jq -c '[.steps[0].rows[] | [.phase, .cpu]]' "$j")"
-	# Ground truth: the kernel's own counters before and after.
-	zb1=$(present "$d/zoneinfo.before" 1) za1=$(present "$d/zoneinfo.after" 1)
-	zb0=$(present "$d/zoneinfo.before" 0) za0=$(present "$d/zoneinfo.after" 0)
-	[ $((za1 - zb1)) = $DIMM_PAGES ] && [ $((za0 - zb0)) = 0 ] &&
-		pass "$t: zoneinfo present: node 1 +$((za1 - zb1)), node 0 +0" ||
-		fail "$t: zoneinfo present" "node 1 +$((za1 - zb1)), node 0 +$((za0 - zb0))"
-	mb1=$(memtotal "$d/memtotal.before" 1) ma1=$(memtotal "$d/memtotal.after" 1)
-	[ $((ma1 - mb1)) = $((DIMM_PAGES * 4)) ] &&
-		[ "$(jq '.steps[0].nodes[] | select(.id == 1) | .delta_pages' "$j")" = $DIMM_PAGES ] &&
-		[ "$(jq '.steps[0].nodes[] | select(.id == 0) | .delta_pages' "$j")" = 0 ] &&
-		pass "$t: node meminfo MemTotal: node 1 +$((ma1 - mb1)) kB, as meminit saw" ||
-		fail "$t: node meminfo MemTotal" "node 1 +$((ma1 - mb1)) kB; meminit $(jq -c '.steps[0].nodes' "$j")"
-	[ "$(awk '$2=="offline"' "$d/blocks1.before" | wc -l)" = $DIMM_BLOCKS ] &&
-		[ "$(awk '$2=="offline"' "$d/blocks1.after" | wc -l)" = 0 ] &&
-		pass "$t: sysfs: node 1's $DIMM_BLOCKS offline blocks now online" ||
-		fail "$t: sysfs block states" "before $(tr '\n' ' ' < "$d/blocks1.before"); after $(tr '\n' ' ' < "$d/blocks1.after")"
+	check_kernel_counts "$t" "$d" "$j"
+	za1=$(present "$d/zoneinfo.after" 1)
 	# The trace that ran beside it saw the same calls.
 	if [ "$(cat "$d/trace.rc")" = 0 ] &&
 		jq -e ".totals[] | select(.phase == \"online_pages\" and .node == 1 and .calls == $DIMM_BLOCKS and .pages == $DIMM_PAGES)" \
