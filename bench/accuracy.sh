@@ -104,7 +104,9 @@ for f in "$g"/runs/run-*.json; do
 			([.report.phases[] | select(.phase == "deferred" and .node == $id) | .wall_ms] | first // "nan") as $w
 			| ([.report.nodes[] | select(.id == $id) | .record_pages] | first // 0) as $p
 			| ([.report.nodes[] | select(.id == $id) | .deferred_init_ms] | first // "nan") as $rk
-			| "\($run) \($id) \($w) \($km) \($p) \($zp) \($rk) \($same) \($cp)"' "$f" >> "$out/per-node.txt"
+			| ([(.report.notes // [])[] | select(test("^node \($id): the kernel.s deferred-init line says"))]
+			   | if length > 0 then "yes" else "no" end) as $lag
+			| "\($run) \($id) \($w) \($km) \($p) \($zp) \($rk) \($same) \($cp) \($lag)"' "$f" >> "$out/per-node.txt"
 	done < "$out/zi.tmp"
 done
 rm -f "$out/zi.tmp" "$out/kl.tmp"
@@ -230,7 +232,8 @@ stable_at=$(sed -n 's/^\[ *\([0-9.]*\)\] sched_clock: Marking stable.*/\1/p' "$g
 	echo "The kernel's line is whole jiffies (jiffies_to_msecs of a jiffies difference), so"
 	echo "it differs from a nanosecond-timed window by up to a jiffy of rounding, and by more"
 	echo "where a tick was handled late (jiffies lags local_clock until the next tick catches"
-	echo "up): here at most $(awk '$3 != 0 { if ($7 + 0 > m) m = $7 + 0 } END { printf "%.2f", m }' "$out/nodes.txt") jiffies."
+	echo "up): here at most $(awk '$3 != 0 { if ($7 + 0 > m) m = $7 + 0 } END { printf "%.2f", m }' "$out/nodes.txt") jiffies;"
+	echo "meminit's report named $(awk '$10 == "yes"' "$out/per-node.txt" | wc -l) of $(awk '$3 != "nan" && $4 != "nan"' "$out/per-node.txt" | wc -l) node lines as short of the records by more than 2 jiffies (the tick fell behind)."
 	echo
 	echo "Spread over the $runs boots (ms; sd with n - 1; CV = sd / mean; the per-node phases"
 	echo "agree with \`meminit stats\`: $stats_ok):"

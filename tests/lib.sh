@@ -40,6 +40,27 @@ need_vm() {
 	return 0
 }
 
+# The kernel's "node N deferred pages initialised in M ms" is a jiffies
+# difference: within 2 jiffies of a clock's figure for the same span (a
+# boot record, the boot trace), except that a tick handled late (TCG on a
+# loaded host; arm64's TCG timer) leaves it short by more. meminit names
+# each such node in its report's notes; only a named node may be short.
+# lag_named JSON ID: yes when the report (or a run file's .report) names
+# node ID's line as behind its clock, else no.
+lag_named() {
+	jq -r --argjson id "$2" '[((.notes // .report.notes) // [])[] |
+		select(test("^node \($id): the kernel.s deferred-init line says"))] |
+		if length > 0 then "yes" else "no" end' "$1"
+}
+# jiffies_line_ok CLOCK_MS LINE_MS HZ NAMED: the line against the clock's
+# figure under that rule (NAMED: lag_named's answer).
+jiffies_line_ok() {
+	awk -v c="$1" -v l="$2" -v hz="$3" -v named="$4" 'BEGIN {
+		if (c == "" || l == "" || c == "null" || l == "null" || !(hz > 0)) exit 1
+		j = 2000 / hz; d = c - l
+		exit !(d >= -j && (d <= j || named == "yes")) }'
+}
+
 # Deliberately wrong copies of real captures, for the tests that prove a
 # check can fail (tests/cli/test_can_fail.sh, tests/vm/test_suite_can_fail.sh).
 # zoneinfo_one_page_fewer IN OUT: node 0's first "present" count minus one.

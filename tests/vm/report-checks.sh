@@ -59,36 +59,26 @@ check_boot() {
 		"$d/report.json" >/dev/null && pass "$t: JSON schema fields" || fail "$t: JSON schema fields" "missing"
 }
 
-# check_armed NAME DIR [ticks-may-lag]: an armed boot, per-CPU chunks and
-# hash-table times from the boot trace, against the kernel's own lines of
-# the same boot. With ticks-may-lag (arm64 under TCG, whose jiffies fall
-# behind its clock), a node whose line is short by more than 2 jiffies must
-# be one the report names as such; a line longer than the trace never is.
+# check_armed NAME DIR: an armed boot, per-CPU chunks and hash-table times
+# from the boot trace, against the kernel's own lines of the same boot.
 check_armed() {
 	local t=$1 r=$2/report.json bad n lag
 	jq -e '.source == "boot-ftrace"' "$r" >/dev/null && pass "$t: source is the boot trace" ||
 		fail "$t: source is the boot trace" "$(jq -c '.source, .notes' "$r")"
-	# Traced deferred time against the kernel's line: that line is the
-	# difference of two jiffies readings (+-1 jiffy), and under TCG ticks come
-	# late and in bursts (seen: 80 ms printed for 75.2 ms traced at HZ=250),
-	# so the bound is 2 jiffies.
-	bad=$(jq '[.nodes[] | select(.deferred_init_ms != null) |
+	# Traced deferred time against the kernel's line, a difference of two
+	# jiffies readings: within 2 jiffies, or longer where the tick fell
+	# behind (late and bursty under TCG: seen 80 ms printed for 75.2 ms
+	# traced at HZ=250 on x86, half the clock on arm64) and the report names
+	# that node; a line longer than the trace by more never passes.
+	bad=$(jq '.notes as $notes | [.nodes[] | . as $n | select(.deferred_init_ms != null) |
 		select(.deferred_traced_ms == null or
-		       ((.deferred_traced_ms - .deferred_init_ms) | fabs) > 2 * .deferred_init_resolution_ms)] | length' "$r")
-	if [ -n "${3:-}" ]; then
-		bad=$(jq '.notes as $notes | [.nodes[] | . as $n | select(.deferred_init_ms != null) |
-			select(.deferred_traced_ms == null or
-			       .deferred_init_ms - .deferred_traced_ms > 2 * .deferred_init_resolution_ms or
-			       ((.deferred_traced_ms - .deferred_init_ms > 2 * .deferred_init_resolution_ms) and
-			        ([$notes[] | select(startswith("node \($n.id): the kernel"))] | length) == 0))]
-			| length' "$r")
-		lag=$(jq '[.notes[] | select(test("^node [0-9]+: the kernel.s deferred-init line says"))] | length' "$r")
-		[ "$bad" = 0 ] && pass "$t: traced deferred never shorter than the kernel's line by 2 jiffies; $lag nodes' lines short of the clock, each named in the report" ||
-			fail "$t: traced deferred vs kernel" "$bad nodes off or unnamed"
-	else
-		[ "$bad" = 0 ] && pass "$t: traced deferred within 2 jiffies of the kernel's line" ||
-			fail "$t: traced deferred vs kernel" "$bad nodes off"
-	fi
+		       .deferred_init_ms - .deferred_traced_ms > 2 * .deferred_init_resolution_ms or
+		       ((.deferred_traced_ms - .deferred_init_ms > 2 * .deferred_init_resolution_ms) and
+		        ([$notes[] | select(startswith("node \($n.id): the kernel"))] | length) == 0))]
+		| length' "$r")
+	lag=$(jq '[.notes[] | select(test("^node [0-9]+: the kernel.s deferred-init line says"))] | length' "$r")
+	[ "$bad" = 0 ] && pass "$t: traced deferred within 2 jiffies of the kernel's line, or above it for the $lag node(s) the report says the tick fell behind on" ||
+		fail "$t: traced deferred vs kernel" "$bad nodes off or unnamed"
 	# The chunks of a node's own pgdatinit thread are that node's.
 	bad=$(jq '[.deferred_chunks[] | select(.task | startswith("pgdatinit")) |
 		select(.node != (.task | ltrimstr("pgdatinit") | split("-")[0] | tonumber))] | length' "$r")

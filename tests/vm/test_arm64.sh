@@ -56,7 +56,7 @@ done
 # node and CPU and the hash tables timed, against the same boot's lines.
 if boot 6.12-armed 6.12 3G,1G 2,2 "$arm_params"; then
 	check_boot "arm64 6.12-armed" "$BOOT_DIR"
-	check_armed "arm64 6.12-armed" "$BOOT_DIR" ticks-may-lag
+	check_armed "arm64 6.12-armed" "$BOOT_DIR"
 fi
 
 # Hotplug on arm64 (issue 17, item 3): the virt board booted with -kernel has

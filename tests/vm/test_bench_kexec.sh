@@ -4,7 +4,8 @@
 # run each on the patched kernel. Checks what the figures stand on, never a
 # timing: every cycle has its markers and collection time, the ratio and the
 # share are numbers; struct pages per node = /proc/zoneinfo present in every
-# boot, the records' deferred init within 2 jiffies of the kernel's line.
+# boot, the records' deferred init within 2 jiffies of the kernel's line
+# (or above it where the report says the tick fell behind: tests/lib.sh).
 source "$(dirname "$0")/../lib.sh"
 
 T="bench kexec"
@@ -56,7 +57,7 @@ a=$MEMINIT_BENCH_OUT/accuracy/mttcg
 if "$TOP/bench/accuracy.sh" --small > "$OUTROOT/bench-accuracy.out" 2> "$OUTROOT/bench-accuracy.err"; then
 	pass "$T: accuracy.sh --small ran"
 	p=$a/per-node.txt
-	# run node record_ms kernel_ms record_pages zoneinfo_present report_kernel_ms layout cold_present
+	# run node record_ms kernel_ms record_pages zoneinfo_present report_kernel_ms layout cold_present line_named_behind
 	nboots=$(awk '{print $1}' "$p" | sort -u | wc -l)
 	mem=$(awk '$6 > 0' "$p" | wc -l)
 	awk '$5 != $6 {exit 1}' "$p" && [ "$nboots" = 2 ] && [ "$mem" = 4 ] &&
@@ -64,8 +65,14 @@ if "$TOP/bench/accuracy.sh" --small > "$OUTROOT/bench-accuracy.out" 2> "$OUTROOT
 		fail "$T: pages" "$(tr '\n' ';' < "$p")"
 	hz=$(jq -r .report.hz "$a/guest/runs/run-0000.json")
 	nd=$(awk '$3 != "nan" && $4 != "nan"' "$p" | wc -l)
-	awk -v hz="$hz" '$3 != "nan" && $4 != "nan" {d = $3 - $4; if (d < 0) d = -d; if (d > 2 * 1000 / hz) exit 1}' "$p" &&
-		[ "$nd" = 4 ] && pass "$T: deferred init per node (4 boot x node) within 2 jiffies of the kernel's line (max $(awk '{print $6}' "$a/nodes.txt" | sort -g | tail -n1) ms)" ||
+	ok=1 nl=0
+	while read -r _ _ rec km _ _ _ _ _ named; do
+		[ "$rec" = nan ] || [ "$km" = nan ] && continue
+		[ "$named" = yes ] && nl=$((nl + 1))
+		jiffies_line_ok "$rec" "$km" "$hz" "$named" || ok=0
+	done < "$p"
+	[ $ok = 1 ] && [ "$nd" = 4 ] &&
+		pass "$T: deferred init per node (4 boot x node) within 2 jiffies of the kernel's line, or above it where the report says the tick fell behind ($nl such; max $(awk '{print $6}' "$a/nodes.txt" | sort -g | tail -n1) ms)" ||
 		fail "$T: records vs kernel line" "$nd pairs: $(tr '\n' ';' < "$p")"
 	awk '$4 != $7 || $8 != "yes" || $6 != $9 {exit 1}' "$p" &&
 		pass "$T: the report's kernel line = dmesg's; same NUMA layout and present pages as the cold boot" ||
