@@ -11,6 +11,8 @@
 #       --off: the same tree with CONFIG_MEMINIT_STATS=n
 #       --arch: the kernel's architecture (default: x86_64); arm64 is
 #               cross-built with aarch64-linux-gnu-gcc on any other host
+#   MEMINIT_SERIES=none      the same tree without the series
+#   MEMINIT_SERIES=NAME      experiments/NAME/series instead of ./series
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}
@@ -44,17 +46,29 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 [ -f "$tarball" ] || { echo "build.sh: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 
-# MEMINIT_SERIES=none builds the same tree unpatched, for comparisons.
-series=()
-[ -f "$here/series" ] && [ "${MEMINIT_SERIES:-}" != none ] &&
-	mapfile -t series < <(grep -v '^\s*#' "$here/series" | sed '/^\s*$/d')
+# MEMINIT_SERIES=none builds the same tree unpatched, for comparisons;
+# MEMINIT_SERIES=NAME the experiment in experiments/NAME/: its series file
+# lists, relative to kernel-patches/, the changes under study and the
+# meminit series as rebased on them (experiments/README.md).
+series=() series_file=$here/series label_series=""
+case "${MEMINIT_SERIES:-}" in
+""|none) ;;
+*[!a-z0-9-]*) echo "build.sh: MEMINIT_SERIES='$MEMINIT_SERIES': none or an experiment name" >&2; exit 2 ;;
+*)	series_file=$here/experiments/$MEMINIT_SERIES/series label_series=$MEMINIT_SERIES
+	[ -f "$series_file" ] || { echo "build.sh: no experiment '$MEMINIT_SERIES' ($series_file)" >&2; exit 2; } ;;
+esac
+[ -f "$series_file" ] && [ "${MEMINIT_SERIES:-}" != none ] &&
+	mapfile -t series < <(grep -v '^\s*#' "$series_file" | sed '/^\s*$/d')
+for p in "${series[@]}"; do
+	[ -f "$here/$p" ] || { echo "build.sh: $series_file names $p, which is not in kernel-patches/" >&2; exit 2; }
+done
 frags=("$here/config/meminit.config" "$here/config/$arch.config")
 key=$( { echo "$srcver $variant $arch"; cat "$here/build.sh" "${frags[@]}";
 	for p in "${series[@]}"; do cat "$here/$p"; done; } | sha256sum | cut -c1-16)
 out=$cache/patched/$key
 print_if_cached() {
 	[ -f "$out/$image" ] && [ -f "$out/vmlinux" ] || return 0
-	echo "build.sh: cached ($arch $srcver, ${#series[@]} patches, CONFIG_MEMINIT_STATS $variant)" >&2
+	echo "build.sh: cached ($arch $srcver, ${label_series:+$label_series: }${#series[@]} patches, CONFIG_MEMINIT_STATS $variant)" >&2
 	echo "$out"
 	exit 0
 }
@@ -151,6 +165,7 @@ done < "$frag"
 start=$(date +%s)
 label=$variant
 [ ${#series[@]} = 0 ] && label=unpatched
+[ -n "$label_series" ] && label="$label_series, $variant"
 echo "build.sh: building ($arch, $label, ${#series[@]} patches) in $obj" >&2
 if ! nice "${kmake[@]}" O="$obj" -j"$(nproc)" "$image" > "$obj/build.log" 2>&1; then
 	tail -n 30 "$obj/build.log" >&2

@@ -15,10 +15,12 @@
 #include "verb_opts.h"
 
 
+#define DEFAULT_DETECT_PCT	5.0
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: meminit compare [--format table|json] A B\n"
+"Usage: meminit compare [--format table|json] [--detect PCT] A B\n"
 "\n"
 "A and B are kexec result directories (meminit kexec --out) or variants of one,\n"
 "DIR:VARIANT, or saved logs of several boots (one run per boot). For every phase, node and CPU that both have: the medians; how far\n"
@@ -31,16 +33,24 @@ static void usage(FILE *f)
 "excludes 0, else no detectable change at this n. Where ties make p < %.2f and\n"
 "the interval disagree, the row says so ('!'). The s/TiB view divides each\n"
 "median by the node's present memory, as the deferred page init series\n"
-"reports its results.\n", MI_STATS_EXACT_MAX, MI_STATS_ALPHA);
+"reports its results. Where the interval holds 0, 'bound' is the largest\n"
+"change it leaves possible (no change beyond +-x%%, at its level); 'runs'\n"
+"is how many runs per variant the test needs to find a shift of PCT%% of\n"
+"median A (--detect, default %g) with %.0f%% power, from the runs' pooled\n"
+"standard deviation.\n", MI_STATS_EXACT_MAX, MI_STATS_ALPHA, DEFAULT_DETECT_PCT,
+		MI_STATS_POWER * 100);
 }
 
 struct row {
 	const struct mi_metric *a, *b;
 	struct mi_ab ab;
 	double rel, tib_a, tib_b;
+	double bound;		/* no change beyond this, relative; NAN if a change */
+	int runs;		/* per variant to detect the --detect shift; -1 unknown */
 };
 
-static int compute(const struct mi_metric *a, const struct mi_metric *b, struct row *r)
+static int compute(const struct mi_metric *a, const struct mi_metric *b, double detect_pct,
+		   struct row *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->a = a;
@@ -48,6 +58,9 @@ static int compute(const struct mi_metric *a, const struct mi_metric *b, struct 
 	if (mi_ab_compare(a->v, a->n, b->v, b->n, &r->ab))
 		return -1;
 	r->rel = r->ab.median_a != 0 ? r->ab.d.shift / r->ab.median_a : NAN;
+	r->bound = mi_ab_bound(&r->ab);
+	r->runs = mi_runs_to_detect(a->v, a->n, b->v, b->n,
+				    fabs(r->ab.median_a) * detect_pct / 100);
 	r->tib_a = a->norm_pages > 0 ?
 		   mi_seconds_per_tib(r->ab.median_a / 1e3, (uint64_t)a->norm_pages) : NAN;
 	r->tib_b = b->norm_pages > 0 ?
@@ -83,6 +96,8 @@ static json_object *row_json(const struct row *r)
 			       "Mann-Whitney U, exact" : "Mann-Whitney U, normal approximation"));
 	json_object_object_add(o, "verdict", json_object_new_string(r->ab.verdict));
 	json_object_object_add(o, "test_agrees", json_object_new_boolean(r->ab.agree));
+	json_object_object_add(o, "no_change_beyond", dbl(r->bound));
+	json_object_object_add(o, "runs_to_detect", r->runs > 0 ? json_object_new_int(r->runs) : NULL);
 	json_object_object_add(o, "s_per_tib_a", dbl(r->tib_a));
 	json_object_object_add(o, "s_per_tib_b", dbl(r->tib_b));
 	json_object_object_add(o, "s_per_tib_diff", dbl(r->tib_b - r->tib_a));
@@ -91,7 +106,7 @@ static json_object *row_json(const struct row *r)
 
 static void print_row(const struct row *r)
 {
-	char nd[16] = "-", cp[16] = "-", ci[48], tib[48] = "-";
+	char nd[16] = "-", cp[16] = "-", ci[48], tib[48] = "-", bound[16] = "-", runs[16] = "-";
 
 	if (r->a->node >= 0)
 		snprintf(nd, sizeof(nd), "%d", r->a->node);
@@ -102,30 +117,41 @@ static void print_row(const struct row *r)
 			 r->ab.d.level * 100);
 	else
 		snprintf(ci, sizeof(ci), "[%.3f, %.3f]", r->ab.d.lo, r->ab.d.hi);
+	if (isfinite(r->bound))
+		snprintf(bound, sizeof(bound), "+-%.1f%%", r->bound * 100);
+	if (r->runs > 0)
+		snprintf(runs, sizeof(runs), "%d", r->runs);
 	if (isfinite(r->tib_a) && isfinite(r->tib_b))
 		snprintf(tib, sizeof(tib), "%.2f -> %.2f (%+.2f)", r->tib_a, r->tib_b,
 			 r->tib_b - r->tib_a);
-	printf("%-40s %4s %4s %5d/%-3d %9.3f %9.3f %9.3f %24s %7.1f%% %6.1f %7.4f%s%s %-21s %s\n",
+	printf("%-40s %4s %4s %5d/%-3d %9.3f %9.3f %9.3f %24s %7.1f%% %6.1f %7.4f%s%s %-21s %8s %6s %s\n",
 	       r->a->phase, nd, cp, r->a->n, r->b->n, r->ab.median_a, r->ab.median_b,
 	       r->ab.d.shift, ci, isfinite(r->rel) ? r->rel * 100 : 0.0, r->ab.t.u, r->ab.t.p,
-	       r->ab.t.exact ? "e" : "n", r->ab.agree ? " " : "!", r->ab.verdict, tib);
+	       r->ab.t.exact ? "e" : "n", r->ab.agree ? " " : "!", r->ab.verdict, bound, runs, tib);
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "detect", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct mi_runset a, b;
 	json_object *root = NULL, *arr = NULL;
 	int fmt = MI_FMT_TABLE, c, shown = 0, err = 0;
+	double detect_pct = DEFAULT_DETECT_PCT;
 	size_t i;
 
 	optind = 1;
-	while ((c = mi_verb_getopt("compare", argc, argv, "f:h", opts)) != -1) {
+	while ((c = mi_verb_getopt("compare", argc, argv, "f:d:h", opts)) != -1) {
 		switch (c) {
+		case 'd':
+			if (mi_parse_double("--detect", optarg, 0.01, 1000, "a shift in percent",
+					    &detect_pct))
+				return MI_EXIT_USAGE;
+			break;
 		case 'f':
 			fmt = mi_opt_format(optarg, mi_formats_table_json);
 			if (fmt < 0)
@@ -157,17 +183,21 @@ int cmd_compare(int argc, char **argv)
 		json_object_object_add(root, "unit", json_object_new_string("ms"));
 		json_object_object_add(root, "shift_method", json_object_new_string(MI_STATS_SHIFT_METHOD));
 		json_object_object_add(root, "alpha", json_object_new_double(MI_STATS_ALPHA));
+		json_object_object_add(root, "detect_pct", json_object_new_double(detect_pct));
+		json_object_object_add(root, "power", json_object_new_double(MI_STATS_POWER));
 	} else {
 		printf("meminit compare: A = %s (%d runs, %s), B = %s (%d runs, %s)\n",
 		       argv[optind], a.nr_runs, a.kernel, argv[optind + 1], b.nr_runs, b.kernel);
 		printf("times in ms; shift: %s,\n"
 		       "95%% (or its own level, shown); verdict: the interval excludes 0; p: Mann-Whitney\n"
 		       "U two-sided of the same ranks, e = exact permutation distribution (midranks for\n"
-		       "ties), n = normal approximation, ! = p < %.2f and the interval disagree (ties)\n\n",
-		       MI_STATS_SHIFT_METHOD, MI_STATS_ALPHA);
-		printf("%-40s %4s %4s %9s %9s %9s %9s %24s %8s %6s %9s %-21s %s\n", "phase", "node",
-		       "cpu", "n A/B", "median A", "median B", "shift", "interval of the shift",
-		       "change", "U", "p", "verdict", "s/TiB A -> B");
+		       "ties), n = normal approximation, ! = p < %.2f and the interval disagree (ties);\n"
+		       "bound: no change beyond it (the interval holds 0); runs: per variant to find\n"
+		       "a %g%% shift with %.0f%% power\n\n",
+		       MI_STATS_SHIFT_METHOD, MI_STATS_ALPHA, detect_pct, MI_STATS_POWER * 100);
+		printf("%-40s %4s %4s %9s %9s %9s %9s %24s %8s %6s %9s %-21s %8s %6s %s\n", "phase",
+		       "node", "cpu", "n A/B", "median A", "median B", "shift", "interval of the shift",
+		       "change", "U", "p", "verdict", "bound", "runs", "s/TiB A -> B");
 	}
 	for (i = 0; i < a.nr && !err; i++) {
 		struct mi_metric *mb = mi_runset_find(&b, &a.m[i]);
@@ -175,7 +205,7 @@ int cmd_compare(int argc, char **argv)
 
 		if (!mb)
 			continue;
-		if (compute(&a.m[i], mb, &r)) {
+		if (compute(&a.m[i], mb, detect_pct, &r)) {
 			mi_err("out of memory");
 			err = -1;
 			break;

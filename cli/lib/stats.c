@@ -311,3 +311,38 @@ int mi_ab_compare(const double *a, int na, const double *b, int nb, struct mi_ab
 	r->agree = interval_says == (r->t.p < MI_STATS_ALPHA);
 	return 0;
 }
+
+double mi_ab_bound(const struct mi_ab *r)
+{
+	if (r->d.lo > 0 || r->d.hi < 0 || r->median_a == 0)
+		return NAN;
+	return fmax(fabs(r->d.lo), fabs(r->d.hi)) / fabs(r->median_a);
+}
+
+/* Sum of squared deviations from the mean. */
+static double sum_sq_dev(const double *x, int n)
+{
+	double mean = 0, ss = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		mean += x[i] / n;
+	for (i = 0; i < n; i++)
+		ss += (x[i] - mean) * (x[i] - mean);
+	return ss;
+}
+
+int mi_runs_to_detect(const double *a, int na, const double *b, int nb, double delta)
+{
+	const double z = 1.959964 + 0.841621;	/* alpha/2 = 0.025, power 0.80 */
+	double var, n;
+
+	if (na < 2 || nb < 2 || !(delta > 0))
+		return -1;
+	var = (sum_sq_dev(a, na) + sum_sq_dev(b, nb)) / (na + nb - 2);
+	n = 2 * z * z * var / (delta * delta) / 0.954930;	/* 3 / pi */
+	if (!(n < 1e6))
+		return -1;
+	return n < MI_STATS_MIN_RUNS ? MI_STATS_MIN_RUNS : (int)ceil(n);
+}
+

@@ -86,4 +86,24 @@ struct mi_ab {
 };
 int mi_ab_compare(const double *a, int na, const double *b, int nb, struct mi_ab *r);
 
+/*
+ * Where the interval of the shift holds 0: the largest change it leaves
+ * possible, max(|lo|, |hi|) / median A (NAN where it excludes 0 or median
+ * A is 0). "No change beyond +-x%", at the interval's level.
+ */
+double mi_ab_bound(const struct mi_ab *r);
+
+/*
+ * Runs per variant for the Mann-Whitney test to find a shift of DELTA
+ * (same unit as the values) with power MI_STATS_POWER at MI_STATS_ALPHA
+ * two-sided: the normal-theory n = 2 (z_a/2 + z_b)^2 s^2 / DELTA^2 of a
+ * t test, over the test's asymptotic efficiency 3/pi, s the pooled
+ * standard deviation of A and B; at least MI_STATS_MIN_RUNS (the fewest
+ * with which the exact test can reach p < 0.05 at all). -1 without two
+ * runs on each side or DELTA <= 0.
+ */
+#define MI_STATS_POWER		0.80
+#define MI_STATS_MIN_RUNS	4
+int mi_runs_to_detect(const double *a, int na, const double *b, int nb, double delta);
+
 #endif

@@ -171,6 +171,22 @@ int mi_parse_long(const char *opt, const char *arg, long min, long max,
 	return 0;
 }
 
+int mi_parse_double(const char *opt, const char *arg, double min, double max,
+		    const char *what, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (!*arg || *end || errno || !(v >= min && v <= max)) {
+		mi_err("%s: '%s' is not %s (%g..%g)", opt, arg, what, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 void mi_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n;

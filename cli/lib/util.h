@@ -52,6 +52,10 @@ int mi_grow(void **arr, size_t *cap, size_t n, size_t elem);
 int mi_parse_long(const char *opt, const char *arg, long min, long max,
 		  const char *what, long *out);
 
+/* The same for a decimal number (strtod) in [min, max]. */
+int mi_parse_double(const char *opt, const char *arg, double min, double max,
+		    const char *what, double *out);
+
 /* Copy with truncation, always NUL-terminated. */
 void mi_strlcpy(char *dst, const char *src, size_t size);
 /* Next line of a NUL-terminated buffer; *pos advances. Returns length or -1 at end. */

@@ -11,9 +11,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${MEMINIT_CACHE:-/var/cache/meminit}/distro
 
-KVER=6.12.117+deb12-amd64
+# Debian 12's 6.12 kernel through its meta-package: a versioned package
+# (linux-image-6.12.N+deb12-amd64) leaves the mirrors when the next
+# security update replaces it, and the root would no longer build.
 PKGS=(systemd-sysv udev dbus kmod e2fsprogs procps iproute2 jq
-	"linux-image-$KVER" initramfs-tools zstd
+	linux-image-6.12-amd64 initramfs-tools zstd
 	prometheus-node-exporter kexec-tools
 	libbpf1 libelf1 libjson-c5 zlib1g)
 MIRRORS=("deb http://deb.debian.org/debian bookworm main"
@@ -79,7 +81,8 @@ mmdebstrap --variant=minbase --include="$(IFS=,; echo "${PKGS[*]}")" \
 	--hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \
 	--essential-hook="sh $out/initramfs.sh \"\$1\"" \
 	--customize-hook="sh $out/setup.sh \"\$1\"" \
-	--customize-hook="test -s \"\$1/boot/initrd.img-$KVER\"" \
+	--customize-hook='for f in "$1"/boot/initrd.img-6.12.*; do test -s "$f" || exit 1; done' \
+	--customize-hook="ls \"\$1/boot\" > \"$out/boot.txt\"" \
 	bookworm "$out/root.tmp.tar" "${MIRRORS[@]}" > "$out/mmdebstrap.log" 2>&1 ||
 	{ tail -n 20 "$out/mmdebstrap.log" >&2; echo "root.sh: mmdebstrap failed; log in $out/mmdebstrap.log" >&2; exit 1; }
 mv "$out/root.tmp.tar" "$out/root.tar"

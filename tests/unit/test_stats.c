@@ -136,6 +136,35 @@ static void test_shift(void)
 	}
 }
 
+/*
+ * The bound and the run count, worked by hand: samples {0, 2} twice pool to
+ * s^2 = (2 + 2) / 2 = 2; for a shift of 1 the t-test's n is
+ * 2 * (1.959964 + 0.841621)^2 * 2 = 31.40, over 3/pi: 32.88, so 33 runs.
+ */
+static void test_power_and_bound(void)
+{
+	const double x[] = { 0, 2 }, one[] = { 5 };
+	const double a[] = { 100, 101, 99, 100, 102, 98 }, b[] = { 101, 100, 99, 101, 100, 99 };
+	struct mi_ab ab;
+
+	EXPECT_EQ_U64("runs: s^2 = 2, shift 1: 33 per variant", mi_runs_to_detect(x, 2, x, 2, 1), 33);
+	EXPECT_EQ_U64("runs: a shift far above the spread still needs 4",
+		      mi_runs_to_detect(x, 2, x, 2, 100), MI_STATS_MIN_RUNS);
+	EXPECT("runs: one run on a side: unknown", mi_runs_to_detect(one, 1, x, 2, 1) == -1);
+	EXPECT("runs: no shift asked: unknown", mi_runs_to_detect(x, 2, x, 2, 0) == -1);
+	mi_ab_compare(a, 6, b, 6, &ab);
+	EXPECT("bound: the interval holds 0: max(|lo|, |hi|) / median A",
+	       ab.d.lo <= 0 && ab.d.hi >= 0 &&
+	       fabs(mi_ab_bound(&ab) - fmax(fabs(ab.d.lo), fabs(ab.d.hi)) / 100) < 1e-12);
+	{
+		const double y[] = { 28, 28, 32, 28, 28, 28, 32, 28 };
+		const double z[] = { 24, 24, 24, 28, 24, 24, 28, 24 };
+
+		mi_ab_compare(z, 8, y, 8, &ab);
+		EXPECT("bound: none where the interval excludes 0", isnan(mi_ab_bound(&ab)));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const double a[] = { 156, 152, 160, 148 }, b[] = { 260, 256, 264, 252 };
@@ -146,6 +175,7 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	test_power_and_bound();
 	mi_mann_whitney(a, 4, b, 4, &r);
 	EXPECT("stats: U exact, separated 4 vs 4: p = 2/70", r.exact && fabs(r.p - 2.0 / 70) < 1e-12);
 	EXPECT("stats: U of the lower sample is 0", r.u == 0);
