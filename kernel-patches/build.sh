@@ -98,23 +98,37 @@ if [ ! -f "$tree/.meminit-base" ] || [ "$(cat "$tree/.meminit-base")" != "$srcve
 	gitc tag -f base >/dev/null
 	echo "$srcver" > "$tree/.meminit-base"
 fi
-gitc am --abort >/dev/null 2>&1 || true
-gitc checkout -q -f base 2>/dev/null || gitc checkout -q -f --detach base
+# The tree the series gives is made in an index of its own and checked out
+# from whatever the last build left there: git rewrites only the files that
+# differ, so only they get new times (what make goes by). Switching between
+# variants and experiments recompiles the users of what changed, not the
+# users of every header the series touches.
+gitc am --abort >/dev/null 2>&1 || true		# a tree from before this scheme
+idx=$tree/.git/meminit-index
+export GIT_INDEX_FILE=$idx
+gitc read-tree base
 touched=()
 for p in "${series[@]}"; do
 	while read -r f; do
-		[ -e "$tree/$f" ] && ! gitc ls-files --error-unmatch -- "$f" >/dev/null 2>&1 && touched+=("$f")
+		# not in base, nor in the last build's tree (a file a patch created)
+		[ -e "$tree/$f" ] && ! gitc ls-files --error-unmatch -- "$f" >/dev/null 2>&1 &&
+			! gitc cat-file -e "HEAD:$f" 2>/dev/null && touched+=("$f")
 	done < <(sed -n 's|^diff --git a/\(.*\) b/.*|\1|p' "$here/$p")
 done
 if [ ${#touched[@]} -gt 0 ]; then
+	# Never tracked means no patch ever changed it: pristine, into the base.
 	gitc add -f -- "${touched[@]}"
-	gitc commit -q -m "pristine files the series touches"
-	gitc tag -f base >/dev/null
+	gitc tag -f base "$(gitc commit-tree "$(gitc write-tree)" -p base \
+		-m "pristine files the series touches")" >/dev/null
 fi
 for p in "${series[@]}"; do
-	gitc am -q --keep-cr "$here/$p" ||
+	gitc apply --cached "$here/$p" ||
 		{ echo "build.sh: $p does not apply to linux-source-6.12 $srcver" >&2; exit 1; }
 done
+target=$(gitc commit-tree "$(gitc write-tree)" -p base -m "meminit build: ${label_series:-series} ${#series[@]} patches")
+unset GIT_INDEX_FILE
+rm -f "$idx"
+gitc checkout -q -f --detach "$target"
 
 # The variants (on, off, unpatched) differ in a few mm/ files and one config
 # symbol, so they share one object directory: Kbuild's per-symbol config
@@ -177,7 +191,9 @@ mkdir -p "$out"
 cp "$obj/$imgpath" "$out/$image.tmp" && mv "$out/$image.tmp" "$out/$image"
 cp "$obj/.config" "$out/config"
 cp "$obj/vmlinux" "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
-gitc log --oneline base..HEAD > "$out/series.log"
+for p in "${series[@]}"; do
+	sed -n '/^Subject: /{s/^Subject: \(\[PATCH[^]]*\] \)\?//;N;s/\n / /;s/\n.*//;p;q}' "$here/$p"
+done > "$out/series.log"
 echo "$secs" > "$out/build-seconds"
 command -v ccache >/dev/null && ccache --print-stats 2>/dev/null |
 	awk -F'\t' '$1 ~ /^(direct_cache_hit|preprocessed_cache_hit|cache_miss)$/ { printf "%s=%s ", $1, $2 }

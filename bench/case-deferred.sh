@@ -1,0 +1,196 @@
+#!/bin/bash
+# Case study (issue 15): does "mm/mm_init: simplify deferred init of struct
+# pages" (v6.18), backported to Debian's 6.12 under the meminit series
+# (kernel-patches/experiments/deferred-simplify), change deferred struct
+# page init, and where? One guest, one 'meminit kexec' loop alternating two
+# kernels ABBA (base: the meminit kernel; simplify: the backport under the
+# same series), N runs each, every boot's /proc/zoneinfo kept as its ground
+# truth; then 'meminit compare' of the two variants and the predictions of
+# bench/case-deferred/predictions.tsv (committed before any run) checked
+# against its rows. Prints the Markdown section docs/case-studies/ and
+# bench/RESULTS.md are generated from; leaves the kexec directory, the
+# compare table and JSON, and the HTML A/B page in build/bench/case-deferred/.
+#
+# bench/case-deferred.sh [--runs N] [--small] [--icount] [--summarize]
+#   --runs N      runs per variant (default 10; --small: 2, the pipeline only)
+#   --icount      single-threaded TCG with -icount shift=3,sleep=off: the
+#                 guest's clock counts instructions, so scheduling noise of
+#                 the host is gone (the padata threads then take turns)
+#   --summarize   the section again from the last run's files, no boot
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+runs=10 small=0 icount=0 summarize_only=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--small) small=1 runs=2 ;;
+	--runs) runs=${2:?--runs N}; shift ;;
+	--icount) icount=1 ;;
+	--summarize) summarize_only=1 ;;
+	*) echo "case-deferred.sh: unknown option $1 (--runs N, --small, --icount, --summarize)" >&2; exit 2 ;;
+	esac
+	shift
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] && [ "$runs" -le 50 ] ||
+	{ echo "case-deferred.sh: --runs: '$runs' is not a number from 1 to 50" >&2; exit 2; }
+for t in jq mkfs.ext4 qemu-system-x86_64; do
+	command -v $t >/dev/null || { echo "case-deferred.sh: $t missing (make deps)" >&2; exit 1; }
+done
+[ -x "$top/build/meminit-static" ] && [ -x "$top/build/meminit" ] ||
+	{ echo "case-deferred.sh: build/meminit not built (make)" >&2; exit 1; }
+meminit=$top/build/meminit
+pred=$here/case-deferred/predictions.tsv
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/case-deferred
+mode_dir=$out/mttcg
+[ $icount = 1 ] && mode_dir=$out/icount
+
+# Guest: two nodes of unequal size, 2 vCPUs each (padata splits a node's
+# deferred init between them), and a memoryless node with one vCPU.
+nodes=2G,1G,0 node_cpus=2,2,1
+accel=$("$top/tests/vm/accel.sh") qargs="" mode="multi-threaded TCG ($accel)"
+[ $icount = 1 ] && accel=tcg qargs="-icount shift=3,sleep=off" mode="single-threaded TCG, -icount shift=3,sleep=off"
+
+if [ $summarize_only = 1 ]; then
+	[ -f "$mode_dir/params" ] || { echo "case-deferred.sh: --summarize: no earlier run in $mode_dir" >&2; exit 1; }
+	# shellcheck source=/dev/null
+	source "$mode_dir/params"
+else
+	rm -rf "$mode_dir"
+	mkdir -p "$mode_dir/seed/kernels"
+	base=$("$top/kernel-patches/build.sh" 2> "$mode_dir/kernel-base.log" | tail -n1) && [ -f "$base/bzImage" ] ||
+		{ echo "case-deferred.sh: no meminit kernel: $(tail -n1 "$mode_dir/kernel-base.log")" >&2; exit 1; }
+	simp=$(MEMINIT_SERIES=deferred-simplify "$top/kernel-patches/build.sh" 2> "$mode_dir/kernel-simplify.log" |
+		tail -n1) && [ -f "$simp/bzImage" ] ||
+		{ echo "case-deferred.sh: no deferred-simplify kernel: $(tail -n1 "$mode_dir/kernel-simplify.log")" >&2; exit 1; }
+	# The same configuration, so that the patches are the only difference.
+	cmp -s "$base/config" "$simp/config" ||
+		{ echo "case-deferred.sh: the two kernels' configs differ ($base/config, $simp/config)" >&2; exit 1; }
+	echo "$runs" > "$mode_dir/seed/runs"
+	cp "$simp/bzImage" "$mode_dir/seed/kernels/simplify"
+	mkfs.ext4 -q -F -d "$mode_dir/seed" "$mode_dir/disk.img" 128M
+	if ! GUEST_CONFIG=$base/config MEMINIT_ACCEL=$accel "$top/tests/vm/guest.sh" --kernel "$base/bzImage" \
+		--nodes $nodes --node-cpus $node_cpus --append meminit_stats --disk "$mode_dir/disk.img" \
+		${qargs:+--qemu "$qargs"} --timeout $((180 + 2 * runs * 90)) --out "$mode_dir/guest" \
+		"$here/guest-case-deferred.sh" > "$mode_dir/guest.log" 2>&1; then
+		echo "case-deferred.sh: the guest run failed: $(tail -n1 "$mode_dir/guest.log")" >&2
+		exit 1
+	fi
+	{
+		printf 'runs=%q small=%q\n' "$runs" "$small"
+		printf 'base_series=%q simp_series=%q\n' "$(wc -l < "$base/series.log")" "$(wc -l < "$simp/series.log")"
+		printf 'run_date=%q rev=%q\n' "$(date -u '+%F %H:%M')" "$(git -C "$top" rev-parse --short HEAD)"
+	} > "$mode_dir/params"
+fi
+g=$mode_dir/guest
+kx=$g/kx
+n=$(find "$kx/runs" -maxdepth 1 -name 'run-*.json' | wc -l)
+[ "$n" = $((2 * runs)) ] || { echo "case-deferred.sh: $n of $((2 * runs)) runs collected (see $g/status.txt)" >&2; exit 1; }
+
+# Ground truth: struct pages per node in every boot = that boot's zoneinfo present.
+present() { awk '/^Node/ {n = $2 + 0} $1 == "present" {s[n] += $2} END {for (i in s) print i, s[i]}' "$1" | sort -n; }
+bad_pages=0
+for f in "$kx"/runs/run-*.json; do
+	bid=$(jq -r .boot_id "$f")
+	[ -s "$g/acc/$bid.zoneinfo" ] || { echo "case-deferred.sh: no zoneinfo saved for boot $bid" >&2; exit 1; }
+	while read -r id want; do
+		got=$(jq --argjson id "$id" '[.report.nodes[] | select(.id == $id) | .record_pages] | first // 0' "$f")
+		[ "$got" = "$want" ] || { bad_pages=$((bad_pages + 1)); echo "    $(basename "$f") node $id: records $got, zoneinfo $want" >&2; }
+	done < <(present "$g/acc/$bid.zoneinfo")
+done
+[ $bad_pages = 0 ] || { echo "case-deferred.sh: struct pages per node differ from zoneinfo in $bad_pages (run, node) pairs" >&2; exit 1; }
+
+"$meminit" compare --format json "$kx:base" "$kx:simplify" > "$mode_dir/compare.json"
+"$meminit" compare "$kx:base" "$kx:simplify" > "$mode_dir/compare.txt"
+"$meminit" stats "$kx" > "$mode_dir/stats.txt"
+"$meminit" export --format html --from "$kx" --output "$mode_dir/ab.html"
+
+# Per run and node: variant chunk_records init_ms free_ms pages (the
+# deferred phase of the records), for the chunk prediction and the split.
+for f in "$kx"/runs/run-*.json; do
+	jq -r '.variant as $v | .report.phases[] | select(.phase == "deferred" and .node != null)
+		| "\($v) \(.node) \(.records) \(.init_ms // "nan") \(.free_ms // "nan") \(.pages)"' "$f"
+done > "$mode_dir/chunks.txt"
+med() { sort -g | awk '{v[NR] = $1} END {if (!NR) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+col() { awk -v v="$1" -v n="$2" -v c="$3" '$1 == v && $2 == n {print $c}' "$mode_dir/chunks.txt" | med; }
+
+# The predictions against the rows.
+check() {	# metric node expect -> "measured<TAB>outcome"
+	local m=$1 nd=$2 ex=$3 row v lo hi bound verdict a b
+	if [ "${ex%%:*}" = chunks ]; then
+		a=$(col base "$nd" 3) b=$(col simplify "$nd" 3)
+		printf '%s -> %s chunk records (median)\t%s\n' "$a" "$b" \
+			"$(awk -v a="$a" -v b="$b" 'BEGIN {print (b < a) ? "held" : "did not hold"}')"
+		return
+	fi
+	row=$(jq -c --arg m "$m" --arg nd "$nd" '[.metrics[] | select(.phase == $m and .cpu == null and
+		((.node | tostring) == $nd or ($nd == "-" and .node == null)))] | first // empty' "$mode_dir/compare.json")
+	[ -n "$row" ] || { printf 'no such row\tnot measured\n'; return; }
+	read -r v lo hi bound verdict <<< "$(jq -r 'if (.median_a_ms // 0) == 0 then "nan nan nan -100 no_median" else
+		[(.relative * 100 | tostring), (.shift_ci_ms[0] / .median_a_ms * 100 | tostring),
+		(.shift_ci_ms[1] / .median_a_ms * 100 | tostring), ((.no_change_beyond // -1) * 100 | tostring),
+		(.verdict | gsub(" "; "_"))] | join(" ") end' <<< "$row")"
+	local meas
+	meas=$(awk -v v="$v" -v lo="$lo" -v hi="$hi" -v vd="$verdict" 'BEGIN {
+		gsub("_", " ", vd); printf "%+.1f%% [%+.1f%%, %+.1f%%], %s", v, lo, hi, vd }')
+	case "$ex" in
+	faster|slower) [ "$verdict" = "$ex" ] && o=held || { [ "$verdict" = no_detectable_change ] && o="not decided at this n" || o="did not hold"; } ;;
+	not-slower) [ "$verdict" = slower ] && o="did not hold" || o=held ;;
+	unchanged:*)
+		if [ "$verdict" != no_detectable_change ]; then o="did not hold"
+		elif awk -v b="$bound" -v p="${ex#unchanged:}" 'BEGIN {exit !(b >= 0 && b <= p)}'; then o=held
+		else o="not decided at this n (the interval reaches $(printf '%.1f' "$bound")%)"; fi ;;
+	*) o="unknown expectation '$ex'" ;;
+	esac
+	printf '%s\t%s\n' "$meas" "$o"
+}
+: > "$mode_dir/predictions.out"
+while IFS=$'\t' read -r m nd ex why; do
+	case "$m" in ''|'#'*|metric) continue ;; esac
+	IFS=$'\t' read -r meas o <<< "$(check "$m" "$nd" "$ex")"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$m" "$nd" "$ex" "$meas" "$o" >> "$mode_dir/predictions.out"
+done < "$pred"
+
+# shellcheck source=/dev/null
+source "$mode_dir/params"
+pred_rev=$(git -C "$top" log -1 --format='%h, %cd' --date=format:'%F %H:%M' -- "$pred" 2>/dev/null || echo "?")
+kver=$(jq -r .report.kernel "$kx/runs/run-0000.json")
+fails=$(find "$kx/failures" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)
+label=mttcg
+[ $icount = 1 ] && label=icount
+echo "## Case study: deferred init simplified (v6.18) on 6.12, $label"
+echo
+echo "meminit at $rev, $run_date UTC; kernel $kver: base = the meminit series ($base_series patches),"
+echo "simplify = kernel-patches/experiments/deferred-simplify ($simp_series patches), the same"
+echo "configuration. Guest: nodes $nodes, vCPUs $node_cpus, $mode; one \`meminit kexec\` loop of"
+echo "$runs runs per variant alternated ABBA, $n collected, $fails failed attempts. Struct pages per"
+echo "node = /proc/zoneinfo present in all $n boots, both variants."
+echo
+echo "Predictions (bench/case-deferred/predictions.tsv, committed $pred_rev, before the"
+echo "first run):"
+echo
+echo "| metric | node | predicted | measured (B vs A, 95% interval) | outcome |"
+echo "|---|---|---|---|---|"
+awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$mode_dir/predictions.out"
+echo
+echo "\`meminit compare --detect 5\` of the two variants, per node and phase (ms; bound: no change"
+echo "beyond it at the interval's level; runs: per variant to find a 5% shift with 80% power):"
+echo
+echo "| phase | node | median base | median simplify | shift [95% interval] | change | p | verdict | bound | runs | s/TiB base -> simplify |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+jq -r '.metrics[] | select(.cpu == null and .median_a_ms != null and .median_b_ms != null) |
+	"| \(.phase) | \(.node // "-") | \(.median_a_ms * 1000 | round / 1000) | \(.median_b_ms * 1000 | round / 1000) | \(.shift_ms * 1000 | round / 1000) [\(.shift_ci_ms[0] * 1000 | round / 1000), \(.shift_ci_ms[1] * 1000 | round / 1000)] | \((.relative // 0) * 1000 | round / 10)% | \(.p * 10000 | round / 10000) | \(.verdict) | \(if .no_change_beyond then "+-\(.no_change_beyond * 1000 | round / 10)%" else "-" end) | \(.runs_to_detect // "-") | \(if .s_per_tib_a then "\(.s_per_tib_a * 100 | round / 100) -> \(.s_per_tib_b * 100 | round / 100)" else "-" end) |"' \
+	"$mode_dir/compare.json"
+echo
+echo "Deferred init per node, from the records (medians over the runs): chunk records, and the"
+echo "chunks' time initializing struct pages and freeing them to the buddy allocator:"
+echo
+echo "| node | variant | chunk records | init (ms) | free (ms) | pages |"
+echo "|---|---|---|---|---|---|"
+for nd in $(awk '{print $2}' "$mode_dir/chunks.txt" | sort -un); do
+	for v in base simplify; do
+		echo "| $nd | $v | $(col $v "$nd" 3) | $(col $v "$nd" 4) | $(col $v "$nd" 5) | $(col $v "$nd" 6) |"
+	done
+done
+echo
+echo "Commands: \`bench/case-deferred.sh --runs $runs$([ $icount = 1 ] && echo ' --icount')\`; the A/B page:"
+echo "\`meminit export --format html --from DIR\`; the table: \`meminit compare DIR:base DIR:simplify\`."
