@@ -8,9 +8,10 @@
 #              arm64's busybox (tests/vm/busybox.sh), then the
 #              Debian 12 root of the distribution guest (tests/distro/root.sh),
 #              mostly network and dpkg;
-#   kernels:   the patched kernel, then its CONFIG_MEMINIT_STATS=n and
-#              unpatched variants (kernel-patches/build.sh), in the order
-#              the tests need them (tests/run-all.sh runs them in that order).
+#   kernels:   the patched kernel, then the case study's experiment
+#              (kernel-patches/experiments/deferred-simplify), its
+#              CONFIG_MEMINIT_STATS=n and unpatched variants
+#              (kernel-patches/build.sh), in the order the tests need them.
 # One line per step on stdout with its time and result; each step's own
 # output goes to $1/<step>.log. Exits non-zero if a step failed (the test
 # that needs it then reports the failure in its own words).
@@ -60,6 +61,8 @@ kernels() {
 	[ -f /usr/src/linux-source-6.12.tar.xz ] || return 0	# the tests say so
 	local rc=0
 	step kernel-patched "$top/kernel-patches/build.sh" || rc=1
+	# The experiment next: from the patched tree it changes one file.
+	step kernel-deferred-simplify env MEMINIT_SERIES=deferred-simplify "$top/kernel-patches/build.sh" || rc=1
 	step kernel-stats-off "$top/kernel-patches/build.sh" --off || rc=1
 	step kernel-unpatched env MEMINIT_SERIES=none "$top/kernel-patches/build.sh" || rc=1
 	return $rc

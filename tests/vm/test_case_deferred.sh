@@ -1,0 +1,55 @@
+#!/bin/bash
+# needs: kernel-variants
+# The case study's pipeline (issue 15), small: bench/case-deferred.sh
+# --small builds the deferred-simplify experiment beside the meminit kernel
+# (same cache, the object directory shared: only what the experiment
+# changes recompiles), runs one kexec loop of 2 runs per variant, and checks
+# every boot's struct pages per node against its zoneinfo (it fails
+# otherwise). Checked here: what each step left, never a timing.
+source "$(dirname "$0")/../lib.sh"
+
+T="case study"
+need_vm "$T" || exit 0
+have_root || { skip "$T" "needs root (debugfs on the disk image, QEMU)"; exit 0; }
+for t in mkfs.ext4 debugfs jq; do
+	command -v $t >/dev/null || { skip "$T" "$t missing (make deps)"; exit 0; }
+done
+o=$MEMINIT_BENCH_OUT/case-deferred/mttcg
+if ! "$TOP/bench/case-deferred.sh" --small > "$OUTROOT/case-deferred.md" 2> "$OUTROOT/case-deferred.err"; then
+	fail "$T: case-deferred.sh --small" "$(tail -n1 "$OUTROOT/case-deferred.err")"
+	exit 0
+fi
+pass "$T: case-deferred.sh --small ran: 2 runs per variant collected, struct pages per node = zoneinfo in every boot"
+simp=$(sed -n 's/^build.sh: \(built in [0-9]*s\|cached\).*/\1/p' "$o/kernel-simplify.log" | head -n1)
+[ -n "$simp" ] && pass "$T: the experiment kernel: $simp (MEMINIT_SERIES=deferred-simplify)" ||
+	fail "$T: the experiment kernel" "no build line in $o/kernel-simplify.log"
+
+# Both variants in the loop, as many runs each, ABBA.
+v=$(jq -r '.variant' "$o"/guest/kx/runs/run-*.json | sort | uniq -c | awk '{printf "%s %s;", $2, $1}')
+[ "$v" = "base 2;simplify 2;" ] && pass "$T: one loop, 2 runs of each variant" ||
+	fail "$T: variants in the loop" "$v"
+ks=$(jq -r '"\(.variant) \(.report.kernel)"' "$o"/guest/kx/runs/run-*.json | sort -u | wc -l)
+[ "$ks" = 2 ] && pass "$T: each variant booted its own kernel image's release string" ||
+	fail "$T: kernels per variant" "$ks distinct (variant, kernel) pairs"
+
+# compare rows for the deferred phase of both memory nodes, 2 runs a side.
+rows=$(jq '[.metrics[] | select(.phase == "deferred" and .cpu == null and (.node == 0 or .node == 1)
+	and .n_a == 2 and .n_b == 2 and (.shift_ci_ms | length) == 2 and .runs_to_detect != null)] | length' "$o/compare.json")
+[ "$rows" = 2 ] && pass "$T: compare has the deferred rows of nodes 0 and 1, 2 runs a side, with an interval and a run count" ||
+	fail "$T: compare rows" "$rows of 2"
+
+# Every prediction got an outcome from the data (none 'not measured').
+np=$(grep -cv '^\(#\|metric\t\|$\)' "$TOP/bench/case-deferred/predictions.tsv")
+got=$(wc -l < "$o/predictions.out")
+nm=$(awk -F'\t' '$5 == "not measured" || $5 ~ /^unknown/' "$o/predictions.out" | wc -l)
+[ "$got" = "$np" ] && [ "$nm" = 0 ] && pass "$T: all $np predictions checked against the data" ||
+	fail "$T: predictions" "$got of $np checked, $nm not measured: $(awk -F'\t' '$5 == "not measured" {printf "%s %s; ", $1, $2}' "$o/predictions.out")"
+# The section has the tables it promises, and the A/B page its view.
+grep -q '^| metric | node | predicted |' "$OUTROOT/case-deferred.md" &&
+	grep -q '^| phase | node | median base |' "$OUTROOT/case-deferred.md" &&
+	grep -q '^| node | variant | chunk records |' "$OUTROOT/case-deferred.md" &&
+	pass "$T: the section has the predictions, compare and chunk tables" ||
+	fail "$T: section" "a table is missing (see $OUTROOT/case-deferred.md)"
+grep -q 'simplify' "$o/ab.html" && pass "$T: the HTML page has the A/B view of the two variants" ||
+	fail "$T: HTML A/B page" "no 'simplify' in $o/ab.html"
+exit 0
