@@ -115,6 +115,8 @@ for p in "${series[@]}"; do
 			! gitc cat-file -e "HEAD:$f" 2>/dev/null && touched+=("$f")
 	done < <(sed -n 's|^diff --git a/\(.*\) b/.*|\1|p' "$here/$p")
 done
+# checkpatch's SPDX check reads LICENSES/ through git (spdxcheck.py).
+gitc cat-file -e base:LICENSES 2>/dev/null || touched+=(LICENSES)
 if [ ${#touched[@]} -gt 0 ]; then
 	# Never tracked means no patch ever changed it: pristine, into the base.
 	gitc add -f -- "${touched[@]}"
