@@ -125,13 +125,18 @@ check() {	# metric node expect -> "measured<TAB>outcome"
 	row=$(jq -c --arg m "$m" --arg nd "$nd" '[.metrics[] | select(.phase == $m and .cpu == null and
 		((.node | tostring) == $nd or ($nd == "-" and .node == null)))] | first // empty' "$mode_dir/compare.json")
 	[ -n "$row" ] || { printf 'no such row\tnot measured\n'; return; }
-	read -r v lo hi bound verdict <<< "$(jq -r 'if (.median_a_ms // 0) == 0 then "nan nan nan -100 no_median" else
+	read -r v lo hi bound verdict lvl <<< "$(jq -r 'if (.median_a_ms // 0) == 0 then "nan nan nan -100 no_median 0" else
 		[(.relative * 100 | tostring), (.shift_ci_ms[0] / .median_a_ms * 100 | tostring),
 		(.shift_ci_ms[1] / .median_a_ms * 100 | tostring), ((.no_change_beyond // -1) * 100 | tostring),
-		(.verdict | gsub(" "; "_"))] | join(" ") end' <<< "$row")"
+		(.verdict | gsub(" "; "_")), (.shift_ci_level * 100 | tostring)] | join(" ") end' <<< "$row")"
 	local meas
-	meas=$(awk -v v="$v" -v lo="$lo" -v hi="$hi" -v vd="$verdict" 'BEGIN {
-		gsub("_", " ", vd); printf "%+.1f%% [%+.1f%%, %+.1f%%], %s", v, lo, hi, vd }')
+	# The interval's own level where the runs are too few for 95%.
+	meas=$(awk -v v="$v" -v lo="$lo" -v hi="$hi" -v vd="$verdict" -v l="$lvl" 'BEGIN {
+		gsub("_", " ", vd); printf "%+.1f%% [%+.1f%%, %+.1f%%]%s, %s", v, lo, hi,
+		(l < 94.999) ? sprintf(" at %.0f%%", l) : "", vd }')
+	case "$ex" in
+	*) [ "$verdict" = too_few_runs ] && { printf '%s\t%s\n' "$meas" "not decided at this n (under 4 runs a side)"; return; } ;;
+	esac
 	case "$ex" in
 	faster|slower) [ "$verdict" = "$ex" ] && o=held || { [ "$verdict" = no_detectable_change ] && o="not decided at this n" || o="did not hold"; } ;;
 	not-slower) [ "$verdict" = slower ] && o="did not hold" || o=held ;;

@@ -305,6 +305,15 @@ int mi_ab_compare(const double *a, int na, const double *b, int nb, struct mi_ab
 	r->median_b = mi_median(b, nb);
 	if (mi_hodges_lehmann(a, na, b, nb, &r->d) || mi_mann_whitney(a, na, b, nb, &r->t))
 		return -ENOMEM;
+	/*
+	 * Below 4 runs a side even all the differences cover the shift with
+	 * less than 95% (2 vs 2: 67%): no verdict, and no p can reach alpha.
+	 */
+	if (!mi_ab_decides(r)) {
+		r->verdict = "too few runs";
+		r->agree = true;
+		return 0;
+	}
 	interval_says = r->d.lo > 0 || r->d.hi < 0;
 	r->verdict = r->d.lo > 0 ? "slower" : r->d.hi < 0 ? "faster" : "no detectable change";
 	/* With ties the test's p and the interval's ends can fall apart. */
@@ -312,9 +321,14 @@ int mi_ab_compare(const double *a, int na, const double *b, int nb, struct mi_ab
 	return 0;
 }
 
+bool mi_ab_decides(const struct mi_ab *r)
+{
+	return r->d.level >= 1 - MI_STATS_ALPHA - 1e-9;
+}
+
 double mi_ab_bound(const struct mi_ab *r)
 {
-	if (r->d.lo > 0 || r->d.hi < 0 || r->median_a == 0)
+	if (!mi_ab_decides(r) || r->d.lo > 0 || r->d.hi < 0 || r->median_a == 0)
 		return NAN;
 	return fmax(fabs(r->d.lo), fabs(r->d.hi)) / fabs(r->median_a);
 }

@@ -73,7 +73,9 @@ int mi_hodges_lehmann(const double *a, int na, const double *b, int nb, struct m
 /*
  * A against B for compare and the HTML A/B view: direction, size and
  * interval from one estimator (the shift above); the verdict is "faster" or
- * "slower" when the interval excludes 0, else "no detectable change". The
+ * "slower" when the interval excludes 0, else "no detectable change", and
+ * "too few runs" where the interval's level is below 95% (under 4 a side,
+ * mi_ab_decides() false). The
  * Mann-Whitney p of the same ranks is given with it; AGREE is false where,
  * with ties, p < MI_STATS_ALPHA and the interval say different things.
  */
@@ -85,11 +87,12 @@ struct mi_ab {
 	bool agree;
 };
 int mi_ab_compare(const double *a, int na, const double *b, int nb, struct mi_ab *r);
+bool mi_ab_decides(const struct mi_ab *r);
 
 /*
  * Where the interval of the shift holds 0: the largest change it leaves
- * possible, max(|lo|, |hi|) / median A (NAN where it excludes 0 or median
- * A is 0). "No change beyond +-x%", at the interval's level.
+ * possible, max(|lo|, |hi|) / median A (NAN where it excludes 0, where its
+ * level is below 95%, or median A is 0). "No change beyond +-x%", at the interval's level.
  */
 double mi_ab_bound(const struct mi_ab *r);
 

@@ -527,6 +527,14 @@ static void range_of(const struct mi_metric *m, double *lo, double *hi)
 	}
 }
 
+/* The cell's colour: only a decided direction gets one. */
+static const char *verdict_class(const struct mi_ab *ab)
+{
+	if (!strcmp(ab->verdict, "faster") || !strcmp(ab->verdict, "slower"))
+		return ab->verdict;
+	return "";
+}
+
 static void metric_label(char *buf, size_t size, const struct mi_metric *m)
 {
 	int len = snprintf(buf, size, "%s", m->phase);
@@ -603,7 +611,7 @@ static int ab_view(FILE *out, const struct mi_runset *a, const struct mi_runset 
 	fprintf(out, " (%d runs, kernel ", b->nr_runs);
 	esc(out, b->kernel);
 	fprintf(out, "). Shift B - A: the " MI_STATS_SHIFT_METHOD ", 95%% or its own level; "
-		"verdict: the interval excludes 0; p: Mann-Whitney U (two-sided) of the same ranks, "
+		"verdict: the interval excludes 0 (too few runs: under 95%%); p: Mann-Whitney U (two-sided) of the same ranks, "
 		"! where it and the interval disagree at %.2f (ties); as 'meminit compare'.</p>\n"
 		"<table id=\"ab\"><tr><th class=\"l\">phase</th><th>A median ms</th><th>B median ms"
 		"</th><th>shift B - A ms</th><th>interval</th><th>change</th><th>p</th>"
@@ -635,8 +643,7 @@ static int ab_view(FILE *out, const struct mi_runset *a, const struct mi_runset 
 		else
 			fputs("<td>–</td>", out);
 		fprintf(out, "<td>%.3g%s</td><td class=\"l %s\">%s</td><td class=\"l\">", ab.t.p,
-			ab.agree ? "" : " !", strcmp(ab.verdict, "no detectable change") ? ab.verdict : "",
-			ab.verdict);
+			ab.agree ? "" : " !", verdict_class(&ab), ab.verdict);
 		range_of(ma, &lo_r, &hi_r);
 		range_of(mb, &lo_r, &hi_r);
 		pad = hi_r > lo_r ? (hi_r - lo_r) * 0.05 : fmax(fabs(hi_r) * 0.05, 1e-3);

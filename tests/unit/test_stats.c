@@ -163,6 +163,22 @@ static void test_power_and_bound(void)
 		mi_ab_compare(z, 8, y, 8, &ab);
 		EXPECT("bound: none where the interval excludes 0", isnan(mi_ab_bound(&ab)));
 	}
+	{
+		/*
+		 * 2 vs 2, B above A in every pair: all four differences cover
+		 * the shift with 1 - 2 * 2/6 = 67% only, and the smallest exact
+		 * p is 1/3: no verdict and no bound, however far apart.
+		 */
+		const double lo[] = { 10, 11 }, hi[] = { 20, 21 };
+
+		mi_ab_compare(lo, 2, hi, 2, &ab);
+		EXPECT("2 vs 2: interval at 67%, too few runs, no bound",
+		       fabs(ab.d.level - 2.0 / 3) < 1e-12 && ab.d.lo > 0 &&
+		       !strcmp(ab.verdict, "too few runs") && isnan(mi_ab_bound(&ab)));
+		mi_ab_compare(lo, 2, lo, 2, &ab);
+		EXPECT("2 vs 2, identical: too few runs, not 'no change'",
+		       !strcmp(ab.verdict, "too few runs") && isnan(mi_ab_bound(&ab)));
+	}
 }
 
 int main(int argc, char **argv)
