@@ -46,6 +46,7 @@ struct row {
 	const struct mi_metric *a, *b;
 	struct mi_ab ab;
 	double rel, tib_a, tib_b;
+	double npp_a, npp_b;	/* ns per page the phase covered; NAN unknown */
 	double bound;		/* no change beyond this, relative; NAN if a change */
 	int runs;		/* per variant to detect the --detect shift; -1 unknown */
 };
@@ -66,6 +67,8 @@ static int compute(const struct mi_metric *a, const struct mi_metric *b, double 
 		   mi_seconds_per_tib(r->ab.median_a / 1e3, (uint64_t)a->norm_pages) : NAN;
 	r->tib_b = b->norm_pages > 0 ?
 		   mi_seconds_per_tib(r->ab.median_b / 1e3, (uint64_t)b->norm_pages) : NAN;
+	r->npp_a = a->pages > 0 ? r->ab.median_a * 1e6 / a->pages : NAN;
+	r->npp_b = b->pages > 0 ? r->ab.median_b * 1e6 / b->pages : NAN;
 	return 0;
 }
 
@@ -102,12 +105,15 @@ static json_object *row_json(const struct row *r)
 	json_object_object_add(o, "s_per_tib_a", dbl(r->tib_a));
 	json_object_object_add(o, "s_per_tib_b", dbl(r->tib_b));
 	json_object_object_add(o, "s_per_tib_diff", dbl(r->tib_b - r->tib_a));
+	json_object_object_add(o, "ns_per_page_a", dbl(r->npp_a));
+	json_object_object_add(o, "ns_per_page_b", dbl(r->npp_b));
 	return o;
 }
 
 static void print_row(const struct row *r)
 {
 	char nd[16] = "-", cp[16] = "-", ci[48], tib[48] = "-", bound[16] = "-", runs[16] = "-";
+	char npp[48] = "-";
 
 	if (r->a->node >= 0)
 		snprintf(nd, sizeof(nd), "%d", r->a->node);
@@ -125,10 +131,12 @@ static void print_row(const struct row *r)
 	if (isfinite(r->tib_a) && isfinite(r->tib_b))
 		snprintf(tib, sizeof(tib), "%.2f -> %.2f (%+.2f)", r->tib_a, r->tib_b,
 			 r->tib_b - r->tib_a);
-	printf("%-40s %4s %4s %5d/%-3d %9.3f %9.3f %9.3f %24s %7.1f%% %6.1f %7.4f%s%s %-21s %8s %6s %s\n",
+	if (isfinite(r->npp_a) && isfinite(r->npp_b))
+		snprintf(npp, sizeof(npp), "%.2f -> %.2f", r->npp_a, r->npp_b);
+	printf("%-40s %4s %4s %5d/%-3d %9.3f %9.3f %9.3f %24s %7.1f%% %6.1f %7.4f%s%s %-21s %8s %6s %-22s %s\n",
 	       r->a->phase, nd, cp, r->a->n, r->b->n, r->ab.median_a, r->ab.median_b,
 	       r->ab.d.shift, ci, isfinite(r->rel) ? r->rel * 100 : 0.0, r->ab.t.u, r->ab.t.p,
-	       r->ab.t.exact ? "e" : "n", r->ab.agree ? " " : "!", r->ab.verdict, bound, runs, tib);
+	       r->ab.t.exact ? "e" : "n", r->ab.agree ? " " : "!", r->ab.verdict, bound, runs, tib, npp);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -190,15 +198,16 @@ int cmd_compare(int argc, char **argv)
 		printf("meminit compare: A = %s (%d runs, %s), B = %s (%d runs, %s)\n",
 		       argv[optind], a.nr_runs, a.kernel, argv[optind + 1], b.nr_runs, b.kernel);
 		printf("times in ms; shift: %s,\n"
-		       "95%% (or its own level, shown); verdict: the interval excludes 0; p: Mann-Whitney\n"
-		       "U two-sided of the same ranks, e = exact permutation distribution (midranks for\n"
-		       "ties), n = normal approximation, ! = p < %.2f and the interval disagree (ties);\n"
-		       "bound: no change beyond it (the interval holds 0); runs: per variant to find\n"
-		       "a %g%% shift with %.0f%% power\n\n",
+		       "95%% (or its own level, shown); verdict: the interval excludes 0 (too few\n"
+		       "runs: no interval reaches 95%%); p: Mann-Whitney U two-sided of the same\n"
+		       "ranks, e = exact permutation distribution (midranks for ties), n = normal\n"
+		       "approximation, ! = p < %.2f and the interval disagree (ties); bound: no\n"
+		       "change beyond it (the interval holds 0); runs: per variant to find a %g%%\n"
+		       "shift with %.0f%% power; ns/page over the pages the phase covered\n\n",
 		       MI_STATS_SHIFT_METHOD, MI_STATS_ALPHA, detect_pct, MI_STATS_POWER * 100);
-		printf("%-40s %4s %4s %9s %9s %9s %9s %24s %8s %6s %9s %-21s %8s %6s %s\n", "phase",
+		printf("%-40s %4s %4s %9s %9s %9s %9s %24s %8s %6s %9s %-21s %8s %6s %-22s %s\n", "phase",
 		       "node", "cpu", "n A/B", "median A", "median B", "shift", "interval of the shift",
-		       "change", "U", "p", "verdict", "bound", "runs", "s/TiB A -> B");
+		       "change", "U", "p", "verdict", "bound", "runs", "s/TiB A -> B", "ns/page A -> B");
 	}
 	for (i = 0; i < a.nr && !err; i++) {
 		struct mi_metric *mb = mi_runset_find(&b, &a.m[i]);
