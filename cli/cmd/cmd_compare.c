@@ -14,9 +14,6 @@
 #include "util.h"
 #include "verb_opts.h"
 
-
-#define DEFAULT_DETECT_PCT	5.0
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -38,7 +35,7 @@ static void usage(FILE *f)
 "change it leaves possible (no change beyond +-x%%, at its level); 'runs'\n"
 "is how many runs per variant the test needs to find a shift of PCT%% of\n"
 "median A (--detect, default %g) with %.0f%% power, from the runs' pooled\n"
-"standard deviation.\n", MI_STATS_EXACT_MAX, MI_STATS_ALPHA, DEFAULT_DETECT_PCT,
+"standard deviation.\n", MI_STATS_EXACT_MAX, MI_STATS_ALPHA, MI_STATS_DETECT_PCT,
 		MI_STATS_POWER * 100);
 }
 
@@ -150,7 +147,7 @@ int cmd_compare(int argc, char **argv)
 	struct mi_runset a, b;
 	json_object *root = NULL, *arr = NULL;
 	int fmt = MI_FMT_TABLE, c, shown = 0, err = 0;
-	double detect_pct = DEFAULT_DETECT_PCT;
+	double detect_pct = MI_STATS_DETECT_PCT;
 	size_t i;
 
 	optind = 1;

@@ -106,6 +106,8 @@ double mi_ab_bound(const struct mi_ab *r);
  * runs on each side or DELTA <= 0.
  */
 #define MI_STATS_POWER		0.80
+/* The shift, % of median A, that run counts are sized for by default. */
+#define MI_STATS_DETECT_PCT	5.0
 #define MI_STATS_MIN_RUNS	4
 int mi_runs_to_detect(const double *a, int na, const double *b, int nb, double delta);
 

@@ -612,14 +612,18 @@ static int ab_view(FILE *out, const struct mi_runset *a, const struct mi_runset 
 	esc(out, b->kernel);
 	fprintf(out, "). Shift B - A: the " MI_STATS_SHIFT_METHOD ", 95%% or its own level; "
 		"verdict: the interval excludes 0 (too few runs: under 95%%); p: Mann-Whitney U (two-sided) of the same ranks, "
-		"! where it and the interval disagree at %.2f (ties); as 'meminit compare'.</p>\n"
+		"! where it and the interval disagree at %.2f (ties); bound: where the interval holds 0, "
+		"no change beyond it; runs: per variant to find a %g%% shift with %.0f%% power; "
+		"as 'meminit compare'.</p>\n"
 		"<table id=\"ab\"><tr><th class=\"l\">phase</th><th>A median ms</th><th>B median ms"
 		"</th><th>shift B - A ms</th><th>interval</th><th>change</th><th>p</th>"
-		"<th class=\"l\">verdict</th><th class=\"l\">A (top) and B (bottom)</th></tr>\n",
-		MI_STATS_ALPHA);
+		"<th class=\"l\">verdict</th><th>bound</th><th>runs</th>"
+		"<th class=\"l\">A (top) and B (bottom)</th></tr>\n",
+		MI_STATS_ALPHA, MI_STATS_DETECT_PCT, MI_STATS_POWER * 100);
 	for (i = 0; !err && i < a->nr; i++) {
 		const struct mi_metric *ma = &a->m[i], *mb;
-		double lo_r = INFINITY, hi_r = -INFINITY, pad;
+		double lo_r = INFINITY, hi_r = -INFINITY, pad, bound;
+		int runs;
 		struct mi_ab ab;
 		char lbl[160];
 
@@ -642,8 +646,19 @@ static int ab_view(FILE *out, const struct mi_runset *a, const struct mi_runset 
 			fprintf(out, "<td>%+.1f%%</td>", ab.d.shift / ab.median_a * 100);
 		else
 			fputs("<td>–</td>", out);
-		fprintf(out, "<td>%.3g%s</td><td class=\"l %s\">%s</td><td class=\"l\">", ab.t.p,
+		fprintf(out, "<td>%.3g%s</td><td class=\"l %s\">%s</td>", ab.t.p,
 			ab.agree ? "" : " !", verdict_class(&ab), ab.verdict);
+		bound = mi_ab_bound(&ab);
+		runs = mi_runs_to_detect(ma->v, ma->n, mb->v, mb->n,
+					 fabs(ab.median_a) * MI_STATS_DETECT_PCT / 100);
+		if (isfinite(bound))
+			fprintf(out, "<td>&plusmn;%.1f%%</td>", bound * 100);
+		else
+			fputs("<td>–</td>", out);
+		if (runs > 0)
+			fprintf(out, "<td>%d</td><td class=\"l\">", runs);
+		else
+			fputs("<td>–</td><td class=\"l\">", out);
 		range_of(ma, &lo_r, &hi_r);
 		range_of(mb, &lo_r, &hi_r);
 		pad = hi_r > lo_r ? (hi_r - lo_r) * 0.05 : fmax(fabs(hi_r) * 0.05, 1e-3);

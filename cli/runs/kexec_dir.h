@@ -65,6 +65,9 @@ struct mi_kx_state {
 	int nr_cycles;
 	double *collect_s;	/* collection times (report of the boot) of the runs */
 	int nr_collects;
+	double *boot_s, *hook_s;	/* kernel clock start to hook; the hook before */
+	int nr_boots, nr_hooks;
+	double first_issued, last_collected;	/* unix; 0 = none */
 	bool has_pending, stop, ended;
 	char end_state[32];	/* done.json: "done", "stopped", "failed" */
 	struct mi_kx_pending pending;
