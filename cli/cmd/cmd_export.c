@@ -44,7 +44,8 @@ static void usage(FILE *f)
 "                  a kexec directory also each phase over the runs and A/B\n"
 "  --format json   the report itself (schema meminit-report v1), checked\n"
 "  --from PATH     a saved report JSON, a kexec run, a kexec directory (csv and\n"
-"                  html: every run) or, for csv, a directory of report JSONs\n"
+"                  html: every run) or one variant of it (DIR:VARIANT), or, for\n"
+"                  csv, a directory of report JSONs\n"
 "  --compare SPEC  html: the A/B view of --from against SPEC (a kexec directory\n"
 "                  or DIR:VARIANT); default: a --from with two or more variants\n"
 "                  compares its first two\n"
@@ -56,6 +57,9 @@ static void usage(FILE *f)
 struct exp_ctx {
 	enum exp_format fmt;
 	const char *from;
+	/* --from DIR:VARIANT: the directory walked and the variant kept */
+	char from_dir[1024];
+	const char *variant;
 	const char *compare;
 	bool all_cpus;		/* prom: per-CPU series too */
 	struct mi_report *live;	/* the report collected now, or NULL */
@@ -103,6 +107,8 @@ static int on_report(const struct mi_report_src *s, void *arg)
 	struct mi_report r;
 	int err;
 
+	if (c->variant && (!s->variant || strcmp(s->variant, c->variant)))
+		return 0;
 	c->nr++;
 	if (c->fmt != EXP_CSV && c->have_first)
 		return 0;
@@ -117,6 +123,23 @@ static int on_report(const struct mi_report_src *s, void *arg)
 	c->first = r;
 	c->have_first = true;
 	return 0;
+}
+
+/*
+ * --from DIR:VARIANT (no such file, DIR a kexec directory): walk DIR and
+ * keep VARIANT's runs.
+ */
+static void split_variant(struct exp_ctx *c)
+{
+	const char *colon = strrchr(c->from, ':');
+	struct stat st;
+
+	if (!colon || !stat(c->from, &st) || (size_t)(colon - c->from) >= sizeof(c->from_dir))
+		return;
+	memcpy(c->from_dir, c->from, colon - c->from);
+	c->from_dir[colon - c->from] = '\0';
+	if (colon[1] && mi_reports_is_kexec_dir(c->from_dir))
+		c->variant = colon + 1;
 }
 
 /* Load the runs for html: --from DIR[:VARIANT], with --compare or two variants. */
@@ -196,10 +219,14 @@ static int emit(FILE *out, struct exp_ctx *c)
 		c->nr = 1;
 		err = c->fmt == EXP_CSV ? csv_rows(c, c->live, -1, NULL) : 0;
 	} else {
-		err = mi_reports_walk(c->from, on_report, c, &wo);
+		err = mi_reports_walk(c->variant ? c->from_dir : c->from, on_report, c, &wo);
 	}
 	if (err)
 		return err;
+	if (c->variant && !c->nr) {
+		mi_err("%s: no run of variant '%s' there", c->from_dir, c->variant);
+		return -ENOENT;
+	}
 	if (c->fmt == EXP_CSV)
 		return 0;
 	if (!c->live && !c->have_first) {
@@ -334,6 +361,8 @@ int cmd_export(int argc, char **argv)
 	}
 	if (mi_verb_extra_args("export", argc, argv))
 		return MI_EXIT_USAGE;
+	if (c.from)
+		split_variant(&c);
 	if (c.from && sources) {
 		mi_err("export: --from reads a saved report; the source options collect a new one");
 		return MI_EXIT_USAGE;

@@ -36,6 +36,19 @@ if grep -q '^  progress: 8 of 8 runs done (a 4/4, b 4/4)$' "$o/status.txt" &&
 else
 	fail "$T: wall" "$(tr '\n' '|' < "$o/status.txt")"
 fi
+# export of one variant (DIR:VARIANT): its runs only; an unknown one is
+# one error line and no file.
+"$MEMINIT" export --format csv --from "$o/kx:b" > "$o/b.csv" 2> "$o/b.err" &&
+	[ "$(awk -F, 'NR > 1 {print $2}' "$o/b.csv" | sort -u)" = b ] &&
+	"$MEMINIT" export --format html --from "$o/kx:a" --compare "$o/kx:b" --output "$o/ab.html" 2>> "$o/b.err" &&
+	grep -q 'A = [^<]*kx:a (4 runs' "$o/ab.html" &&
+	pass "$T: export --from DIR:VARIANT: that variant's runs (csv), A/B against another (html)" ||
+	fail "$T: export of a variant" "$(head -n1 "$o/b.err")"
+"$MEMINIT" export --format csv --from "$o/kx:c" --output "$o/c.csv" 2> "$o/c.err"
+rc=$?
+[ $rc = 1 ] && [ ! -e "$o/c.csv" ] && [ "$(wc -l < "$o/c.err")" = 1 ] && grep -q "no run of variant 'c'" "$o/c.err" &&
+	pass "$T: export of an unknown variant: $(cat "$o/c.err")" ||
+	fail "$T: export of an unknown variant" "exit $rc: $(head -n1 "$o/c.err")"
 # The report of one run cut off: the scan never reads it, stats must.
 f=$o/kx/runs/run-0005.json
 python3 - "$f" <<'PY'
