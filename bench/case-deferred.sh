@@ -2,14 +2,17 @@
 # Case study (issue 15): does "mm/mm_init: simplify deferred init of struct
 # pages" (v6.18), backported to Debian's 6.12 under the meminit series
 # (kernel-patches/experiments/deferred-simplify), change deferred struct
-# page init, and where? One guest, one 'meminit kexec' loop alternating two
-# kernels ABBA (base: the meminit kernel; simplify: the backport under the
-# same series), N runs each, every boot's /proc/zoneinfo kept as its ground
-# truth; then 'meminit compare' of the two variants and the predictions of
-# bench/case-deferred/predictions.tsv (committed before any run) checked
-# against its rows. Prints the Markdown section docs/case-studies/ and
+# page init, and where? One guest, one 'meminit kexec' loop alternating
+# three variants ABBA (base: the meminit kernel; simplify: the backport under
+# the same series; hash: the base kernel with an eight times larger dentry
+# hash, the control arm), N runs each, every boot's /proc/zoneinfo kept as
+# its ground truth; then 'meminit compare' of base against each variant and
+# the predictions (bench/case-deferred/predictions.tsv for simplify,
+# predictions-hash.tsv for hash, committed before any run) checked against
+# its rows. Prints the Markdown section docs/case-studies/ and
 # bench/RESULTS.md are generated from; leaves the kexec directory, the
-# compare table and JSON, and the HTML A/B page in build/bench/case-deferred/.
+# compare tables and JSON, and the HTML A/B pages (ab-VARIANT.html) in
+# build/bench/case-deferred/MODE/.
 #
 # bench/case-deferred.sh [--runs N] [--small] [--icount] [--summarize]
 #   --runs N      runs per variant (default 10; --small: 2, the pipeline only)
@@ -39,16 +42,27 @@ done
 [ -x "$top/build/meminit-static" ] && [ -x "$top/build/meminit" ] ||
 	{ echo "case-deferred.sh: build/meminit not built (make)" >&2; exit 1; }
 meminit=$top/build/meminit
-pred=$here/case-deferred/predictions.tsv
+# The variants compared with base, each with its predictions file.
+variants="simplify hash"
+# The control: the guest's dentry hash is 524288 entries by default; eight
+# times that moves the hash phase alone (predictions-hash.tsv).
+hash_append="dhash_entries=4194304"
+pred_of() { [ "$1" = simplify ] && echo "$here/case-deferred/predictions.tsv" || echo "$here/case-deferred/predictions-$1.tsv"; }
 out=${MEMINIT_BENCH_OUT:-$top/build/bench}/case-deferred
 mode_dir=$out/mttcg
 [ $icount = 1 ] && mode_dir=$out/icount
 
-# Guest: two nodes of unequal size, 2 vCPUs each (padata splits a node's
-# deferred init between them), and a memoryless node with one vCPU.
-nodes=2G,1G,0 node_cpus=2,2,1
+# Guest: two nodes of unequal size; the larger has the vCPUs, the smaller
+# none (its deferred init runs on the other node's CPUs, as on a CPU-less
+# node). Multi-threaded TCG: 2 vCPUs, so that padata splits node 0 between
+# two threads and the host's 2 cores are not overcommitted (5 vCPUs made the
+# first runs' intervals wider than any plausible effect). -icount: one
+# vCPU: every vCPU's instructions advance the one clock, so with several a
+# node's time would count the others' work, interleaved differently on
+# every boot; with one, each phase's time is its own instructions.
+nodes=2G,1G node_cpus=2,0
 accel=$("$top/tests/vm/accel.sh") qargs="" mode="multi-threaded TCG ($accel)"
-[ $icount = 1 ] && accel=tcg qargs="-icount shift=3,sleep=off" mode="single-threaded TCG, -icount shift=3,sleep=off"
+[ $icount = 1 ] && node_cpus=1,0 accel=tcg qargs="-icount shift=3,sleep=off" mode="single-threaded TCG, -icount shift=3,sleep=off"
 
 if [ $summarize_only = 1 ]; then
 	[ -f "$mode_dir/params" ] || { echo "case-deferred.sh: --summarize: no earlier run in $mode_dir" >&2; exit 1; }
@@ -66,17 +80,18 @@ else
 	cmp -s "$base/config" "$simp/config" ||
 		{ echo "case-deferred.sh: the two kernels' configs differ ($base/config, $simp/config)" >&2; exit 1; }
 	echo "$runs" > "$mode_dir/seed/runs"
+	echo "$hash_append" > "$mode_dir/seed/hash_append"
 	cp "$simp/bzImage" "$mode_dir/seed/kernels/simplify"
 	mkfs.ext4 -q -F -d "$mode_dir/seed" "$mode_dir/disk.img" 128M
 	if ! GUEST_CONFIG=$base/config MEMINIT_ACCEL=$accel "$top/tests/vm/guest.sh" --kernel "$base/bzImage" \
 		--nodes $nodes --node-cpus $node_cpus --append meminit_stats --disk "$mode_dir/disk.img" \
-		${qargs:+--qemu "$qargs"} --timeout $((180 + 2 * runs * 90)) --out "$mode_dir/guest" \
+		${qargs:+--qemu "$qargs"} --timeout $((180 + 3 * runs * 90)) --out "$mode_dir/guest" \
 		"$here/guest-case-deferred.sh" > "$mode_dir/guest.log" 2>&1; then
 		echo "case-deferred.sh: the guest run failed: $(tail -n1 "$mode_dir/guest.log")" >&2
 		exit 1
 	fi
 	{
-		printf 'runs=%q small=%q\n' "$runs" "$small"
+		printf 'runs=%q small=%q hash_append=%q\n' "$runs" "$small" "$hash_append"
 		printf 'base_series=%q simp_series=%q\n' "$(wc -l < "$base/series.log")" "$(wc -l < "$simp/series.log")"
 		printf 'run_date=%q rev=%q\n' "$(date -u '+%F %H:%M')" "$(git -C "$top" rev-parse --short HEAD)"
 	} > "$mode_dir/params"
@@ -84,7 +99,7 @@ fi
 g=$mode_dir/guest
 kx=$g/kx
 n=$(find "$kx/runs" -maxdepth 1 -name 'run-*.json' | wc -l)
-[ "$n" = $((2 * runs)) ] || { echo "case-deferred.sh: $n of $((2 * runs)) runs collected (see $g/status.txt)" >&2; exit 1; }
+[ "$n" = $((3 * runs)) ] || { echo "case-deferred.sh: $n of $((3 * runs)) runs collected (see $g/status.txt)" >&2; exit 1; }
 
 # Ground truth: struct pages per node in every boot = that boot's zoneinfo present.
 present() { awk '/^Node/ {n = $2 + 0} $1 == "present" {s[n] += $2} END {for (i in s) print i, s[i]}' "$1" | sort -n; }
@@ -99,10 +114,14 @@ for f in "$kx"/runs/run-*.json; do
 done
 [ $bad_pages = 0 ] || { echo "case-deferred.sh: struct pages per node differ from zoneinfo in $bad_pages (run, node) pairs" >&2; exit 1; }
 
-"$meminit" compare --format json "$kx:base" "$kx:simplify" > "$mode_dir/compare.json"
-"$meminit" compare "$kx:base" "$kx:simplify" > "$mode_dir/compare.txt"
+for v in $variants; do
+	"$meminit" compare --format json "$kx:base" "$kx:$v" > "$mode_dir/compare-$v.json"
+	"$meminit" compare "$kx:base" "$kx:$v" > "$mode_dir/compare-$v.txt"
+done
 "$meminit" stats "$kx" > "$mode_dir/stats.txt"
-"$meminit" export --format html --from "$kx" --output "$mode_dir/ab.html"
+for v in $variants; do
+	"$meminit" export --format html --from "$kx:base" --compare "$kx:$v" --output "$mode_dir/ab-$v.html"
+done
 
 # Per run and node: variant chunk_records init_ms free_ms pages (the
 # deferred phase of the records), for the chunk prediction and the split.
@@ -114,16 +133,16 @@ med() { sort -g | awk '{v[NR] = $1} END {if (!NR) print "nan"; else if (NR % 2) 
 col() { awk -v v="$1" -v n="$2" -v c="$3" '$1 == v && $2 == n {print $c}' "$mode_dir/chunks.txt" | med; }
 
 # The predictions against the rows.
-check() {	# metric node expect -> "measured<TAB>outcome"
-	local m=$1 nd=$2 ex=$3 row v lo hi bound verdict a b
+check() {	# variant metric node expect -> "measured<TAB>outcome"
+	local var=$1 m=$2 nd=$3 ex=$4 row v lo hi bound verdict a b lvl
 	if [ "${ex%%:*}" = chunks ]; then
-		a=$(col base "$nd" 3) b=$(col simplify "$nd" 3)
+		a=$(col base "$nd" 3) b=$(col "$var" "$nd" 3)
 		printf '%s -> %s chunk records (median)\t%s\n' "$a" "$b" \
 			"$(awk -v a="$a" -v b="$b" 'BEGIN {print (b < a) ? "held" : "did not hold"}')"
 		return
 	fi
 	row=$(jq -c --arg m "$m" --arg nd "$nd" '[.metrics[] | select(.phase == $m and .cpu == null and
-		((.node | tostring) == $nd or ($nd == "-" and .node == null)))] | first // empty' "$mode_dir/compare.json")
+		((.node | tostring) == $nd or ($nd == "-" and .node == null)))] | first // empty' "$mode_dir/compare-$var.json")
 	[ -n "$row" ] || { printf 'no such row\tnot measured\n'; return; }
 	read -r v lo hi bound verdict lvl <<< "$(jq -r 'if (.median_a_ms // 0) == 0 then "nan nan nan -100 no_median 0" else
 		[(.relative * 100 | tostring), (.shift_ci_ms[0] / .median_a_ms * 100 | tostring),
@@ -148,43 +167,52 @@ check() {	# metric node expect -> "measured<TAB>outcome"
 	esac
 	printf '%s\t%s\n' "$meas" "$o"
 }
-: > "$mode_dir/predictions.out"
-while IFS=$'\t' read -r m nd ex why; do
-	case "$m" in ''|'#'*|metric) continue ;; esac
-	IFS=$'\t' read -r meas o <<< "$(check "$m" "$nd" "$ex")"
-	printf '%s\t%s\t%s\t%s\t%s\n' "$m" "$nd" "$ex" "$meas" "$o" >> "$mode_dir/predictions.out"
-done < "$pred"
+for var in $variants; do
+	: > "$mode_dir/predictions-$var.out"
+	while IFS=$'\t' read -r m nd ex why; do
+		case "$m" in ''|'#'*|metric) continue ;; esac
+		IFS=$'\t' read -r meas o <<< "$(check "$var" "$m" "$nd" "$ex")"
+		printf '%s\t%s\t%s\t%s\t%s\n' "$m" "$nd" "$ex" "$meas" "$o" >> "$mode_dir/predictions-$var.out"
+	done < "$(pred_of "$var")"
+done
 
 # shellcheck source=/dev/null
 source "$mode_dir/params"
-pred_rev=$(git -C "$top" log -1 --format='%h, %cd' --date=format:'%F %H:%M' -- "$pred" 2>/dev/null || echo "?")
 kver=$(jq -r .report.kernel "$kx/runs/run-0000.json")
 fails=$(find "$kx/failures" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)
 label=mttcg
 [ $icount = 1 ] && label=icount
 echo "## Case study: deferred init simplified (v6.18) on 6.12, $label"
 echo
-echo "meminit at $rev, $run_date UTC; kernel $kver: base = the meminit series ($base_series patches),"
-echo "simplify = kernel-patches/experiments/deferred-simplify ($simp_series patches), the same"
-echo "configuration. Guest: nodes $nodes, vCPUs $node_cpus, $mode; one \`meminit kexec\` loop of"
-echo "$runs runs per variant alternated ABBA, $n collected, $fails failed attempts. Struct pages per"
-echo "node = /proc/zoneinfo present in all $n boots, both variants."
-echo
-echo "Predictions (bench/case-deferred/predictions.tsv, committed $pred_rev, before the"
-echo "first run):"
-echo
-echo "| metric | node | predicted | measured (B vs A, 95% interval) | outcome |"
-echo "|---|---|---|---|---|"
-awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$mode_dir/predictions.out"
-echo
-echo "\`meminit compare --detect 5\` of the two variants, per node and phase (ms; bound: no change"
-echo "beyond it at the interval's level; runs: per variant to find a 5% shift with 80% power):"
-echo
-echo "| phase | node | median base | median simplify | shift [95% interval] | change | p | verdict | bound | runs | s/TiB base -> simplify |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
-jq -r '.metrics[] | select(.cpu == null and .median_a_ms != null and .median_b_ms != null) |
-	"| \(.phase) | \(.node // "-") | \(.median_a_ms * 1000 | round / 1000) | \(.median_b_ms * 1000 | round / 1000) | \(.shift_ms * 1000 | round / 1000) [\(.shift_ci_ms[0] * 1000 | round / 1000), \(.shift_ci_ms[1] * 1000 | round / 1000)] | \((.relative // 0) * 1000 | round / 10)% | \(.p * 10000 | round / 10000) | \(.verdict) | \(if .no_change_beyond then "+-\(.no_change_beyond * 1000 | round / 10)%" else "-" end) | \(.runs_to_detect // "-") | \(if .s_per_tib_a then "\(.s_per_tib_a * 100 | round / 100) -> \(.s_per_tib_b * 100 | round / 100)" else "-" end) |"' \
-	"$mode_dir/compare.json"
+echo "meminit at $rev, $run_date UTC; kernel $kver. Variants: base = the meminit series"
+echo "($base_series patches); simplify = kernel-patches/experiments/deferred-simplify ($simp_series"
+echo "patches), the same configuration; hash = base with \`$hash_append\` (the control arm). Guest:"
+echo "nodes $nodes, vCPUs $node_cpus, $mode; one \`meminit kexec\` loop of $runs runs per variant"
+echo "alternated ABBA, $n collected, $fails failed attempts. Struct pages per node = /proc/zoneinfo"
+echo "present in all $n boots, every variant."
+for var in $variants; do
+	pred=$(pred_of "$var")
+	pred_rev=$(git -C "$top" log -1 --format='%h, %cd' --date=format:'%F %H:%M' -- "$pred" 2>/dev/null || echo "?")
+	echo
+	echo "### base against $var"
+	echo
+	echo "Predictions ($(realpath --relative-to="$top" "$pred"), committed $pred_rev, before the"
+	echo "first run with them):"
+	echo
+	echo "| metric | node | predicted | measured ($var vs base, 95% interval) | outcome |"
+	echo "|---|---|---|---|---|"
+	awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$mode_dir/predictions-$var.out"
+	echo
+	echo "\`meminit compare --detect 5 DIR:base DIR:$var\`, per node and phase (ms; bound: no change"
+	echo "beyond it at the interval's level; runs: per variant to find a 5% shift with 80% power):"
+	echo
+	echo "| phase | node | median base | median $var | shift [95% interval] | change | p | verdict | bound | runs | s/TiB | ns/page |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	jq -r 'def r(d): . * d | round / d;
+		.metrics[] | select(.cpu == null and .median_a_ms != null and .median_b_ms != null) |
+		"| \(.phase) | \(.node // "-") | \(.median_a_ms | r(1000)) | \(.median_b_ms | r(1000)) | \(.shift_ms | r(1000)) [\(.shift_ci_ms[0] | r(1000)), \(.shift_ci_ms[1] | r(1000))] | \((.relative // 0) * 100 | r(10))% | \(.p | r(10000)) | \(.verdict) | \(if .no_change_beyond then "+-\(.no_change_beyond * 100 | r(10))%" else "-" end) | \(.runs_to_detect // "-") | \(if .s_per_tib_a then "\(.s_per_tib_a | r(100)) -> \(.s_per_tib_b | r(100))" else "-" end) | \(if .ns_per_page_a then "\(.ns_per_page_a | r(100)) -> \(.ns_per_page_b | r(100))" else "-" end) |"' \
+		"$mode_dir/compare-$var.json"
+done
 echo
 echo "Deferred init per node, from the records (medians over the runs): chunk records, and the"
 echo "chunks' time initializing struct pages and freeing them to the buddy allocator:"
@@ -192,10 +220,18 @@ echo
 echo "| node | variant | chunk records | init (ms) | free (ms) | pages |"
 echo "|---|---|---|---|---|---|"
 for nd in $(awk '{print $2}' "$mode_dir/chunks.txt" | sort -un); do
-	for v in base simplify; do
-		echo "| $nd | $v | $(col $v "$nd" 3) | $(col $v "$nd" 4) | $(col $v "$nd" 5) | $(col $v "$nd" 6) |"
+	for v in base $variants; do
+		echo "| $nd | $v | $(col "$v" "$nd" 3) | $(col "$v" "$nd" 4) | $(col "$v" "$nd" 5) | $(col "$v" "$nd" 6) |"
 	done
 done
 echo
-echo "Commands: \`bench/case-deferred.sh --runs $runs$([ $icount = 1 ] && echo ' --icount')\`; the A/B page:"
-echo "\`meminit export --format html --from DIR\`; the table: \`meminit compare DIR:base DIR:simplify\`."
+echo "The loop, from its run files (\`meminit kexec --status\`; cycle: on the kernels' own clocks;"
+echo "wall: the loop's span per boot, with what the kernels' clocks miss):"
+echo
+echo '```'
+"$meminit" kexec --status "$kx" | sed -e 1d -e '/^  state:/d'
+echo '```'
+echo
+echo "Commands: \`bench/case-deferred.sh --runs $runs$([ $icount = 1 ] && echo ' --icount')\`; the A/B pages:"
+echo "\`meminit export --format html --from DIR:base --compare DIR:VARIANT\`; the tables:"
+echo "\`meminit compare DIR:base DIR:VARIANT\`; the loop: \`meminit kexec --status DIR\`."

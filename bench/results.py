@@ -10,7 +10,8 @@ summary and its table therefore cannot disagree, and an effect outside the
 unpatched kernel's own spread is listed as such, with its explanation from
 bench/notes/effects.tsv or as open.
 
-bench/results.py            rewrite RESULTS.md and the generated blocks
+bench/results.py            rewrite RESULTS.md, the generated blocks and the
+                            case study (docs/case-studies/)
 bench/results.py --check    exit 1, naming the first difference, when a
                             committed file is not what the data gives
 bench/results.py --figures  print every figure, name<TAB>value
@@ -26,7 +27,15 @@ PROG = "results.py"
 # Benchmarks in the order RESULTS.md shows them; accuracy-icount is
 # bench/accuracy.sh --icount.
 ORDER = ["boot-cost", "boot-views", "hotplug-peers", "bpf-cost", "repeat",
-         "accuracy", "accuracy-icount", "memset-floor", "scale", "fresh-test"]
+         "accuracy", "accuracy-icount", "memset-floor", "scale",
+         "case-deferred", "case-deferred-icount", "fresh-test"]
+# The case study's claim under test (issue 15): Mike Rapoport's cover letter
+# of "mm/mm_init: simplify deferred init of struct pages", lore
+# <20250901083423.3061349-1-rppt@kernel.org>: deferred init on a one-node
+# 64 GiB machine, before and after, in ms.
+CLAIM_MS = (58, 55)
+LOOP_PCT = 10.0         # issue 15: the loop's own share of a kexec cycle
+CASE_STUDY = "docs/case-studies/deferred-simplify.md"
 # meminit's own conditions in boot-cost: effects outside the unpatched
 # kernel's spread are stated for these (the peers' are the point of the
 # table and read in its notes).
@@ -375,6 +384,88 @@ def fresh_test(s, F):
     F["fresh_longest"] = ", ".join(f"`{os.path.basename(r[0])}` ({r[1]} s)" for r in longest.rows[:4])
 
 
+def case_row(t, phase, node):
+    """A case-deferred compare row as a dict of its cells, or Missing."""
+    for r in t.rows:
+        if r[0] == phase and r[t.col("node")] == node:
+            return {h: r[i] for i, h in enumerate(t.head)}
+    raise Missing(f"{t.section}: no compare row '{phase}' node {node}")
+
+
+def case_verdict(row, claim_pct):
+    """One sentence on the claim from one compare row, derived from it."""
+    base = num(row["median base"])
+    shift, lo, hi = (float(x) for x in re.findall(r"-?[\d.]+(?:e-?\d+)?", row["shift [95% interval]"]))
+    rel, rlo, rhi = (x / base * 100 for x in (shift, lo, hi))
+    where = f"{pct(rel)} [{pct(rlo)}, {pct(rhi)}]"
+    v = row["verdict"]
+    if v == "faster":
+        return f"faster, {where}: the claim's direction holds here"
+    if v == "slower":
+        return f"slower, {where}: against the claim"
+    if v == "too few runs":
+        return f"{where}, too few runs for a verdict"
+    bound = num(row["bound"])
+    if bound < abs(claim_pct):
+        return (f"no change beyond {row['bound']} ({where}): a change of the claimed "
+                f"{pct(claim_pct)} would have shown, and did not")
+    return (f"not decided ({where}): the interval still allows {row['bound']}, wider than the "
+            f"claimed {pct(claim_pct)}; {row['runs']} runs per variant would find a shift of five percent")
+
+
+def case_deferred(s, F, mode):
+    claim = (CLAIM_MS[1] - CLAIM_MS[0]) / CLAIM_MS[0] * 100
+    F["cs loop target"] = f"{LOOP_PCT:g}%"
+    F["cs claim"] = (f"deferred init {CLAIM_MS[0]} ms -> {CLAIM_MS[1]} ms ({pct(claim)}) "
+                     "on a one-node 64 GiB machine")
+    m = s.match(r"one `meminit kexec` loop of (\d+) runs per variant alternated ABBA, (\d+) collected, "
+                r"(\d+) failed attempts", "loop line")
+    F[f"cs {mode} loop"] = f"{m.group(1)} runs per variant ({m.group(2)} boots, {m.group(3)} failed attempts)"
+    F[f"cs {mode} run"] = s.match(r"meminit at (\w+), ([\d-]+ [\d:]+) UTC; kernel (\S+)\.", "run line").group(0)[
+        len("meminit at "):-1]
+    for nth, var in enumerate(("simplify", "hash")):
+        p = s.table("metric", nth)
+        out = p.column("outcome")
+        held = sum(o == "held" for o in out)
+        nd = sum(o.startswith("not decided") for o in out)
+        F[f"cs {mode} {var} predictions"] = (f"{held} of {len(out)} held, {len(out) - held - nd} did not, "
+                                            f"{nd} not decided at this n")
+        missed = [f"{r[0]} node {r[1]} ({r[2]}: {r[4]})" if r[1] != "-" else f"{r[0]} ({r[2]}: {r[4]})"
+                  for r in p.rows if r[4] == "did not hold"]
+        F[f"cs {mode} {var} missed"] = "; ".join(missed) or "none"
+    c = s.table("phase", 0)
+    for node in ("0", "1"):
+        row = case_row(c, "deferred", node)
+        F[f"cs {mode} deferred {node}"] = case_verdict(row, claim)
+        F[f"cs {mode} ns/page {node}"] = row["ns/page"]
+    h = case_row(s.table("phase", 1), "hash Dentry cache", "-")
+    F[f"cs {mode} hash dentry"] = (f"{h['median base']} -> {h['median hash']} ms, {h['change']} "
+                                   f"[{h['shift [95% interval]']}], {h['verdict']}")
+    w = s.match(r"wall: +([\d.]+) s per boot", "kexec --status wall line")
+    k = re.search(r"kernel clock start to hook ([\d.]+) s \(median\), hook ([\d.]+) s \(([\d.]+)%\), "
+                  r"kexec call to kernel clock start (-?[\d.]+) s \((-?[\d.]+)%", s.text)
+    if not k:
+        s.match(r"clocks run apart from the wall clock", "kexec --status split line")
+        F[f"cs {mode} loop"] += (f"; wall clock {w.group(1)} s per boot, not split: the guest's clocks "
+                                 "are virtual here")
+        F[f"cs {mode} hook pct"] = "not measurable"
+        F[f"cs {mode} hook met"] = "a virtual clock"
+        return case_chunks(s, F, mode)
+    F[f"cs {mode} loop"] += (f"; wall clock {w.group(1)} s per boot: the kernel's clock start to the hook "
+                             f"{k.group(1)} s, the hook (collection, kexec load, run file) {k.group(2)} s "
+                             f"({k.group(3)}%), the kexec call to the new kernel's clock start (sync, "
+                             f"purgatory digest check, decompression) {k.group(4)} s ({k.group(5)}%)")
+    F[f"cs {mode} hook pct"] = f"{k.group(3)}%"
+    F[f"cs {mode} hook met"] = "under" if float(k.group(3)) < LOOP_PCT else "over"
+    case_chunks(s, F, mode)
+
+
+def case_chunks(s, F, mode):
+    ch = s.table("node")
+    F[f"cs {mode} chunks"] = ", ".join(
+        f"node {r[0]} {r[1]} {r[2]}" for r in ch.rows if r[1] in ("base", "simplify"))
+
+
 def host_runs(host, F):
     t = Section("host", host).table("benchmark")
     # make test's fresh run is not part of make bench.
@@ -395,6 +486,8 @@ def figures(secs):
                      ("accuracy-icount", lambda s: accuracy(s, F, "icount")),
                      ("memset-floor", lambda s: memset_floor(s, F)),
                      ("scale", lambda s: scale(s, F)),
+                     ("case-deferred", lambda s: case_deferred(s, F, "mttcg")),
+                     ("case-deferred-icount", lambda s: case_deferred(s, F, "icount")),
                      ("fresh-test", lambda s: fresh_test(s, F))]:
         if name in secs:
             fn(secs[name])
@@ -471,6 +564,18 @@ def results_md(secs, host, F, effects, notes):
     return "\n\n".join(p.strip() for p in parts) + "\n"
 
 
+def case_study_md(secs, F, notes):
+    """docs/case-studies/: its note with the two runs' sections in it."""
+    with open(os.path.join(notes, "case-study-deferred-simplify.md")) as f:
+        text = fill(f.read(), dict(F, **{"section mttcg": "@section mttcg@",
+                                          "section icount": "@section icount@"}),
+                    "bench/notes/case-study-deferred-simplify.md")
+    for key, name in (("mttcg", "case-deferred"), ("icount", "case-deferred-icount")):
+        body = re.sub(r"^(#+) ", r"#\1 ", secs[name].text.strip(), flags=re.M)
+        text = text.replace(f"@section {key}@", body)
+    return text.strip() + "\n"
+
+
 def blocks(path, notes, F):
     """path's text with every generated block refilled from its note."""
     with open(path) as f:
@@ -505,6 +610,7 @@ def main():
         for rel in ("README.md", "docs/kexec.md"):
             p = os.path.join(args.root, rel)
             want[p] = blocks(p, args.notes, F)
+        want[os.path.join(args.root, CASE_STUDY)] = case_study_md(secs, F, args.notes)
     except Missing as e:
         die(str(e))
     except OSError as e:
@@ -521,6 +627,7 @@ def main():
                   f"(bench/results.py rewrites it); first difference: {first[:160]}", file=sys.stderr)
             bad = 1
         else:
+            os.makedirs(os.path.dirname(p), exist_ok=True)
             tmp = p + ".tmp"
             with open(tmp, "w") as f:
                 f.write(text)

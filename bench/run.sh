@@ -10,6 +10,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 all="boot-cost boot-views hotplug-peers bpf-cost repeat accuracy accuracy-icount memset-floor scale"
+all="$all case-deferred case-deferred-icount"
 # fresh-test (make test from a fresh clone with empty caches, most of an
 # hour) runs only when named.
 names=${*:-$all}
@@ -42,6 +43,7 @@ for n in $names; do
 	case " $known " in *" $n "*) ;; *) echo "bench/run.sh: no benchmark '$n' (one of: $known)" >&2; exit 2 ;; esac
 	cmd=("$top/bench/$n.sh")
 	[ "$n" = accuracy-icount ] && cmd=("$top/bench/accuracy.sh" --icount)
+	[ "$n" = case-deferred-icount ] && cmd=("$top/bench/case-deferred.sh" --icount)
 	echo "=== $n"
 	t0=$(date +%s)
 	if "${cmd[@]}" > "$out/$n.md" 2> "$out/$n.err"; then

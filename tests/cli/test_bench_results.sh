@@ -1,5 +1,6 @@
 #!/bin/bash
-# bench/RESULTS.md and the figures README.md and docs/kexec.md quote are
+# bench/RESULTS.md, the figures README.md and docs/kexec.md quote, and the
+# case study in docs/case-studies/ are
 # bench/results.py's output from bench/sections/ (what the benchmarks printed)
 # and bench/notes/ (the prose): a hand edit, a note with a typed number, or a
 # summary that disagrees with its table fails here. The generator itself must
@@ -34,7 +35,7 @@ fi
 # A figure follows its cell: recording's vmemmap window, one boot-cost cell,
 # made 1% longer changes the summary and the committed files no longer match.
 cp -a "$TOP/bench" "$o/bench" && mkdir -p "$o/docs" &&
-	cp "$TOP/README.md" "$o/" && cp "$TOP/docs/kexec.md" "$o/docs/" || { fail "$T" "cannot copy bench/"; exit 0; }
+	cp "$TOP/README.md" "$o/" && cp -r "$TOP/docs/kexec.md" "$TOP/docs/case-studies" "$o/docs/" || { fail "$T" "cannot copy bench/"; exit 0; }
 args=(--sections "$o/bench/sections" --notes "$o/bench/notes" --root "$o")
 before=$($py "$gen" "${args[@]}" --figures | awk -F'\t' '$1 == "rec vmemmap" { print $2 }')
 $py - "$o/bench/sections/boot-cost.md" <<'PY'
