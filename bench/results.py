@@ -392,7 +392,7 @@ def case_row(t, phase, node):
     raise Missing(f"{t.section}: no compare row '{phase}' node {node}")
 
 
-def case_verdict(row, claim_pct):
+def case_verdict(row, claim_pct, detect):
     """One sentence on the claim from one compare row, derived from it."""
     base = num(row["median base"])
     shift, lo, hi = (float(x) for x in re.findall(r"-?[\d.]+(?:e-?\d+)?", row["shift [95% interval]"]))
@@ -400,17 +400,23 @@ def case_verdict(row, claim_pct):
     where = f"{pct(rel)} [{pct(rlo)}, {pct(rhi)}]"
     v = row["verdict"]
     if v == "faster":
-        return f"faster, {where}: the claim's direction holds here"
+        # The claim is in whole milliseconds: what rounding leaves possible.
+        a, b = CLAIM_MS
+        clo, chi = ((b - 0.5) / (a + 0.5) - 1) * 100, ((b + 0.5) / (a - 0.5) - 1) * 100
+        size = ("inside" if clo <= rlo and rhi <= chi else
+                "overlapping" if rlo <= chi and clo <= rhi else "outside")
+        return (f"faster, {where}: the claim holds; the interval lies {size} what the claim's whole "
+                f"milliseconds allow ({pct(clo)} to {pct(chi)})")
     if v == "slower":
         return f"slower, {where}: against the claim"
     if v == "too few runs":
         return f"{where}, too few runs for a verdict"
-    bound = num(row["bound"])
+    bound = abs(num(row["bound"].replace("+-", "")))
     if bound < abs(claim_pct):
         return (f"no change beyond {row['bound']} ({where}): a change of the claimed "
                 f"{pct(claim_pct)} would have shown, and did not")
     return (f"not decided ({where}): the interval still allows {row['bound']}, wider than the "
-            f"claimed {pct(claim_pct)}; {row['runs']} runs per variant would find a shift of five percent")
+            f"claimed {pct(claim_pct)}; {row['runs']} runs per variant would find a shift of {detect}%")
 
 
 def case_deferred(s, F, mode):
@@ -418,11 +424,11 @@ def case_deferred(s, F, mode):
     F["cs loop target"] = f"{LOOP_PCT:g}%"
     F["cs claim"] = (f"deferred init {CLAIM_MS[0]} ms -> {CLAIM_MS[1]} ms ({pct(claim)}) "
                      "on a one-node 64 GiB machine")
-    m = s.match(r"one `meminit kexec` loop of (\d+) runs per variant alternated ABBA, (\d+) collected, "
+    m = s.match(r"one `meminit kexec` loop of (\d+) runs per variant\s+alternated ABBA, (\d+) collected,\s+"
                 r"(\d+) failed attempts", "loop line")
     F[f"cs {mode} loop"] = f"{m.group(1)} runs per variant ({m.group(2)} boots, {m.group(3)} failed attempts)"
-    F[f"cs {mode} run"] = s.match(r"meminit at (\w+), ([\d-]+ [\d:]+) UTC; kernel (\S+)\.", "run line").group(0)[
-        len("meminit at "):-1]
+    F[f"cs {mode} run"] = s.match(r"meminit at (\w+), ([\d-]+ [\d:]+) UTC; kernel (\S+?)\.\s", "run line").group(0)[
+        len("meminit at "):].rstrip(". \n")
     for nth, var in enumerate(("simplify", "hash")):
         p = s.table("metric", nth)
         out = p.column("outcome")
@@ -430,17 +436,18 @@ def case_deferred(s, F, mode):
         nd = sum(o.startswith("not decided") for o in out)
         F[f"cs {mode} {var} predictions"] = (f"{held} of {len(out)} held, {len(out) - held - nd} did not, "
                                             f"{nd} not decided at this n")
-        missed = [f"{r[0]} node {r[1]} ({r[2]}: {r[4]})" if r[1] != "-" else f"{r[0]} ({r[2]}: {r[4]})"
+        missed = [f"{r[0]} node {r[1]} ({r[2]})" if r[1] != "-" else f"{r[0]} ({r[2]})"
                   for r in p.rows if r[4] == "did not hold"]
         F[f"cs {mode} {var} missed"] = "; ".join(missed) or "none"
     c = s.table("phase", 0)
+    detect = s.match(r"meminit compare --detect (\d+(?:\.\d+)?)", "compare command line").group(1)
     for node in ("0", "1"):
         row = case_row(c, "deferred", node)
-        F[f"cs {mode} deferred {node}"] = case_verdict(row, claim)
+        F[f"cs {mode} deferred {node}"] = case_verdict(row, claim, detect)
         F[f"cs {mode} ns/page {node}"] = row["ns/page"]
     h = case_row(s.table("phase", 1), "hash Dentry cache", "-")
-    F[f"cs {mode} hash dentry"] = (f"{h['median base']} -> {h['median hash']} ms, {h['change']} "
-                                   f"[{h['shift [95% interval]']}], {h['verdict']}")
+    F[f"cs {mode} hash dentry"] = (f"{h['median base']} -> {h['median hash']} ms ({h['change']}, "
+                                   f"shift and interval {h['shift [95% interval]']} ms, {h['verdict']})")
     w = s.match(r"wall: +([\d.]+) s per boot", "kexec --status wall line")
     k = re.search(r"kernel clock start to hook ([\d.]+) s \(median\), hook ([\d.]+) s \(([\d.]+)%\), "
                   r"kexec call to kernel clock start (-?[\d.]+) s \((-?[\d.]+)%", s.text)
@@ -464,6 +471,17 @@ def case_chunks(s, F, mode):
     ch = s.table("node")
     F[f"cs {mode} chunks"] = ", ".join(
         f"node {r[0]} {r[1]} {r[2]}" for r in ch.rows if r[1] in ("base", "simplify"))
+    split = []
+    for node in sorted({r[0] for r in ch.rows}):
+        a, b = (ch.select(node=node, variant=v) for v in ("base", "simplify"))
+        if not a or not b:
+            raise Missing(f"{s.name}: no base and simplify rows for node {node} in the chunk table")
+        parts = []
+        for col in ("init (ms)", "free (ms)"):
+            x, y = num(a[0][ch.col(col)]), num(b[0][ch.col(col)])
+            parts.append(f"{col.split()[0]} {x:.1f} -> {y:.1f} ms ({pct((y - x) / x * 100)})")
+        split.append(f"node {node}: " + ", ".join(parts))
+    F[f"cs {mode} split"] = "; ".join(split)
 
 
 def host_runs(host, F):

@@ -170,6 +170,9 @@ static int collect_run(const char *dir, const struct mi_kx_plan *p,
 	json_object_object_add(o, "collect_s", json_object_new_double(collect_s));
 	json_object_object_add(o, "prev_hook_s", pd->hook_s >= 0 ?
 			       json_object_new_double(pd->hook_s) : NULL);
+	/* Of that hook, waiting for or doing the next kernel's load after collection. */
+	json_object_object_add(o, "prev_load_s", pd->load_s >= 0 ?
+			       json_object_new_double(pd->load_s) : NULL);
 	json_object_object_add(o, "cycle_method", json_object_new_string(
 		"previous boot's hook (collection to kexec, its uptime clock) + this boot's "
 		"uptime at the hook; excludes the image decompression before the clock starts"));
@@ -299,7 +302,7 @@ int mi_kx_boot_step(const char *dir, int test_panic)
 	bool preloaded = false;
 	char nonce[40], boot_id[40], why[1024];
 	const struct mi_kx_variant *v;
-	double t_hook = uptime_s();
+	double t_hook = uptime_s(), t, load_s = 0;
 	int lock, err, next, attempt;
 	char cmdline[2048 + 64];
 
@@ -343,7 +346,10 @@ int mi_kx_boot_step(const char *dir, int test_panic)
 					     "boot did not come from meminit's kexec (panic, watchdog, "
 					     "firmware reboot or power cut)", why);
 		}
+		/* What the load adds to the hook once the collection is done. */
+		t = now_mono();
 		preloaded = preload_wait(&pl);
+		load_s += now_mono() - t;
 		if (!err)
 			err = mi_kx_pending_clear(dir);
 		mi_kx_state_free(&s);
@@ -392,7 +398,9 @@ int mi_kx_boot_step(const char *dir, int test_panic)
 		fflush(stdout);
 		sleep(p.delay_s);	/* the stop file is checked after the load */
 	}
+	t = now_mono();
 	err = mi_kexec_load(v->kernel, v->initrd[0] ? v->initrd : NULL, cmdline);
+	load_s += now_mono() - t;
 	if (err) {
 		snprintf(why, sizeof(why), "kexec_file_load of %s failed: %s", v->kernel,
 			 strerror(-err));
@@ -413,6 +421,7 @@ loaded:
 	mi_read_line("/proc/sys/kernel/random/boot_id", pd.boot_id, sizeof(pd.boot_id));
 	pd.issued_unix = now_unix();
 	pd.hook_s = t_hook >= 0 ? uptime_s() - t_hook : -1;
+	pd.load_s = load_s;
 	err = mi_kx_pending_write(dir, &pd);
 	if (err) {
 		mi_kexec_unload();

@@ -386,6 +386,9 @@ static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_s
 			c = get_num(o, "prev_hook_s");
 			if (c >= 0)
 				s->hook_s[s->nr_hooks++] = c;
+			c = get_num(o, "prev_load_s");
+			if (c >= 0)
+				s->load_s[s->nr_loads++] = c;
 			c = get_num(o, "kexec_issued_unix");
 			if (c > 0 && (!s->first_issued || c < s->first_issued))
 				s->first_issued = c;
@@ -476,6 +479,7 @@ static int read_pending(const char *dir, const struct mi_kx_plan *p, struct mi_k
 		pd->attempt = att;
 		pd->issued_unix = get_num(o, "issued_unix");
 		pd->hook_s = get_num(o, "hook_s");
+		pd->load_s = get_num(o, "load_s");
 		s->has_pending = true;
 	}
 	json_object_put(o);
@@ -496,8 +500,9 @@ int mi_kx_scan(const char *dir, const struct mi_kx_plan *p, struct mi_kx_state *
 	s->collect_s = calloc(s->total, sizeof(*s->collect_s));
 	s->boot_s = calloc(s->total, sizeof(*s->boot_s));
 	s->hook_s = calloc(s->total, sizeof(*s->hook_s));
+	s->load_s = calloc(s->total, sizeof(*s->load_s));
 	if (!s->done || !s->fail_per_run || !s->cycle_s || !s->collect_s || !s->boot_s ||
-	    !s->hook_s) {
+	    !s->hook_s || !s->load_s) {
 		mi_err("out of memory");
 		mi_kx_state_free(s);
 		return -ENOMEM;
@@ -538,12 +543,14 @@ void mi_kx_state_free(struct mi_kx_state *s)
 	free(s->collect_s);
 	free(s->boot_s);
 	free(s->hook_s);
+	free(s->load_s);
 	s->done = NULL;
 	s->fail_per_run = NULL;
 	s->cycle_s = NULL;
 	s->collect_s = NULL;
 	s->boot_s = NULL;
 	s->hook_s = NULL;
+	s->load_s = NULL;
 }
 
 int mi_kx_lock(const char *dir)
@@ -591,6 +598,7 @@ int mi_kx_pending_write(const char *dir, const struct mi_kx_pending *pd)
 	mi_kx_add_str(o, "boot_id", pd->boot_id);
 	json_object_object_add(o, "issued_unix", json_object_new_double(pd->issued_unix));
 	json_object_object_add(o, "hook_s", json_object_new_double(pd->hook_s));
+	json_object_object_add(o, "load_s", json_object_new_double(pd->load_s));
 	err = write_json(path, o);
 	json_object_put(o);
 	return err;

@@ -53,6 +53,7 @@ struct mi_kx_pending {
 	char boot_id[40];	/* the boot that issued the kexec */
 	double issued_unix;	/* wall clock when it was issued */
 	double hook_s;		/* that boot's hook: collection start to kexec */
+	double load_s;		/* of it, the next kernel's load after collection; -1 unknown */
 };
 
 struct mi_kx_state {
@@ -67,6 +68,8 @@ struct mi_kx_state {
 	int nr_collects;
 	double *boot_s, *hook_s;	/* kernel clock start to hook; the hook before */
 	int nr_boots, nr_hooks;
+	double *load_s;		/* of the hook, the kernel load after collection */
+	int nr_loads;
 	double first_issued, last_collected;	/* unix; 0 = none */
 	bool has_pending, stop, ended;
 	char end_state[32];	/* done.json: "done", "stopped", "failed" */

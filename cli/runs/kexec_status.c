@@ -41,6 +41,9 @@ static double print_wall(struct mi_kx_state *s)
 	printf("            kernel clock start to hook %.2f s (median), hook %.2f s (%.1f%%), "
 	       "kexec call to kernel clock start %.2f s (%.1f%%, the rest)\n", boot, hook,
 	       100 * hook / wall, wall - boot - hook, 100 * (wall - boot - hook) / wall);
+	if (s->nr_loads)
+		printf("            of the hook, the next kernel's load after the collection: "
+		       "%.2f s (median)\n", median_of(s->load_s, s->nr_loads));
 	return wall;
 }
 
