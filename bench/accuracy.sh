@@ -62,7 +62,8 @@ accel=$("$top/tests/vm/accel.sh") qargs="" mode="multi-threaded TCG ($accel)"
 [ $icount = 1 ] && accel=tcg qargs="-icount shift=3,sleep=off" mode="single-threaded TCG, -icount shift=3,sleep=off"
 if [ $summarize_only = 0 ]; then
 	echo "$runs" > "$out/seed/runs"
-	mkfs.ext4 -q -F -d "$out/seed" "$out/disk.img" 64M
+	mkfs.ext4 -q -F -d "$out/seed" "$out/disk.img" 64M > "$out/mkfs.log" 2>&1 ||
+		{ echo "accuracy.sh: mkfs.ext4 failed: $(tail -n1 "$out/mkfs.log")" >&2; exit 1; }
 	if ! GUEST_CONFIG=$kdir/config MEMINIT_ACCEL=$accel "$top/tests/vm/guest.sh" --kernel "$kdir/bzImage" \
 		--nodes $nodes --node-cpus $node_cpus --append meminit_stats --disk "$out/disk.img" \
 		${qargs:+--qemu "$qargs"} --timeout $((120 + runs * 60)) --out "$out/guest" \

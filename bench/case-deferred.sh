@@ -82,7 +82,8 @@ else
 	echo "$runs" > "$mode_dir/seed/runs"
 	echo "$hash_append" > "$mode_dir/seed/hash_append"
 	cp "$simp/bzImage" "$mode_dir/seed/kernels/simplify"
-	mkfs.ext4 -q -F -d "$mode_dir/seed" "$mode_dir/disk.img" 128M
+	mkfs.ext4 -q -F -d "$mode_dir/seed" "$mode_dir/disk.img" 128M > "$mode_dir/mkfs.log" 2>&1 ||
+		{ echo "case-deferred.sh: mkfs.ext4 failed: $(tail -n1 "$mode_dir/mkfs.log")" >&2; exit 1; }
 	if ! GUEST_CONFIG=$base/config MEMINIT_ACCEL=$accel "$top/tests/vm/guest.sh" --kernel "$base/bzImage" \
 		--nodes $nodes --node-cpus $node_cpus --append meminit_stats --disk "$mode_dir/disk.img" \
 		${qargs:+--qemu "$qargs"} --timeout $((180 + 3 * runs * 90)) --out "$mode_dir/guest" \

@@ -74,7 +74,9 @@ chain() {
 	local name=$1 accel=$2 qargs=$3 d=$out/$1 tpid rc=0
 	mkdir -p "$d/seed"
 	echo "$groups" > "$d/seed/groups"
-	mkfs.ext4 -q -F -d "$d/seed" "$d/disk.img" 64M
+	# mke2fs -d names each file it creates on stdout, -q or not.
+	mkfs.ext4 -q -F -d "$d/seed" "$d/disk.img" 64M > "$d/mkfs.log" 2>&1 ||
+		{ echo "repeat.sh: mkfs.ext4 failed: $(tail -n1 "$d/mkfs.log")" >&2; return 1; }
 	# The console file appears when QEMU starts (guest.sh may first wait for the
 	# QEMU lock); tail then follows it, polling every 10 ms where inotify is not used.
 	(

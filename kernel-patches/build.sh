@@ -147,6 +147,10 @@ gitc checkout -q -f --detach "$target"
 # and function for function (checked on six objects with pahole 1.24). It
 # changes no generated code.
 kmake=(make -C "$tree" "${kvars[@]}" KCFLAGS=-fno-var-tracking)
+# An experiment's kernel says which it is in its release string (uname -r,
+# every report's "kernel"), so that a loop of variants shows which image
+# each boot ran; only the version files recompile, the config is the same.
+[ -n "$label_series" ] && kmake+=(LOCALVERSION="-$label_series")
 if command -v ccache >/dev/null; then
 	export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache} CCACHE_BASEDIR=$tree CCACHE_NOHASHDIR=1
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
