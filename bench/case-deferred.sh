@@ -1,15 +1,18 @@
 #!/bin/bash
-# Case study (issue 15): does "mm/mm_init: simplify deferred init of struct
-# pages" (v6.18), backported to Debian's 6.12 under the meminit series
-# (kernel-patches/experiments/deferred-simplify), change deferred struct
-# page init, and where? One guest, one 'meminit kexec' loop alternating
-# three variants ABBA (base: the meminit kernel; simplify: the backport under
-# the same series; hash: the base kernel with an eight times larger dentry
-# hash, the control arm), N runs each, every boot's /proc/zoneinfo kept as
-# its ground truth; then 'meminit compare' of base against each variant and
-# the predictions (bench/case-deferred/predictions.tsv for simplify,
-# predictions-hash.tsv for hash, committed before any run) checked against
-# its rows. Prints the Markdown section docs/case-studies/ and
+# Case study (issue 15): do two upstream changes to struct page init,
+# backported to Debian's 6.12 under the meminit series, do what they claim,
+# and where? "mm/mm_init: simplify deferred init of struct pages" (v6.18,
+# kernel-patches/experiments/deferred-simplify) and "mm: Introduce
+# for_each_valid_pfn()" (v6.16, experiments/valid-pfn), two by two with
+# both (experiments/simplify-valid-pfn), on a guest with a 16 GiB
+# soft-reserved range that has no memory map. One 'meminit kexec' loop
+# alternating five variants ABBA (base: the meminit kernel; simplify;
+# valid-pfn; simplify-valid-pfn; hash: the base kernel with an eight times
+# larger dentry hash, the control arm), N runs each, every boot's
+# /proc/zoneinfo kept as its ground truth; then 'meminit compare' of base
+# against each variant and the predictions (bench/case-deferred/
+# predictions.tsv for simplify, predictions-VARIANT.tsv for the others,
+# each committed before any run with it) checked against its rows. Prints the Markdown section docs/case-studies/ and
 # bench/RESULTS.md are generated from; leaves the kexec directory, the
 # compare tables and JSON, and the HTML A/B pages (ab-VARIANT.html) in
 # build/bench/case-deferred/MODE/.
@@ -42,8 +45,14 @@ done
 [ -x "$top/build/meminit-static" ] && [ -x "$top/build/meminit" ] ||
 	{ echo "case-deferred.sh: build/meminit not built (make)" >&2; exit 1; }
 meminit=$top/build/meminit
-# The variants compared with base, each with its predictions file.
-variants="simplify hash"
+# The variants compared with base, each with its predictions file; those
+# with a kernel of their own and its experiment (kernel-patches/experiments/).
+variants="simplify valid-pfn simplify-valid-pfn hash"
+experiment_of() { case "$1" in simplify) echo deferred-simplify ;; hash) ;; *) echo "$1" ;; esac; }
+# Every variant boots with a soft-reserved range above the guest's memory:
+# memblock-reserved, no memory map, walked by reserve_bootmem_region()
+# (predictions-valid-pfn.tsv).
+soft_reserved="memmap=16G%0x1000000000+0xefffffff"
 # The control: the guest's dentry hash is 524288 entries by default; eight
 # times that moves the hash phase alone (predictions-hash.tsv).
 hash_append="dhash_entries=4194304"
@@ -73,34 +82,46 @@ else
 	mkdir -p "$mode_dir/seed/kernels"
 	base=$("$top/kernel-patches/build.sh" 2> "$mode_dir/kernel-base.log" | tail -n1) && [ -f "$base/bzImage" ] ||
 		{ echo "case-deferred.sh: no meminit kernel: $(tail -n1 "$mode_dir/kernel-base.log")" >&2; exit 1; }
-	simp=$(MEMINIT_SERIES=deferred-simplify "$top/kernel-patches/build.sh" 2> "$mode_dir/kernel-simplify.log" |
-		tail -n1) && [ -f "$simp/bzImage" ] ||
-		{ echo "case-deferred.sh: no deferred-simplify kernel: $(tail -n1 "$mode_dir/kernel-simplify.log")" >&2; exit 1; }
-	# The same configuration, so that the patches are the only difference.
-	cmp -s "$base/config" "$simp/config" ||
-		{ echo "case-deferred.sh: the two kernels' configs differ ($base/config, $simp/config)" >&2; exit 1; }
+	series_of="base=$(wc -l < "$base/series.log")"
+	kexec_args="--variant base"
+	for v in $variants; do
+		e=$(experiment_of "$v")
+		if [ -z "$e" ]; then
+			kexec_args="$kexec_args --variant $v --append $hash_append"
+			continue
+		fi
+		k=$(MEMINIT_SERIES=$e "$top/kernel-patches/build.sh" 2> "$mode_dir/kernel-$v.log" | tail -n1) &&
+			[ -f "$k/bzImage" ] ||
+			{ echo "case-deferred.sh: no $e kernel: $(tail -n1 "$mode_dir/kernel-$v.log")" >&2; exit 1; }
+		# The same configuration, so that the patches are the only difference.
+		cmp -s "$base/config" "$k/config" ||
+			{ echo "case-deferred.sh: the configs of base and $v differ ($base/config, $k/config)" >&2; exit 1; }
+		cp "$k/bzImage" "$mode_dir/seed/kernels/$v"
+		kexec_args="$kexec_args --variant $v --kernel /mnt/kernels/$v"
+		series_of="$series_of $v=$(wc -l < "$k/series.log")"
+	done
 	echo "$runs" > "$mode_dir/seed/runs"
-	echo "$hash_append" > "$mode_dir/seed/hash_append"
-	cp "$simp/bzImage" "$mode_dir/seed/kernels/simplify"
+	echo "$kexec_args" > "$mode_dir/seed/kexec_args"
 	mkfs.ext4 -q -F -d "$mode_dir/seed" "$mode_dir/disk.img" 128M > "$mode_dir/mkfs.log" 2>&1 ||
 		{ echo "case-deferred.sh: mkfs.ext4 failed: $(tail -n1 "$mode_dir/mkfs.log")" >&2; exit 1; }
 	if ! GUEST_CONFIG=$base/config MEMINIT_ACCEL=$accel "$top/tests/vm/guest.sh" --kernel "$base/bzImage" \
-		--nodes $nodes --node-cpus $node_cpus --append meminit_stats --disk "$mode_dir/disk.img" \
-		${qargs:+--qemu "$qargs"} --timeout $((180 + 3 * runs * 90)) --out "$mode_dir/guest" \
+		--nodes $nodes --node-cpus $node_cpus --append "meminit_stats $soft_reserved" --disk "$mode_dir/disk.img" \
+		${qargs:+--qemu "$qargs"} --timeout $((180 + 5 * runs * 90)) --out "$mode_dir/guest" \
 		"$here/guest-case-deferred.sh" > "$mode_dir/guest.log" 2>&1; then
 		echo "case-deferred.sh: the guest run failed: $(tail -n1 "$mode_dir/guest.log")" >&2
 		exit 1
 	fi
 	{
-		printf 'runs=%q small=%q hash_append=%q\n' "$runs" "$small" "$hash_append"
-		printf 'base_series=%q simp_series=%q\n' "$(wc -l < "$base/series.log")" "$(wc -l < "$simp/series.log")"
+		printf 'runs=%q small=%q hash_append=%q soft_reserved=%q\n' "$runs" "$small" "$hash_append" "$soft_reserved"
+		printf 'series_of=%q\n' "$series_of"
 		printf 'run_date=%q rev=%q\n' "$(date -u '+%F %H:%M')" "$(git -C "$top" rev-parse --short HEAD)"
 	} > "$mode_dir/params"
 fi
 g=$mode_dir/guest
 kx=$g/kx
 n=$(find "$kx/runs" -maxdepth 1 -name 'run-*.json' | wc -l)
-[ "$n" = $((3 * runs)) ] || { echo "case-deferred.sh: $n of $((3 * runs)) runs collected (see $g/status.txt)" >&2; exit 1; }
+nv=$(( $(wc -w <<< "$variants") + 1 ))
+[ "$n" = $((nv * runs)) ] || { echo "case-deferred.sh: $n of $((nv * runs)) runs collected (see $g/status.txt)" >&2; exit 1; }
 
 # Ground truth: struct pages per node in every boot = that boot's zoneinfo present.
 present() { awk '/^Node/ {n = $2 + 0} $1 == "present" {s[n] += $2} END {for (i in s) print i, s[i]}' "$1" | sort -n; }
@@ -183,11 +204,12 @@ kver=$(jq -r .report.kernel "$kx/runs/run-0000.json")
 fails=$(find "$kx/failures" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)
 label=mttcg
 [ $icount = 1 ] && label=icount
-echo "## Case study: deferred init simplified (v6.18) on 6.12, $label"
+echo "## Case study: struct page init changes of v6.16 and v6.18 on 6.12, $label"
 echo
-echo "meminit at $rev, $run_date UTC; kernel $kver. Variants: base = the meminit series"
-echo "($base_series patches); simplify = kernel-patches/experiments/deferred-simplify ($simp_series"
-echo "patches), the same configuration; hash = base with \`$hash_append\` (the control arm). Guest:"
+echo "meminit at $rev, $run_date UTC; kernel $kver. Variants (patches in the series): base = the"
+echo "meminit series; simplify, valid-pfn, simplify-valid-pfn = kernel-patches/experiments/"
+echo "deferred-simplify, valid-pfn, simplify-valid-pfn, the same configuration ($series_of);"
+echo "hash = base with \`$hash_append\` (the control arm). Every boot: \`$soft_reserved\`. Guest:"
 echo "nodes $nodes, vCPUs $node_cpus, $mode; one \`meminit kexec\` loop of $runs runs per variant"
 echo "alternated ABBA, $n collected, $fails failed attempts. Struct pages per node = /proc/zoneinfo"
 echo "present in all $n boots, every variant."

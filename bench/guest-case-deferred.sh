@@ -1,13 +1,13 @@
 #!/bin/sh
 # Runs in the guest (busybox sh) on every boot of bench/case-deferred.sh.
-# The first (cold) boot starts one 'meminit kexec' loop of three variants,
-# $(cat /mnt/runs) runs each, alternated ABBA: base (the meminit kernel
-# this guest booted, /mnt/boot/vmlinuz), simplify (the backport under the
-# same series, /mnt/kernels/simplify) and hash (base with the command line
-# addition in /mnt/hash_append, the control arm). Every kexec boot saves its
-# /proc/zoneinfo under acc/<boot_id>.zoneinfo (the ground truth of its
-# struct pages) before the hook collects it and kexecs the next run. The
-# boot that ends the loop copies everything to /out.
+# The first (cold) boot starts one 'meminit kexec' loop of the variants
+# bench/case-deferred.sh wrote to /mnt/kexec_args, $(cat /mnt/runs) runs
+# each, alternated ABBA: base (the meminit kernel this guest booted,
+# /mnt/boot/vmlinuz), each experiment's kernel (/mnt/kernels/VARIANT), and
+# hash (base with a command line addition, the control arm). Every kexec
+# boot saves its /proc/zoneinfo under acc/<boot_id>.zoneinfo (the ground
+# truth of its struct pages) before the hook collects it and kexecs the
+# next run. The boot that ends the loop copies everything to /out.
 mkdir -p /mnt
 mount -t ext4 /dev/vda /mnt || { echo "guest-case-deferred: cannot mount /dev/vda"; exit 1; }
 D=/mnt/kx
@@ -16,8 +16,7 @@ mkdir -p $A
 if [ ! -f $D/plan.json ]; then
 	meminit kexec --runs "$(cat /mnt/runs)" --out $D --kernel /mnt/boot/vmlinuz \
 		--initrd /mnt/boot/initrd.gz --reuse-cmdline --max-failures 2 \
-		--variant base --variant simplify --kernel /mnt/kernels/simplify \
-		--variant hash --append "$(cat /mnt/hash_append)" --yes
+		$(cat /mnt/kexec_args) --yes
 	echo "guest-case-deferred: the first kexec did not happen"
 	umount /mnt
 	exit 1

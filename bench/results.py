@@ -36,6 +36,8 @@ ORDER = ["boot-cost", "boot-views", "hotplug-peers", "bpf-cost", "repeat",
 CLAIM_MS = (58, 55)
 LOOP_PCT = 10.0         # issue 15: the loop's own share of a kexec cycle
 CASE_STUDY = "docs/case-studies/deferred-simplify.md"
+# The compare tables of a case-deferred section, in the order it prints them.
+CASE_VARIANTS = ("simplify", "valid-pfn", "simplify-valid-pfn", "hash")
 # meminit's own conditions in boot-cost: effects outside the unpatched
 # kernel's spread are stated for these (the peers' are the point of the
 # table and read in its notes).
@@ -429,7 +431,7 @@ def case_deferred(s, F, mode):
     F[f"cs {mode} loop"] = f"{m.group(1)} runs per variant ({m.group(2)} boots, {m.group(3)} failed attempts)"
     F[f"cs {mode} run"] = s.match(r"meminit at (\w+), ([\d-]+ [\d:]+) UTC; kernel (\S+?)\.\s", "run line").group(0)[
         len("meminit at "):].rstrip(". \n")
-    for nth, var in enumerate(("simplify", "hash")):
+    for nth, var in enumerate(CASE_VARIANTS):
         p = s.table("metric", nth)
         out = p.column("outcome")
         held = sum(o == "held" for o in out)
@@ -445,7 +447,21 @@ def case_deferred(s, F, mode):
         row = case_row(c, "deferred", node)
         F[f"cs {mode} deferred {node}"] = case_verdict(row, claim, detect)
         F[f"cs {mode} ns/page {node}"] = row["ns/page"]
-    h = case_row(s.table("phase", 1), "hash Dentry cache", "-")
+    # The valid-pfn change, alone and with simplify: node 0's reserved
+    # phase holds the soft-reserved walk; both's deferred rows against
+    # simplify's alone.
+    for var in ("valid-pfn", "simplify-valid-pfn"):
+        t = s.table("phase", CASE_VARIANTS.index(var))
+        for node in ("0", "1"):
+            r = case_row(t, "reserved", node)
+            F[f"cs {mode} {var} reserved {node}"] = (
+                f"{r['median base']} -> {r[f'median {var}']} ms ({r['change']}, shift and interval "
+                f"{r['shift [95% interval]']} ms, {r['verdict']})")
+    t = s.table("phase", CASE_VARIANTS.index("simplify-valid-pfn"))
+    for node in ("0", "1"):
+        r = case_row(t, "deferred", node)
+        F[f"cs {mode} both deferred {node}"] = f"{r['change']} ({r['verdict']})"
+    h = case_row(s.table("phase", CASE_VARIANTS.index("hash")), "hash Dentry cache", "-")
     F[f"cs {mode} hash dentry"] = (f"{h['median base']} -> {h['median hash']} ms ({h['change']}, "
                                    f"shift and interval {h['shift [95% interval]']} ms, {h['verdict']})")
     w = s.match(r"wall: +([\d.]+) s per boot", "kexec --status wall line")

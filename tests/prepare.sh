@@ -8,9 +8,10 @@
 #              arm64's busybox (tests/vm/busybox.sh), then the
 #              Debian 12 root of the distribution guest (tests/distro/root.sh),
 #              mostly network and dpkg;
-#   kernels:   the patched kernel, then the case study's experiment
-#              (kernel-patches/experiments/deferred-simplify), its
-#              CONFIG_MEMINIT_STATS=n and unpatched variants
+#   kernels:   the patched kernel, then the case study's experiments
+#              (kernel-patches/experiments/: deferred-simplify, valid-pfn,
+#              simplify-valid-pfn), its CONFIG_MEMINIT_STATS=n and
+#              unpatched variants
 #              (kernel-patches/build.sh), in the order the tests need them.
 # One line per step on stdout with its time and result; each step's own
 # output goes to $1/<step>.log. Exits non-zero if a step failed (the test
@@ -61,8 +62,10 @@ kernels() {
 	[ -f /usr/src/linux-source-6.12.tar.xz ] || return 0	# the tests say so
 	local rc=0
 	step kernel-patched "$top/kernel-patches/build.sh" || rc=1
-	# The experiment next: from the patched tree it changes one file.
-	step kernel-deferred-simplify env MEMINIT_SERIES=deferred-simplify "$top/kernel-patches/build.sh" || rc=1
+	# The experiments next: from the patched tree each changes one file.
+	for e in deferred-simplify valid-pfn simplify-valid-pfn; do
+		step kernel-$e env MEMINIT_SERIES=$e "$top/kernel-patches/build.sh" || rc=1
+	done
 	step kernel-stats-off "$top/kernel-patches/build.sh" --off || rc=1
 	step kernel-unpatched env MEMINIT_SERIES=none "$top/kernel-patches/build.sh" || rc=1
 	return $rc

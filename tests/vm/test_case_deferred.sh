@@ -4,7 +4,8 @@
 # --small builds the deferred-simplify experiment beside the meminit kernel
 # (same cache, the object directory shared: only what the experiment
 # changes recompiles), runs one kexec loop of 2 runs per variant (base,
-# simplify, and hash: the base kernel with a larger dentry hash), and checks
+# simplify, valid-pfn, simplify-valid-pfn, and hash: the base kernel with a
+# larger dentry hash), every boot with a soft-reserved range, and checks
 # every boot's struct pages per node against its zoneinfo (it fails
 # otherwise). Checked here: what each step left, never a timing.
 source "$(dirname "$0")/../lib.sh"
@@ -25,25 +26,30 @@ simp=$(sed -n 's/^build.sh: \(built in [0-9]*s\|cached\).*/\1/p' "$o/kernel-simp
 [ -n "$simp" ] && pass "$T: the experiment kernel: $simp (MEMINIT_SERIES=deferred-simplify)" ||
 	fail "$T: the experiment kernel" "no build line in $o/kernel-simplify.log"
 
-# The three variants in the loop, as many runs each, ABBA.
+# The five variants in the loop, as many runs each, ABBA.
 v=$(jq -r '.variant' "$o"/guest/kx/runs/run-*.json | sort | uniq -c | awk '{printf "%s %s;", $2, $1}')
-[ "$v" = "base 2;hash 2;simplify 2;" ] && pass "$T: one loop, 2 runs of each variant" ||
-	fail "$T: variants in the loop" "$v"
-# simplify boots its own image (an experiment's release string names it);
-# hash the base image with its parameter, which the kernel's own dentry
-# hash line then shows.
+[ "$v" = "base 2;hash 2;simplify 2;simplify-valid-pfn 2;valid-pfn 2;" ] &&
+	pass "$T: one loop, 2 runs of each variant" || fail "$T: variants in the loop" "$v"
+# Each experiment boots its own image (its release string names it); hash
+# the base image with its parameter, which the kernel's own dentry hash
+# line then shows; every boot has the soft-reserved range.
 ks=$(jq -r '"\(.variant) \(.report.kernel)"' "$o"/guest/kx/runs/run-*.json | sort -u |
-	awk '{k[$1] = $2; n[$1]++} END {ok = n["base"] == 1 && n["simplify"] == 1 && n["hash"] == 1 &&
-		k["base"] == k["hash"] && k["simplify"] ~ /-deferred-simplify/ && k["base"] !~ /-deferred-simplify/;
-		print (ok ? "ok" : "base " k["base"] ", simplify " k["simplify"] ", hash " k["hash"])}')
-[ "$ks" = ok ] && pass "$T: every boot ran its variant's image (release strings: the experiment's names it)" ||
+	awk '{k[$1] = $2; n[$1]++} END {ok = n["base"] == 1 && n["hash"] == 1 && k["base"] == k["hash"] &&
+		k["base"] !~ /-(deferred-simplify|valid-pfn)/ && k["simplify"] ~ /-deferred-simplify\+?$/ &&
+		k["valid-pfn"] ~ /[0-9]-valid-pfn\+?$/ && k["simplify-valid-pfn"] ~ /-simplify-valid-pfn\+?$/;
+		for (v in n) ok = ok && n[v] == 1
+		print (ok ? "ok" : "base " k["base"] ", simplify " k["simplify"] ", valid-pfn " k["valid-pfn"] ", both " k["simplify-valid-pfn"] ", hash " k["hash"])}')
+[ "$ks" = ok ] && pass "$T: every boot ran its variant's image (release strings: each experiment's names it)" ||
 	fail "$T: kernels per variant" "$ks"
+sr=$(jq -r '.cmdline' "$o"/guest/kx/runs/run-*.json | grep -c 'memmap=16G%0x1000000000+0xefffffff')
+[ "$sr" = 10 ] && pass "$T: every boot had the soft-reserved range on its command line" ||
+	fail "$T: soft-reserved range" "in $sr of 10 boots' command lines"
 hv=$(jq -r 'select(.variant == "hash") | [.report.hash_tables[]? | select(.name == "Dentry cache") | .entries] | first // "none"' \
 	"$o"/guest/kx/runs/run-*.json | sort -u)
 [ "$hv" = 4194304 ] && pass "$T: the hash variant's dentry hash has the 4194304 entries it asked for" ||
 	fail "$T: hash variant" "dentry hash entries: $hv"
 
-for var in simplify hash; do
+for var in simplify valid-pfn simplify-valid-pfn hash; do
 	# compare rows for the deferred phase of both memory nodes, 2 runs a
 	# side: an interval at its own level, no verdict (too few runs).
 	rows=$(jq '[.metrics[] | select(.phase == "deferred" and .cpu == null and (.node == 0 or .node == 1)
@@ -68,6 +74,8 @@ grep -q '^| metric | node | predicted |' "$OUTROOT/case-deferred.md" &&
 	grep -q '^| node | variant | chunk records |' "$OUTROOT/case-deferred.md" &&
 	pass "$T: the section has the predictions, compare and chunk tables" ||
 	fail "$T: section" "a table is missing (see $OUTROOT/case-deferred.md)"
-grep -q "simplify" "$o/ab-simplify.html" && grep -q "<th>bound</th>" "$o/ab-simplify.html" && grep -q "hash" "$o/ab-hash.html" && pass "$T: an HTML A/B page per variant, with the bound" ||
+grep -q "simplify" "$o/ab-simplify.html" && grep -q "<th>bound</th>" "$o/ab-simplify.html" &&
+	grep -q "valid-pfn" "$o/ab-valid-pfn.html" && grep -q "hash" "$o/ab-hash.html" &&
+	pass "$T: an HTML A/B page per variant, with the bound" ||
 	fail "$T: HTML A/B pages" "ab-simplify.html (with a bound column) or ab-hash.html is not what it should be"
 exit 0
