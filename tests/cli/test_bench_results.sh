@@ -134,7 +134,7 @@ open(p, "w").write(s)
 PY
 if $py "$gen" "${args[@]}" > "$o/case.out" 2>&1 &&
 	grep -q '^| `-icount` | not decided (+0.30% \[-12.0%, +11.0%\]): the interval still allows +-12%' "$o/docs/case-studies/deferred-simplify.md" &&
-	grep -q 'the larger node: not decided' "$o/README.md"; then
+	grep -q 'of the larger node: not decided' "$o/README.md"; then
 	pass "$T: the case study's verdict follows its compare row (faster -> not decided, README too)"
 else
 	fail "$T: case study verdict" "$(head -n1 "$o/case.out"; grep -m1 '^| `-icount`' "$o/docs/case-studies/deferred-simplify.md" | cut -c1-160)"
