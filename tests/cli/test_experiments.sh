@@ -5,7 +5,8 @@
 # order, each patch as it is or as a rebased copy of the same subject
 # (experiments/NAME/meminit-NNNN-*.patch); the changes under study keep
 # their upstream author and say where they come from. The kernel builds
-# and checkpatch of the rebased copies are tests/vm/test_experiments.sh's.
+# are tests/vm/test_case_deferred.sh's, checkpatch of the rebased copies
+# tests/vm/test_patched.sh's.
 source "$(dirname "$0")/../lib.sh"
 T="experiments"
 kp=$TOP/kernel-patches
