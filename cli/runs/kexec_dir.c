@@ -148,6 +148,15 @@ static double get_num(json_object *o, const char *k)
 	return json_object_get_double(v);
 }
 
+/* A run's timing K into V[N++] when present and at least MIN (absent: -1). */
+static void keep_num(json_object *o, const char *k, double min, double *v, int *n)
+{
+	double c = get_num(o, k);
+
+	if (c >= min)
+		v[(*n)++] = c;
+}
+
 static bool copy_str(json_object *o, const char *k, char *dst, size_t size, bool required)
 {
 	const char *s = get_str(o, k);
@@ -374,21 +383,11 @@ static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_s
 		} else if (!s->done[k]) {
 			s->done[k] = 1;
 			s->nr_done++;
-			c = get_num(o, "cycle_s");
-			if (c > 0)
-				s->cycle_s[s->nr_cycles++] = c;
-			c = get_num(o, "collect_s");
-			if (c >= 0)
-				s->collect_s[s->nr_collects++] = c;
-			c = get_num(o, "boot_to_hook_s");
-			if (c >= 0)
-				s->boot_s[s->nr_boots++] = c;
-			c = get_num(o, "prev_hook_s");
-			if (c >= 0)
-				s->hook_s[s->nr_hooks++] = c;
-			c = get_num(o, "prev_load_s");
-			if (c >= 0)
-				s->load_s[s->nr_loads++] = c;
+			keep_num(o, "cycle_s", 1e-12, s->cycle_s, &s->nr_cycles);
+			keep_num(o, "collect_s", 0, s->collect_s, &s->nr_collects);
+			keep_num(o, "boot_to_hook_s", 0, s->boot_s, &s->nr_boots);
+			keep_num(o, "prev_hook_s", 0, s->hook_s, &s->nr_hooks);
+			keep_num(o, "prev_load_s", 0, s->load_s, &s->nr_loads);
 			c = get_num(o, "kexec_issued_unix");
 			if (c > 0 && (!s->first_issued || c < s->first_issued))
 				s->first_issued = c;
