@@ -46,6 +46,11 @@ CLI_DIRS  := lib source model output runs cmd
 CPPFLAGS  += -I$(OUTPUT) $(addprefix -Icli/,$(CLI_DIRS)) -MMD -MP
 LIBS      := -lbpf -lelf -ljson-c -lz -lm
 STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -ljson-c -lz -lzstd -lm
+# arm64's kexec_load path edits the device tree (cli/runs/kexec_load_arm64.c).
+ifeq ($(ARCH),arm64)
+LIBS      += -lfdt
+STATIC_LIBS += -lfdt
+endif
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))

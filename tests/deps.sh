@@ -76,12 +76,16 @@ libelf-dev:arm64 /usr/lib/aarch64-linux-gnu/libelf.a
 zlib1g-dev:arm64 /usr/lib/aarch64-linux-gnu/libz.a
 libzstd-dev:arm64 /usr/lib/aarch64-linux-gnu/libzstd.a
 libjson-c-dev:arm64 /usr/lib/aarch64-linux-gnu/libjson-c.a
+libfdt-dev:arm64 /usr/lib/aarch64-linux-gnu/libfdt.a
 qemu-user-static qemu-aarch64-static
 qemu-system-arm qemu-system-aarch64
 '
 # The :arm64 packages are the cross build's (make ARCH=arm64) libraries,
 # through dpkg's foreign architecture. Never busybox-static:arm64: it would
 # replace this machine's /bin/busybox, which the x86 guests boot with.
+# libfdt (arm64's kexec_load loader edits the device tree) only for arm64:
+# its -dev package is not multi-arch, so the host's and arm64's exclude
+# each other, and x86's loader needs none.
 
 pkgs=$(printf '%s\n' "$TABLE" | awk 'NF { print $1 }')
 

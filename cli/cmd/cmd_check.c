@@ -20,12 +20,13 @@
 #include "output.h"
 #include "probe.h"
 #include "kexec.h"
+#include "kexec_segments.h"
 #include "live_bpf.h"
 #include "util.h"
 #include "verb_opts.h"
 
 static const char *const config_keys[] = {
-	"CONFIG_DEFERRED_STRUCT_PAGE_INIT", "CONFIG_MEMORY_HOTPLUG", "CONFIG_KEXEC_FILE",
+	"CONFIG_DEFERRED_STRUCT_PAGE_INIT", "CONFIG_MEMORY_HOTPLUG", "CONFIG_KEXEC", "CONFIG_KEXEC_FILE",
 	"CONFIG_DEBUG_INFO_BTF", "CONFIG_NUMA", "CONFIG_KPROBES", "CONFIG_FUNCTION_TRACER",
 	"CONFIG_MEMINIT_STATS", "CONFIG_HZ",
 };
@@ -254,11 +255,16 @@ static void print_table(const struct check *c)
 	printf("  %-24s %s%s%s\n", "meminit kernel patches", c->patched ? "yes (" : "no",
 	       c->patched_how, c->patched ? ")" : "");
 	printf("  %-24s %s\n", "boot trace (armed)", yes_no(c->boot_traced));
-	printf("  %-24s %s%s\n", "kexec", c->kexec_loaded_file && cfg_on(c, "CONFIG_KEXEC_FILE") ?
-	       "kexec_file_load available" : c->kexec_loaded_file ? "kexec (no KEXEC_FILE)" : "no",
+	printf("  %-24s %s%s%s\n", "kexec", !c->kexec_loaded_file ? "no" :
+	       cfg_on(c, "CONFIG_KEXEC") ? "kexec_load" : "no kexec_load (CONFIG_KEXEC off)",
+	       !c->kexec_loaded_file ? "" : cfg_on(c, "CONFIG_KEXEC_FILE") ? ", kexec_file_load" :
+	       ", no kexec_file_load (CONFIG_KEXEC_FILE off)",
 	       mi_kexec_unsupported() ? "; 'meminit kexec' cannot run: " : "");
 	if (mi_kexec_unsupported())
 		printf("  %-24s %s\n", "", mi_kexec_unsupported());
+	else if (c->kexec_loaded_file && cfg_on(c, "CONFIG_KEXEC") && mi_kx_image_unsupported())
+		printf("  %-24s meminit's kexec_load loader cannot serve this boot: %s\n", "",
+		       mi_kx_image_unsupported());
 	printf("\nWhat meminit can measure on this kernel:\n");
 	n = verdicts(c, v, ARRAY_SIZE(v));
 	for (i = 0; i < n; i++)

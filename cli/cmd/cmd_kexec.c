@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * meminit kexec: repeat boots with kexec_file_load and collect each one.
+ * meminit kexec: repeat boots with kexec and collect each one.
  *
  * The first call (--yes) writes the plan and kexecs into run 0. From then on
  * the boot hook (--hook DIR, from an init script or meminit-kexec.service)
@@ -32,11 +32,11 @@ static void usage(FILE *f)
 "Usage: meminit kexec --runs N --out DIR --kernel IMAGE [--initrd FILE]\n"
 "                     [--append ARGS | --reuse-cmdline]\n"
 "                     [--variant NAME [--kernel IMAGE] [--initrd FILE] [--append ARGS]]...\n"
-"                     [--max-failures N] [--delay S] [--yes]\n"
+"                     [--max-failures N] [--delay S] [--syscall CALL] [--yes]\n"
 "       meminit kexec --hook DIR | --hook-active     (boot hook: collect, next kexec)\n"
 "       meminit kexec --status DIR | --stop DIR\n"
 "\n"
-"Boots the machine N times per variant with kexec_file_load(2) and collects\n"
+"Boots the machine N times per variant with kexec and collects\n"
 "each boot (the report of 'meminit report', best source present) into DIR.\n"
 "Without --yes it only says what it would do. With --yes it writes DIR\n"
 "(mode 0700) and reboots into the first run; the boot hook must run on every\n"
@@ -51,6 +51,12 @@ static void usage(FILE *f)
 "                    blocks, every other block reversed (ABBA), against drift\n"
 "  --max-failures N  stop after N failed attempts (default 3)\n"
 "  --delay S         wait S seconds before each kexec (a window for --stop)\n"
+"  --syscall CALL    how each next kernel is loaded: kexec_load (segments\n"
+"                    prepared by meminit, no SHA-256 of them at load and before\n"
+"                    the next kernel), kexec_file_load, or auto (default):\n"
+"                    kexec_load where meminit's loader serves this boot (x86\n"
+"                    booted by BIOS, arm64 with a device tree), falling back to\n"
+"                    kexec_file_load where kexec_load is not built in or refused\n"
 "  --status DIR      run k of N, failures, cycle time and ETA\n"
 "  --stop DIR        end the loop at its next boot; unloads a loaded kernel\n"
 "  --test-panic RUN  (tests) panic the hook once while collecting run RUN\n"
@@ -111,7 +117,7 @@ static int start(struct kx_opts *ko)
 int cmd_kexec(int argc, char **argv)
 {
 	enum { O_RUNS = 256, O_OUT, O_KERNEL, O_INITRD, O_APPEND, O_REUSE, O_VARIANT, O_YES,
-	       O_HOOK, O_HOOK_ACTIVE, O_STATUS, O_STOP, O_MAXF, O_DELAY, O_PANIC };
+	       O_HOOK, O_HOOK_ACTIVE, O_STATUS, O_STOP, O_MAXF, O_DELAY, O_PANIC, O_SYSCALL };
 	static const struct option opts[] = {
 		{ "runs", required_argument, NULL, O_RUNS },
 		{ "out", required_argument, NULL, O_OUT },
@@ -128,6 +134,7 @@ int cmd_kexec(int argc, char **argv)
 		{ "max-failures", required_argument, NULL, O_MAXF },
 		{ "delay", required_argument, NULL, O_DELAY },
 		{ "test-panic", required_argument, NULL, O_PANIC },
+		{ "syscall", required_argument, NULL, O_SYSCALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -167,6 +174,17 @@ int cmd_kexec(int argc, char **argv)
 		case O_OUT:
 			ko.out = optarg;
 			break;
+		case O_SYSCALL: {
+			enum mi_kx_syscall how;
+
+			if (mi_kx_syscall_parse(optarg, &how)) {
+				mi_err("--syscall: '%s' is not auto, kexec_load or kexec_file_load",
+				       optarg);
+				return MI_EXIT_USAGE;
+			}
+			ko.plan.syscall = how;
+			break;
+		}
 		case O_KERNEL:
 		case O_INITRD:
 			if (strlen(optarg) >= sizeof(cur->kernel)) {

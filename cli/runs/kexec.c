@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kexec.h"
+#include "kexec_segments.h"
 #include "util.h"
 
 #ifndef KEXEC_FILE_UNLOAD
@@ -126,7 +127,7 @@ const char *mi_kexec_unsupported(void)
 		return "kexec is disabled on this kernel (kernel.kexec_load_disabled = 1 "
 		       "until the next boot)";
 	if (geteuid())
-		return "kexec_file_load needs root (CAP_SYS_BOOT)";
+		return "kexec needs root (CAP_SYS_BOOT)";
 	return NULL;
 }
 
@@ -150,7 +151,7 @@ static const char *load_hint(int err)
 	}
 }
 
-int mi_kexec_load(const char *kernel, const char *initrd, const char *cmdline)
+static int file_load(const char *kernel, const char *initrd, const char *cmdline)
 {
 	unsigned long flags = 0;
 	int kfd = -1, ifd = -1, err;
@@ -180,8 +181,82 @@ int mi_kexec_load(const char *kernel, const char *initrd, const char *cmdline)
 	return err;
 }
 
+static const char *segments_hint(int err)
+{
+	switch (err) {
+	case ENOSYS:
+		return " (this kernel has no kexec_load: CONFIG_KEXEC is off)";
+	case EPERM:
+		return " (needs root with CAP_SYS_BOOT; refused under lockdown, which allows "
+		       "only signed images through kexec_file_load, or with "
+		       "kernel.kexec_load_disabled = 1)";
+	case EADDRNOTAVAIL:
+	case EINVAL:
+		return " (the kernel refused the segments' placement)";
+	default:
+		return "";
+	}
+}
+
+/* kexec_load with meminit's loader; QUIET: leave the failure to a fallback. */
+static int segments_load(const char *kernel, const char *initrd, const char *cmdline, bool quiet)
+{
+	struct mi_kx_image im;
+	int err;
+
+	err = mi_kx_image_build(&im, kernel, initrd && *initrd ? initrd : NULL, cmdline);
+	if (err)
+		return err == -ENOMEM ? -ENOMEM : -ENOEXEC;
+	err = mi_kx_image_load(&im);
+	mi_kx_image_free(&im);
+	if (err && !(quiet && (err == -ENOSYS || err == -EPERM)))
+		mi_err("kexec_load of %s failed: %s%s", kernel, strerror(-err), segments_hint(-err));
+	return err;
+}
+
+const char *mi_kx_syscall_name(enum mi_kx_syscall how)
+{
+	return how == MI_KX_SYSCALL_FILE ? "kexec_file_load" :
+	       how == MI_KX_SYSCALL_LOAD ? "kexec_load" : "auto";
+}
+
+int mi_kx_syscall_parse(const char *s, enum mi_kx_syscall *how)
+{
+	enum mi_kx_syscall h;
+
+	for (h = MI_KX_SYSCALL_AUTO; h <= MI_KX_SYSCALL_LOAD; h++)
+		if (!strcmp(s, mi_kx_syscall_name(h))) {
+			*how = h;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int mi_kexec_load(const char *kernel, const char *initrd, const char *cmdline,
+		  enum mi_kx_syscall how, enum mi_kx_syscall *used)
+{
+	int err;
+
+	if (how == MI_KX_SYSCALL_AUTO && mi_kx_image_unsupported())
+		how = MI_KX_SYSCALL_FILE;
+	if (how != MI_KX_SYSCALL_FILE) {
+		err = segments_load(kernel, initrd, cmdline, how == MI_KX_SYSCALL_AUTO);
+		if (!err || how == MI_KX_SYSCALL_LOAD || (err != -ENOSYS && err != -EPERM)) {
+			if (used)
+				*used = MI_KX_SYSCALL_LOAD;
+			return err;
+		}
+	}
+	if (used)
+		*used = MI_KX_SYSCALL_FILE;
+	return file_load(kernel, initrd, cmdline);
+}
+
 int mi_kexec_unload(void)
 {
+	/* kexec_load with no segments unloads whichever call loaded. */
+	if (!syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL))
+		return 0;
 	if (syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL, (unsigned long)KEXEC_FILE_UNLOAD))
 		return -errno;
 	return 0;

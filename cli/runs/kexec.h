@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kexec_file_load(2) called directly, and the reboot into the loaded kernel.
- * No kexec-tools needed; an image loaded by kexec-tools' 'kexec -s -l' is the
- * same kernel object and 'kexec -e' would run it just the same.
+ * Loading the next kernel, with kexec_file_load(2) called directly or with
+ * kexec_load(2) and segments prepared here (kexec_segments.h), and the
+ * reboot into it. No kexec-tools needed; 'kexec -e' would run an image
+ * loaded here just the same.
  */
 #ifndef MEMINIT_KEXEC_H
 #define MEMINIT_KEXEC_H
@@ -23,8 +24,23 @@ int mi_kexec_check_initrd(const char *path);
  * sentence saying why not (no KEXEC_FILE, kexec_load_disabled, not root).
  */
 const char *mi_kexec_unsupported(void);
-/* Load KERNEL (+ INITRD, may be NULL) with CMDLINE. 0 or -errno after one line. */
-int mi_kexec_load(const char *kernel, const char *initrd, const char *cmdline);
+/* Which system call loads the next kernel. */
+enum mi_kx_syscall {
+	MI_KX_SYSCALL_AUTO,	/* kexec_load where meminit's loader serves this boot, else file */
+	MI_KX_SYSCALL_FILE,	/* kexec_file_load(2) */
+	MI_KX_SYSCALL_LOAD,	/* kexec_load(2) */
+};
+const char *mi_kx_syscall_name(enum mi_kx_syscall how);
+/* "auto", "kexec_file_load" or "kexec_load": 0, or -EINVAL (quiet). */
+int mi_kx_syscall_parse(const char *s, enum mi_kx_syscall *how);
+/*
+ * Load KERNEL (+ INITRD, may be NULL) with CMDLINE through HOW; USED (may
+ * be NULL) gets the call that did it. AUTO falls back to kexec_file_load
+ * where kexec_load is not built in (ENOSYS) or refused (EPERM, lockdown).
+ * 0 or -errno after one line.
+ */
+int mi_kexec_load(const char *kernel, const char *initrd, const char *cmdline,
+		  enum mi_kx_syscall how, enum mi_kx_syscall *used);
 /* Unload whatever is loaded; 0 or -errno (quiet). */
 int mi_kexec_unload(void);
 /*

@@ -161,6 +161,9 @@ static int collect_run(const char *dir, const struct mi_kx_plan *p,
 	mi_read_line("/proc/cmdline", line, sizeof(line));
 	mi_kx_add_str(o, "cmdline", line);
 	json_object_object_add(o, "kexec_issued_unix", json_object_new_double(pd->issued_unix));
+	/* How this run's kernel was loaded (absent: before meminit said). */
+	if (pd->load_syscall != MI_KX_SYSCALL_AUTO)
+		mi_kx_add_str(o, "load_syscall", mi_kx_syscall_name(pd->load_syscall));
 	json_object_object_add(o, "collected_unix", json_object_new_double(now_unix()));
 	/* Kernel start to hook on this boot's clock, plus the previous boot's hook. */
 	json_object_object_add(o, "boot_to_hook_s", up >= 0 ? json_object_new_double(up) : NULL);
@@ -222,8 +225,9 @@ int mi_kx_active_write(const char *dir)
 
 /*
  * The next run's kernel loads while this boot is collected: kexec_file_load
- * reads and hashes the kernel and initrd (0.5 to 1.1 s under TCG), work
- * that does not depend on the collection. A child process issues it (what
+ * reads and hashes the kernel and initrd (0.5 to 1.1 s under TCG), and even
+ * kexec_load reads and copies them, work that does not depend on the
+ * collection. A child process issues it (what
  * it loads is the kernel's, not the process's); the run it guessed (the
  * first one not collected once this one is) is checked afterwards, and a
  * wrong guess or a failed load is done again the usual way.
@@ -231,6 +235,7 @@ int mi_kx_active_write(const char *dir)
 struct mi_kx_preload {
 	pid_t pid;		/* 0: none started */
 	int run;
+	enum mi_kx_syscall used;
 	char nonce[40];
 };
 
@@ -260,8 +265,15 @@ static void preload_start(struct mi_kx_preload *pl, const struct mi_kx_plan *p,
 	pid = fork();
 	if (pid < 0)
 		return;		/* loaded after the collection instead */
-	if (!pid)
-		_exit(mi_kexec_load(v->kernel, v->initrd[0] ? v->initrd : NULL, cmdline) ? 1 : 0);
+	if (!pid) {
+		enum mi_kx_syscall used;
+		int e;
+
+		e = mi_kexec_load(v->kernel, v->initrd[0] ? v->initrd : NULL, cmdline, p->syscall,
+				  &used);
+		/* The exit status says which call loaded it. */
+		_exit(e ? 1 : 10 + used);
+	}
 	pl->pid = pid;
 	pl->run = run;
 }
@@ -280,7 +292,11 @@ static bool preload_wait(struct mi_kx_preload *pl)
 	while (waitpid(pl->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pl->pid = 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) < 10 + MI_KX_SYSCALL_FILE ||
+	    WEXITSTATUS(status) > 10 + MI_KX_SYSCALL_LOAD)
+		return false;
+	pl->used = WEXITSTATUS(status) - 10;
+	return true;
 }
 
 static int end_loop(const char *dir, const char *state, const char *why)
@@ -303,6 +319,7 @@ int mi_kx_boot_step(const char *dir, int test_panic)
 	char nonce[40], boot_id[40], why[1024];
 	const struct mi_kx_variant *v;
 	double t_hook = uptime_s(), t, load_s = 0;
+	enum mi_kx_syscall used;
 	int lock, err, next, attempt;
 	char cmdline[2048 + 64];
 
@@ -386,6 +403,7 @@ int mi_kx_boot_step(const char *dir, int test_panic)
 	v = &p.v[pd.variant];
 	if (preloaded && pl.run == next) {
 		mi_strlcpy(pd.nonce, pl.nonce, sizeof(pd.nonce));
+		pd.load_syscall = pl.used;
 		goto loaded;
 	}
 	err = new_nonce(pd.nonce, sizeof(pd.nonce));
@@ -399,11 +417,13 @@ int mi_kx_boot_step(const char *dir, int test_panic)
 		sleep(p.delay_s);	/* the stop file is checked after the load */
 	}
 	t = now_mono();
-	err = mi_kexec_load(v->kernel, v->initrd[0] ? v->initrd : NULL, cmdline);
+	err = mi_kexec_load(v->kernel, v->initrd[0] ? v->initrd : NULL, cmdline, p.syscall,
+			    &used);
+	pd.load_syscall = used;
 	load_s += now_mono() - t;
 	if (err) {
-		snprintf(why, sizeof(why), "kexec_file_load of %s failed: %s", v->kernel,
-			 strerror(-err));
+		snprintf(why, sizeof(why), "%s of %s failed: %s", mi_kx_syscall_name(pd.load_syscall),
+			 v->kernel, strerror(-err));
 		if (!record_failure(dir, attempt, next, v->name, why, NULL))
 			end_loop(dir, "failed", why);
 		goto out;

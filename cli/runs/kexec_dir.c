@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kexec.h"
 #include "kexec_dir.h"
 #include "safe_file.h"
 #include "utf8.h"
@@ -184,6 +185,7 @@ int mi_kx_plan_read(const char *dir, struct mi_kx_plan *p)
 {
 	char path[4096];
 	json_object *o, *vs;
+	enum mi_kx_syscall how;
 	long long n;
 	size_t i;
 	int err = -EINVAL;
@@ -210,6 +212,16 @@ int mi_kx_plan_read(const char *dir, struct mi_kx_plan *p)
 	p->runs = n;
 	p->max_failures = get_int(o, "max_failures", 0, 1000000, &n) ? n : 3;
 	p->delay_s = get_int(o, "delay_s", 0, 3600, &n) ? n : 0;
+	/* Plans written before there was a choice loaded with kexec_file_load. */
+	p->syscall = MI_KX_SYSCALL_FILE;
+	if (json_object_object_get_ex(o, "syscall", &vs) &&
+	    mi_kx_syscall_parse(json_object_get_string(vs), &how)) {
+		mi_err("%s is corrupt: syscall \"%s\" is not auto, kexec_file_load or kexec_load",
+		       path, json_object_get_string(vs));
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "syscall", &vs))
+		p->syscall = how;
 	p->created_unix = get_int(o, "created_unix", 0, 1LL << 40, &n) ? n : 0;
 	if (!json_object_object_get_ex(o, "variants", &vs) ||
 	    !json_object_is_type(vs, json_type_array) || !json_object_array_length(vs) ||
@@ -313,6 +325,7 @@ int mi_kx_plan_create(const char *dir, const struct mi_kx_plan *p)
 	json_object_object_add(o, "runs_per_variant", json_object_new_int(p->runs));
 	json_object_object_add(o, "max_failures", json_object_new_int(p->max_failures));
 	json_object_object_add(o, "delay_s", json_object_new_int(p->delay_s));
+	json_object_object_add(o, "syscall", json_object_new_string(mi_kx_syscall_name(p->syscall)));
 	json_object_object_add(o, "order", json_object_new_string(
 		"blocks of one run per variant, every other block reversed (ABBA)"));
 	vs = json_object_new_array();
@@ -344,6 +357,16 @@ static int file_index(const char *name, const char *prefix)
 	if (strcmp(end, ".json") || v < 0 || v > 1000000)
 		return -1;
 	return (int)v;
+}
+
+static void count_load_syscall(json_object *o, struct mi_kx_state *s)
+{
+	enum mi_kx_syscall how = MI_KX_SYSCALL_AUTO;
+	json_object *v;
+
+	if (json_object_object_get_ex(o, "load_syscall", &v))
+		mi_kx_syscall_parse(json_object_get_string(v), &how);
+	s->nr_loaded_by[how]++;
 }
 
 static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_state *s)
@@ -388,6 +411,7 @@ static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_s
 			keep_num(o, "boot_to_hook_s", 0, s->boot_s, &s->nr_boots);
 			keep_num(o, "prev_hook_s", 0, s->hook_s, &s->nr_hooks);
 			keep_num(o, "prev_load_s", 0, s->load_s, &s->nr_loads);
+			count_load_syscall(o, s);
 			c = get_num(o, "kexec_issued_unix");
 			if (c > 0 && (!s->first_issued || c < s->first_issued))
 				s->first_issued = c;
@@ -455,7 +479,8 @@ static int read_pending(const char *dir, const struct mi_kx_plan *p, struct mi_k
 	struct mi_kx_pending *pd = &s->pending;
 	char path[4096];
 	long long run, var, att;
-	json_object *o;
+	enum mi_kx_syscall how;
+	json_object *o, *v;
 	int err = 0;
 
 	snprintf(path, sizeof(path), "%s/pending.json", dir);
@@ -477,6 +502,9 @@ static int read_pending(const char *dir, const struct mi_kx_plan *p, struct mi_k
 		pd->variant = var;
 		pd->attempt = att;
 		pd->issued_unix = get_num(o, "issued_unix");
+		if (json_object_object_get_ex(o, "load_syscall", &v) &&
+		    !mi_kx_syscall_parse(json_object_get_string(v), &how))
+			pd->load_syscall = how;
 		pd->hook_s = get_num(o, "hook_s");
 		pd->load_s = get_num(o, "load_s");
 		s->has_pending = true;
@@ -598,6 +626,8 @@ int mi_kx_pending_write(const char *dir, const struct mi_kx_pending *pd)
 	json_object_object_add(o, "issued_unix", json_object_new_double(pd->issued_unix));
 	json_object_object_add(o, "hook_s", json_object_new_double(pd->hook_s));
 	json_object_object_add(o, "load_s", json_object_new_double(pd->load_s));
+	if (pd->load_syscall != MI_KX_SYSCALL_AUTO)
+		mi_kx_add_str(o, "load_syscall", mi_kx_syscall_name(pd->load_syscall));
 	err = write_json(path, o);
 	json_object_put(o);
 	return err;

@@ -43,6 +43,7 @@ struct mi_kx_plan {
 	int nr_variants;
 	int max_failures;	/* stop after this many failed attempts */
 	int delay_s;		/* wait before each kexec (a window for --stop) */
+	int syscall;		/* enum mi_kx_syscall: how the next kernel is loaded */
 	long long created_unix;
 	struct mi_kx_variant v[MI_KX_MAX_VARIANTS];
 };
@@ -54,6 +55,7 @@ struct mi_kx_pending {
 	double issued_unix;	/* wall clock when it was issued */
 	double hook_s;		/* that boot's hook: collection start to kexec */
 	double load_s;		/* of it, the next kernel's load after collection; -1 unknown */
+	int load_syscall;	/* enum mi_kx_syscall that loaded it; AUTO: unknown */
 };
 
 struct mi_kx_state {
@@ -70,6 +72,7 @@ struct mi_kx_state {
 	int nr_boots, nr_hooks;
 	double *load_s;		/* of the hook, the kernel load after collection */
 	int nr_loads;
+	int nr_loaded_by[3];	/* runs per enum mi_kx_syscall that loaded their kernel */
 	double first_issued, last_collected;	/* unix; 0 = none */
 	bool has_pending, stop, ended;
 	char end_state[32];	/* done.json: "done", "stopped", "failed" */

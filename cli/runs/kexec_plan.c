@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kexec.h"
+#include "kexec_segments.h"
 #include "kexec_plan.h"
 #include "util.h"
 
@@ -53,9 +54,13 @@ void mi_kx_plan_describe(const struct mi_kx_plan *p, const char *out)
 		printf("  %*s  cmdline \"%s " MI_KX_PARAM "<nonce>\"\n",
 		       (int)strlen(v->name) + 8, "", v->cmdline);
 	}
-	printf("  each boot: the hook collects the run into %s/runs/, then loads the next\n"
-	       "  kernel with kexec_file_load, writes pending.json, syncs and reboots into it%s\n",
-	       out, p->delay_s ? " after a delay" : "");
+	printf("  each boot: the hook collects the run into %s/runs/ while it loads the next\n"
+	       "  kernel with %s, writes pending.json, syncs and reboots into it%s\n",
+	       out, p->syscall == MI_KX_SYSCALL_AUTO ?
+	       "kexec_load where meminit's loader serves the boot, else kexec_file_load" :
+	       mi_kx_syscall_name(p->syscall), p->delay_s ? " after a delay" : "");
+	if (p->syscall != MI_KX_SYSCALL_FILE && mi_kx_image_unsupported())
+		printf("  on this boot kexec_load cannot be used: %s\n", mi_kx_image_unsupported());
 	printf("  a boot without its nonce (panic, firmware reboot, power cut) is a failed\n"
 	       "  attempt; the loop stops after %d of them\n", p->max_failures);
 	printf("  the hook must run at every boot: systemctl enable meminit-kexec.service,\n"

@@ -2,6 +2,7 @@
 /* 'meminit kexec --status': where a loop stands (kexec_status.h). */
 #include <stdio.h>
 
+#include "kexec.h"
 #include "kexec_status.h"
 #include "kexec_dir.h"
 #include "stats.h"
@@ -72,6 +73,14 @@ int mi_kx_status_print(const char *dir)
 		printf("%s%s %d/%d", i ? ", " : " (", p.v[i].name, n, p.runs);
 	}
 	printf(")\n");
+	printf("  load:     %s", p.syscall == MI_KX_SYSCALL_AUTO ?
+	       "auto (kexec_load where meminit's loader serves the boot)" :
+	       mi_kx_syscall_name(p.syscall));
+	for (i = MI_KX_SYSCALL_FILE; i <= MI_KX_SYSCALL_LOAD; i++)
+		if (s.nr_loaded_by[i])
+			printf("; %d run%s loaded with %s", s.nr_loaded_by[i],
+			       s.nr_loaded_by[i] == 1 ? "" : "s", mi_kx_syscall_name(i));
+	printf("\n");
 	printf("  failures: %d%s%s\n", s.nr_failures, s.nr_failures ? "; last " : "",
 	       s.nr_failures ? s.last_failure : "");
 	if (s.nr_cycles) {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # meminit kexec, stats and compare on bad input, on the host: one error line,
 # exit 1 (2 for a bad command line), and nothing in DIR created or destroyed.
-# This never reboots anything: every row fails before kexec_file_load, and
+# This never reboots anything: every row fails before the kernel is loaded, and
 # the one that passes a real kernel with --yes runs only where this kernel has
 # no kexec at all (the host of these machines) or as an unprivileged user.
 source "$(dirname "$0")/../lib.sh"
@@ -38,6 +38,8 @@ row "a directory as kernel" 1 "is not a regular file" -- \
 	pass "kexec bad input: no DIR created by a refused plan"
 row "no --out" 2 "--runs N and --out DIR are required" -- kexec --runs 2 --kernel /x
 row "runs 0" 2 "--runs: '0'" -- kexec --runs 0 --out "$tmp/d1" --kernel /x
+row "unknown --syscall" 2 "--syscall: 'kexec_lod' is not auto, kexec_load or kexec_file_load" -- \
+	kexec --runs 2 --out "$tmp/d1" --kernel /x --syscall kexec_lod
 row "two modes" 2 "give one of" -- kexec --status "$tmp" --stop "$tmp"
 row "status of a non-kexec dir" 1 "is not a meminit kexec directory" -- kexec --status "$tmp"
 row "stats of a non-kexec dir" 1 "is not a meminit kexec directory" -- stats "$tmp"

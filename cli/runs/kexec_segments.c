@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/kexec.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kexec_segments.h"
+#include "util.h"
+
+#define PAGE	4096ULL
+
+static uint64_t align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* Take [a, b) out of the RAM list, splitting a range when needed. */
+static int ram_remove(struct mi_kx_image *im, uint64_t a, uint64_t b)
+{
+	int i;
+
+	for (i = 0; i < im->nr_ram; i++) {
+		struct mi_kx_range *r = &im->ram[i];
+
+		if (b <= r->start || a >= r->end)
+			continue;
+		if (a > r->start && b < r->end) {
+			if (im->nr_ram == MI_KX_MAX_RAM)
+				return -E2BIG;
+			memmove(r + 2, r + 1, (im->nr_ram - i - 1) * sizeof(*r));
+			r[1].start = b;
+			r[1].end = r->end;
+			r->end = a;
+			im->nr_ram++;
+			i++;
+		} else if (a <= r->start && b >= r->end) {
+			memmove(r, r + 1, (im->nr_ram - i - 1) * sizeof(*r));
+			im->nr_ram--;
+			i--;
+		} else if (a <= r->start) {
+			r->start = b;
+		} else {
+			r->end = a;
+		}
+	}
+	return 0;
+}
+
+int mi_kx_ram_parse(struct mi_kx_image *im, const char *iomem)
+{
+	const char *line;
+	int pass, err;
+
+	im->nr_ram = 0;
+	/* Pass 0: the RAM; pass 1: what the kernel keeps inside it. */
+	for (pass = 0; pass < 2; pass++) {
+		for (line = iomem; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+			unsigned long long a, b;
+			char name[64];
+			int indent = strspn(line, " ");
+
+			if (sscanf(line + indent, "%llx-%llx : %63[^\n]", &a, &b, name) != 3 || b < a)
+				continue;
+			if (pass == 0 && !indent && !strcmp(name, "System RAM")) {
+				if (im->nr_ram == MI_KX_MAX_RAM) {
+					mi_err("/proc/iomem lists more than %d System RAM ranges", MI_KX_MAX_RAM);
+					return -E2BIG;
+				}
+				im->ram[im->nr_ram].start = a;
+				im->ram[im->nr_ram].end = b + 1;
+				im->nr_ram++;
+			} else if (pass == 1 && (!strcmp(name, "reserved") || !strcmp(name, "Crash kernel"))) {
+				err = ram_remove(im, a, b + 1);
+				if (err) {
+					mi_err("/proc/iomem: too many reserved ranges inside System RAM");
+					return err;
+				}
+			}
+		}
+	}
+	/* Without CAP_SYS_ADMIN every address reads as 0. */
+	for (err = 0; err < im->nr_ram; err++)
+		if (im->ram[err].end > PAGE)
+			return 0;
+	mi_err("no usable System RAM in /proc/iomem (its addresses read as 0 without root)");
+	return -ENOENT;
+}
+
+int mi_kx_ram_read(struct mi_kx_image *im)
+{
+	char *buf = NULL;
+	size_t len;
+	int err;
+
+	err = mi_read_file("/proc/iomem", &buf, &len);
+	if (err) {
+		mi_err("cannot read /proc/iomem: %s", strerror(-err));
+		return err;
+	}
+	err = mi_kx_ram_parse(im, buf);
+	free(buf);
+	return err;
+}
+
+static bool seg_overlaps(const struct mi_kx_image *im, uint64_t a, uint64_t b, uint64_t *past)
+{
+	int i;
+
+	for (i = 0; i < im->nr_seg; i++) {
+		const struct mi_kx_seg *s = &im->seg[i];
+
+		if (a < s->mem + s->memsz && b > s->mem) {
+			*past = s->mem + s->memsz;
+			return true;
+		}
+	}
+	return false;
+}
+
+uint64_t mi_kx_seg_add(struct mi_kx_image *im, const char *what, void *buf, size_t bufsz,
+		       uint64_t memsz, uint64_t align, uint64_t min, uint64_t max)
+{
+	uint64_t at, past;
+	int i;
+
+	if (align < PAGE)
+		align = PAGE;
+	memsz = align_up(memsz > bufsz ? memsz : bufsz, PAGE);
+	if (im->nr_seg == MI_KX_MAX_SEGS) {
+		mi_err("kexec: more than %d segments", MI_KX_MAX_SEGS);
+		free(buf);
+		return 0;
+	}
+	for (i = 0; i < im->nr_ram; i++) {
+		const struct mi_kx_range *r = &im->ram[i];
+
+		at = align_up(r->start > min ? r->start : min, align);
+		while (at + memsz <= r->end && at + memsz <= max) {
+			if (!seg_overlaps(im, at, at + memsz, &past)) {
+				struct mi_kx_seg *s = &im->seg[im->nr_seg++];
+
+				s->buf = buf;
+				s->bufsz = bufsz;
+				s->mem = at;
+				s->memsz = memsz;
+				return at;
+			}
+			at = align_up(past, align);
+		}
+	}
+	mi_err("kexec: no room in usable RAM for the %s (%" PRIu64 " KiB, between %#" PRIx64
+	       " and %#" PRIx64 ")", what, memsz >> 10, min, max);
+	free(buf);
+	return 0;
+}
+
+struct mi_kx_seg *mi_kx_seg_at(struct mi_kx_image *im, uint64_t mem)
+{
+	int i;
+
+	for (i = 0; i < im->nr_seg; i++)
+		if (im->seg[i].mem == mem)
+			return &im->seg[i];
+	return NULL;
+}
+
+int mi_kx_image_load(const struct mi_kx_image *im)
+{
+	struct kexec_segment ks[MI_KX_MAX_SEGS];
+	int i;
+
+	for (i = 0; i < im->nr_seg; i++) {
+		ks[i].buf = im->seg[i].buf;
+		ks[i].bufsz = im->seg[i].bufsz;
+		ks[i].mem = (void *)(uintptr_t)im->seg[i].mem;
+		ks[i].memsz = im->seg[i].memsz;
+	}
+	if (syscall(SYS_kexec_load, (unsigned long)im->entry, (unsigned long)im->nr_seg, ks,
+		    (unsigned long)KEXEC_ARCH_DEFAULT))
+		return -errno;
+	return 0;
+}
+
+void mi_kx_image_free(struct mi_kx_image *im)
+{
+	int i;
+
+	for (i = 0; i < im->nr_seg; i++)
+		free(im->seg[i].buf);
+	im->nr_seg = 0;
+}
+
+void *mi_kx_purgatory(uint64_t arg, uint64_t entry, size_t *size)
+{
+	size_t n = mi_purgatory_end - mi_purgatory_start;
+	unsigned char *p = calloc(1, n);
+
+	if (!p)
+		return NULL;
+	memcpy(p, mi_purgatory_start, n);
+	memcpy(p + (mi_purgatory_arg - mi_purgatory_start), &arg, sizeof(arg));
+	memcpy(p + (mi_purgatory_entry - mi_purgatory_start), &entry, sizeof(entry));
+	*size = n;
+	return p;
+}
+
+#if !defined(__x86_64__) && !defined(__aarch64__)
+const char *mi_kx_image_unsupported(void)
+{
+	return "meminit has no kexec_load loader for this architecture";
+}
+
+int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *initrd,
+		      const char *cmdline)
+{
+	(void)kernel;
+	(void)initrd;
+	(void)cmdline;
+	memset(im, 0, sizeof(*im));
+	mi_err("kexec_load: %s", mi_kx_image_unsupported());
+	return -ENOTSUP;
+}
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kexec_load(2) with segments prepared here, as kexec-tools prepares them:
+ * the path on kernels without CONFIG_KEXEC_FILE (Debian's arm64), and the
+ * cheaper one where both exist (no SHA-256 of every segment at load time
+ * and again in purgatory before the next kernel starts).
+ *
+ * Segments are placed in this boot's usable RAM (/proc/iomem: "System RAM"
+ * less the ranges the kernel marks reserved); the kernel copies them into
+ * place only at the reboot, so they may overlap the running kernel.
+ * A small purgatory (kexec_purgatory.c) puts the boot protocol's registers
+ * in place and jumps to the new kernel.
+ */
+#ifndef MEMINIT_KEXEC_SEGMENTS_H
+#define MEMINIT_KEXEC_SEGMENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MI_KX_MAX_SEGS	8
+#define MI_KX_MAX_RAM	128
+
+struct mi_kx_range {
+	uint64_t start, end;	/* [start, end) */
+};
+
+struct mi_kx_seg {
+	void *buf;		/* owned */
+	size_t bufsz;
+	uint64_t mem, memsz;	/* page-aligned destination */
+};
+
+struct mi_kx_image {
+	struct mi_kx_range ram[MI_KX_MAX_RAM];
+	int nr_ram;
+	struct mi_kx_seg seg[MI_KX_MAX_SEGS];
+	int nr_seg;
+	uint64_t entry;		/* physical address the kernel jumps to */
+};
+
+/*
+ * Usable RAM from an iomem listing (the text of /proc/iomem): top-level
+ * "System RAM" less every "reserved" or "Crash kernel" range inside it.
+ * 0, or -errno after one line.
+ */
+int mi_kx_ram_parse(struct mi_kx_image *im, const char *iomem);
+int mi_kx_ram_read(struct mi_kx_image *im);
+/*
+ * Add BUF (ownership passes, freed with the image even on failure) as a
+ * segment of MEMSZ bytes (>= BUFSZ) at the lowest address >= MIN, aligned to
+ * ALIGN, ending at or below MAX, clear of RAM holes and the other segments.
+ * Returns the address, or 0 after one line naming WHAT.
+ */
+uint64_t mi_kx_seg_add(struct mi_kx_image *im, const char *what, void *buf, size_t bufsz,
+		       uint64_t memsz, uint64_t align, uint64_t min, uint64_t max);
+/* The segment at address MEM (its buffer, to fill in after placing). */
+struct mi_kx_seg *mi_kx_seg_at(struct mi_kx_image *im, uint64_t mem);
+/* kexec_load(2) the segments with ENTRY. 0 or -errno (quiet: the caller says). */
+int mi_kx_image_load(const struct mi_kx_image *im);
+void mi_kx_image_free(struct mi_kx_image *im);
+
+/*
+ * This architecture's loader (kexec_load_x86.c, kexec_load_arm64.c): the
+ * kernel file, initrd and command line to segments and entry. 0, or -errno
+ * after one line; -ENOTSUP (one line) where meminit has no loader for this
+ * architecture or this boot (x86 booted through EFI).
+ */
+int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *initrd,
+		      const char *cmdline);
+/* NULL when mi_kx_image_build can serve this boot, else why not (a sentence). */
+const char *mi_kx_image_unsupported(void);
+
+/* The purgatory (kexec_purgatory.c): code and the slots the loader fills. */
+extern const unsigned char mi_purgatory_start[], mi_purgatory_end[];
+extern const unsigned char mi_purgatory_arg[], mi_purgatory_entry[];
+
+/* A copy of the purgatory with its two slots set, in a buffer of SIZE. */
+void *mi_kx_purgatory(uint64_t arg, uint64_t entry, size_t *size);
+
+#endif
