@@ -9,19 +9,25 @@
 #
 #   fresh-test.sh [--cache DIR]   DIR must be empty or absent
 #                                 (default /var/tmp/meminit-fresh-cache)
+#   fresh-test.sh --target T      another make target the same way: test-arm64
+#                                 (issue 17: the arm64 guests and the series
+#                                 cross-built for arm64), section fresh-test-arm64
 #   fresh-test.sh --log FILE      the section from an earlier run's log
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=/var/tmp/meminit-fresh-cache log=""
+cache=/var/tmp/meminit-fresh-cache log="" target=test
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cache) cache=${2:?--cache DIR}; shift ;;
 	--log) log=${2:?--log FILE}; shift ;;
+	--target) target=${2:?--target T}; shift ;;
 	*) echo "fresh-test.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
 done
-out=${MEMINIT_BENCH_OUT:-$top/build/bench}/fresh-test
+case "$target" in test) name=fresh-test ;; test-arm64) name=fresh-test-arm64 ;;
+*) echo "fresh-test.sh: --target: '$target' is not test or test-arm64" >&2; exit 2 ;; esac
+out=${MEMINIT_BENCH_OUT:-$top/build/bench}/$name
 mkdir -p "$out" || exit 1
 
 if [ -z "$log" ]; then
@@ -41,12 +47,12 @@ if [ -z "$log" ]; then
 	# background builds (tests/prepare.sh runs at nice 19).
 	stat0=$(sed -n 's/^cpu  //p' /proc/stat)
 	t0=$(date +%s)
-	(cd "$clone" && MEMINIT_CACHE=$cache make test) > "$log" 2>&1
+	(cd "$clone" && MEMINIT_CACHE=$cache make "$target") > "$log" 2>&1
 	rc=$?
 	wall=$(( $(date +%s) - t0 ))
 	stat1=$(sed -n 's/^cpu  //p' /proc/stat)
-	printf 'rev=%q\nrc=%q\nwall=%q\ndate=%q\ncores=%q\nstat0=%q\nstat1=%q\n' "$rev" "$rc" "$wall" \
-		"$(date -u -d "@$t0" '+%F %H:%M')" "$(nproc)" "$stat0" "$stat1" > "$log.meta"
+	printf 'rev=%q\nrc=%q\nwall=%q\ndate=%q\ncores=%q\nstat0=%q\nstat1=%q\ntarget=%q\n' "$rev" "$rc" "$wall" \
+		"$(date -u -d "@$t0" '+%F %H:%M')" "$(nproc)" "$stat0" "$stat1" "$target" > "$log.meta"
 fi
 [ -f "$log" ] && [ -f "$log.meta" ] || { echo "fresh-test.sh: no $log (or its .meta)" >&2; exit 1; }
 # shellcheck disable=SC1090
@@ -56,16 +62,16 @@ harness=$(sed -n 's/^total time \([0-9]*\) s$/\1/p' "$log" | tail -n1)
 [ -n "$result" ] && [ -n "$harness" ] ||
 	{ echo "fresh-test.sh: $log has no result line (make test exited $rc)" >&2; exit 1; }
 
-echo "## make test on a fresh clone, empty caches"
+echo "## make $target on a fresh clone, empty caches"
 echo
-echo "meminit at $rev, $date UTC: \`make test\` in a fresh clone with an empty"
+echo "meminit at $rev, $date UTC: \`make $target\` in a fresh clone with an empty"
 echo "\`MEMINIT_CACHE\` (the Debian packages installed), $cores cores."
 echo
 echo "| measure | value |"
 echo "|---|---|"
-echo "| make test wall (s) | $wall |"
+echo "| make $target wall (s) | $wall |"
 echo "| harness total (s) | $harness |"
-echo "| make test exit | $rc |"
+echo "| make $target exit | $rc |"
 echo "| result | $result |"
 # user nice system idle iowait irq softirq steal: cores busy on average,
 # and the niced share (the background builds).
@@ -76,14 +82,19 @@ if [ -n "${stat0:-}" ] && [ -n "${stat1:-}" ]; then
 	echo "| cores busy, average of $cores | $busy |"
 	echo "| of them niced (background builds) | $niced |"
 fi
-echo
-echo "What tests/prepare.sh built in the background, niced, while the tests"
-echo "that need none of it ran:"
-echo
-echo "| background step | seconds | result |"
-echo "|---|---|---|"
-sed -n -e 's/^ *prepare: \([a-z0-9.-]*\) done in \([0-9]*\) s$/| \1 | \2 | done |/p' \
-	-e 's/^ *prepare: \([a-z0-9.-]*\) failed (exit \([0-9]*\)) after \([0-9]*\) s.*/| \1 | \3 | failed (exit \2) |/p' "$log"
+steps=$(sed -n -e 's/^ *prepare: \([a-z0-9.-]*\) done in \([0-9]*\) s$/| \1 | \2 | done |/p' \
+	-e 's/^ *prepare: \([a-z0-9.-]*\) failed (exit \([0-9]*\)) after \([0-9]*\) s.*/| \1 | \3 | failed (exit \2) |/p' "$log")
+# make test builds in the background (tests/prepare.sh); make test-arm64's
+# scripts build what they need themselves.
+if [ -n "$steps" ]; then
+	echo
+	echo "What tests/prepare.sh built in the background, niced, while the tests"
+	echo "that need none of it ran:"
+	echo
+	echo "| background step | seconds | result |"
+	echo "|---|---|---|"
+	echo "$steps"
+fi
 echo
 echo "The longest scripts (wall seconds, including any wait for a build):"
 echo

@@ -12,9 +12,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 all="boot-cost boot-views hotplug-peers bpf-cost repeat accuracy accuracy-icount memset-floor scale"
 all="$all case-deferred case-deferred-icount"
 # fresh-test (make test from a fresh clone with empty caches, most of an
-# hour) runs only when named.
+# hour) and fresh-test-arm64 (make test-arm64 the same way) run only when named.
 names=${*:-$all}
-known="$all fresh-test"
+known="$all fresh-test fresh-test-arm64"
 out=$top/build/bench
 sections=$top/bench/sections
 mkdir -p "$out" "$sections" || exit 1
@@ -44,6 +44,8 @@ for n in $names; do
 	cmd=("$top/bench/$n.sh")
 	[ "$n" = accuracy-icount ] && cmd=("$top/bench/accuracy.sh" --icount)
 	[ "$n" = case-deferred-icount ] && cmd=("$top/bench/case-deferred.sh" --icount)
+	[ "$n" = fresh-test-arm64 ] &&
+		cmd=("$top/bench/fresh-test.sh" --target test-arm64 --cache /var/tmp/meminit-fresh-cache-arm64)
 	echo "=== $n"
 	t0=$(date +%s)
 	if "${cmd[@]}" > "$out/$n.md" 2> "$out/$n.err"; then

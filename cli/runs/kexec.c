@@ -81,7 +81,10 @@ int mi_kexec_check_image(const char *path)
 		return -ENOEXEC;
 	}
 #elif defined(__aarch64__)
-	/* Documentation/arch/arm64/booting.rst: "ARM\x64" at 0x38. */
+	/* Documentation/arch/arm64/booting.rst: "ARM\x64" at 0x38; or gzip, which
+	 * meminit's kexec_load loader takes (Debian's vmlinuz). */
+	if (n >= 2 && hdr[0] == 0x1f && hdr[1] == 0x8b)
+		return 0;
 	if (n < 0x40 || memcmp(hdr + 0x38, "ARM\x64", 4)) {
 		mi_err("%s is not an arm64 kernel Image (no \"ARM\\x64\" magic)", path);
 		return -ENOEXEC;

@@ -55,10 +55,11 @@ void mi_kx_plan_describe(const struct mi_kx_plan *p, const char *out)
 		       (int)strlen(v->name) + 8, "", v->cmdline);
 	}
 	printf("  each boot: the hook collects the run into %s/runs/ while it loads the next\n"
-	       "  kernel with %s, writes pending.json, syncs and reboots into it%s\n",
+	       "  kernel (%s), writes pending.json, syncs and reboots into it%s\n",
 	       out, p->syscall == MI_KX_SYSCALL_AUTO ?
-	       "kexec_load where meminit's loader serves the boot, else kexec_file_load" :
-	       mi_kx_syscall_name(p->syscall), p->delay_s ? " after a delay" : "");
+	       "--syscall auto: kexec_load where meminit's loader serves the boot,\n"
+	       "  else kexec_file_load" : mi_kx_syscall_name(p->syscall),
+	       p->delay_s ? " after a delay" : "");
 	if (p->syscall != MI_KX_SYSCALL_FILE && mi_kx_image_unsupported())
 		printf("  on this boot kexec_load cannot be used: %s\n", mi_kx_image_unsupported());
 	printf("  a boot without its nonce (panic, firmware reboot, power cut) is a failed\n"

@@ -82,3 +82,52 @@ if "$TOP/tests/vm/guest.sh" --arch arm64 --kernel 6.12 --nodes 2G,1G --node-cpus
 else
 	fail "$T 6.12 virtio-mem: guest" "$(tail -n1 "$d/guest.log")"
 fi
+
+# A kexec loop on arm64 (issue 17): Debian's arm64 kernel has no
+# kexec_file_load, so 'meminit kexec' loads each next kernel with kexec_load
+# and the segments it prepares (the Image, the initrd, this boot's device
+# tree with a new /chosen, its purgatory). A cold boot and 2 kexec boots;
+# each run's report against the kernel's own zoneinfo of the cold boot and
+# of the last run (the same memory, so the same present pages per node).
+d=$OUTROOT/arm64-kexec
+rm -rf "$d"
+mkdir -p "$d/seed"
+cat > "$d/seed/start.sh" <<'EOS'
+cat /proc/zoneinfo > /mnt/zoneinfo.cold
+exec meminit kexec --runs 2 --out /mnt/kx --kernel /mnt/boot/vmlinuz --initrd /mnt/boot/initrd.gz \
+	--reuse-cmdline --max-failures 1 --yes
+EOS
+cat > "$d/seed/after.sh" <<'EOS'
+cat /proc/zoneinfo > /out/zoneinfo.last
+cp /mnt/zoneinfo.cold /out/zoneinfo.cold
+cp -r /mnt/kx /out/kx
+EOS
+t="$T 6.12 kexec"
+if ! mkfs.ext4 -q -F -d "$d/seed" "$d/disk.img" 64M; then
+	fail "$t" "mkfs.ext4 failed"
+elif "$TOP/tests/vm/guest.sh" --arch arm64 --kernel 6.12 --nodes 2G,1G --node-cpus 1,1 \
+	--disk "$d/disk.img" --timeout 400 --out "$d/out" "$TOP/tests/vm/guest-kexec.sh" > "$d/guest.log" 2>&1; then
+	kx=$d/out/kx
+	n=$(find "$kx/runs" -name 'run-*.json' 2>/dev/null | wc -l)
+	calls=$(jq -r .load_syscall "$kx"/runs/run-*.json 2>/dev/null | sort -u | tr '\n' ' ')
+	boots=$(jq -r .boot_id "$kx"/runs/run-*.json 2>/dev/null | sort -u | wc -l)
+	[ "$n" = 2 ] && [ "$boots" = 2 ] && [ "$calls" = "kexec_load " ] && grep -q "failures: 0" "$d/out/status.txt" &&
+		pass "$t: 2 kexec boots, each loaded with kexec_load and collected, no failure" ||
+		fail "$t: loop" "$n runs, $boots boots, loaded with '$calls'; $(tr '\n' '|' < "$d/out/status.txt" 2>/dev/null | head -c 300)"
+	present() { awk '/^Node/ {n = $2 + 0} $1 == "present" {s[n] += $2} END {for (i in s) print i, s[i]}' "$1" | sort -n | tr '\n' ' '; }
+	cold=$(present "$d/out/zoneinfo.cold") last=$(present "$d/out/zoneinfo.last")
+	ok=1
+	for f in "$kx"/runs/run-*.json; do
+		got=$(jq -r '[.report.nodes[] | select(.present_pages > 0) | "\(.id) \(.present_pages)"] | join(" ")' "$f")
+		[ "$got " = "$cold" ] || { ok=0; echo "    $(basename "$f"): $got, cold boot's zoneinfo $cold"; }
+	done
+	[ $ok = 1 ] && [ -n "$cold" ] && [ "$cold" = "$last" ] &&
+		pass "$t: present pages per node in every run = the kernel's zoneinfo ($cold)" ||
+		fail "$t: pages" "runs against zoneinfo: cold $cold, last $last"
+	nb=$(grep -a -o 'guest-kexec: boot [0-9a-f-]*' "$d/out/console.log" | sort -u | wc -l)
+	[ "$nb" = 3 ] && [ "$(jq -r .report.kernel "$kx"/runs/run-*.json | sort -u)" = "$(jq -r .report.kernel "$kx"/runs/run-0000.json)" ] &&
+		pass "$t: three boots on one console (the cold one, then two kexec'd $(jq -r .report.kernel "$kx"/runs/run-0000.json))" ||
+		fail "$t: boots" "$nb boots on the console"
+else
+	fail "$t: guest" "$(tail -n1 "$d/guest.log")"
+fi

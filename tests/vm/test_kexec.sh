@@ -107,6 +107,11 @@ st=$d/p2/status.txt
 grep -q "progress: 8 of 8 runs done" "$st" && grep -q "failures: 2" "$st" &&
 	pass "kexec --status: $(grep -o 'median [0-9.]* s' "$st") cycle, 8 of 8, 2 failures" ||
 	fail "kexec --status" "$(tr '\n' '|' < "$st")"
+# A BIOS-booted 6.12 with CONFIG_KEXEC: auto loads with meminit's own segments.
+[ "$(jq -r .load_syscall "$kx"/runs/*.json | sort -u)" = kexec_load ] &&
+	grep -q "load: .*; 8 runs loaded with kexec_load" "$st" &&
+	pass "stock 6.12: every run's kernel loaded with kexec_load (meminit's segments), as --status says" ||
+	fail "load syscall" "$(jq -r .load_syscall "$kx"/runs/*.json | sort | uniq -c | tr '\n' ' '); $(grep load: "$st")"
 order=$(for f in "$kx"/runs/run-*.json; do jq -r .variant "$f"; done | tr '\n' ' ')
 [ "$order" = "small large large small small large large small " ] && pass "ABBA order: $order" ||
 	fail "variant order" "$order"
@@ -181,9 +186,10 @@ if ! kdir=$("$TOP/kernel-patches/build.sh" 2> "$d/kbuild.log" | tail -n1) || [ !
 	exit 0
 fi
 mkdir -p "$d/seed2"
+# kexec_file_load here, so that both calls stay tested on real kernels.
 cat > "$d/seed2/start.sh" <<'EOS'
 exec meminit kexec --runs 2 --out /mnt/kx --kernel /mnt/boot/vmlinuz --initrd /mnt/boot/initrd.gz \
-	--reuse-cmdline --yes
+	--reuse-cmdline --syscall kexec_file_load --yes
 EOS
 mkfs.ext4 -q -F -d "$d/seed2" "$d/disk2.img" 64M
 t3=$(date +%s)
@@ -191,9 +197,10 @@ if GUEST_CONFIG=$kdir/config guest --kernel "$kdir/bzImage" --nodes 1G,1G --appe
 	--disk "$d/disk2.img" --timeout 200 --out "$d/p3" > "$d/p3.log" 2>&1 && rdump "$d/disk2.img" "$d/patched"; then
 	src=$(jq -r .report.source "$d"/patched/kx/runs/*.json | sort -u | tr '\n' ' ')
 	nr=$(ls "$d/patched/kx/runs" | grep -c '^run-')
-	[ "$nr" = 2 ] && [ "$src" = "boot-records " ] &&
-		pass "patched kernel: 2 kexec runs collected from its boot records ($(( $(date +%s) - t3 )) s)" ||
-		fail "patched kernel loop" "$nr runs, sources $src"
+	calls=$(jq -r .load_syscall "$d"/patched/kx/runs/*.json | sort -u | tr '\n' ' ')
+	[ "$nr" = 2 ] && [ "$src" = "boot-records " ] && [ "$calls" = "kexec_file_load " ] &&
+		pass "patched kernel: 2 kexec runs (kexec_file_load) collected from its boot records ($(( $(date +%s) - t3 )) s)" ||
+		fail "patched kernel loop" "$nr runs, sources $src, loaded with $calls"
 	if "$MEMINIT" stats --format json "$d/patched/kx" > "$d/stats-patched.json" 2> "$d/stats-patched.err"; then
 		ph=$(jq -r '[.variants[0].metrics[] | select(.node != null and .cpu == null) | .phase] | unique | join(", ")' "$d/stats-patched.json")
 		case "$ph" in
