@@ -52,6 +52,13 @@ for n in $names; do
 		cat "$out/$n.md"
 		cp "$out/$n.md" "$sections/$n.md" && record_run "$n" $(( $(date +%s) - t0 )) ||
 			{ echo "bench/run.sh: could not keep $n's section in $sections" >&2; exit 1; }
+		# The case study's HTML A/B pages go with its write-up.
+		case $n in case-deferred|case-deferred-icount)
+			mode=mttcg; [ $n = case-deferred-icount ] && mode=icount
+			pages=$top/docs/case-studies/deferred-simplify-$mode
+			rm -rf "$pages" && mkdir -p "$pages" && cp "$out/case-deferred/$mode"/ab-*.html "$pages/" ||
+				{ echo "bench/run.sh: could not keep $n's A/B pages in $pages" >&2; exit 1; } ;;
+		esac
 	else
 		failed="$failed $n"
 		echo "bench/run.sh: $n failed: $(tail -n1 "$out/$n.err")"
