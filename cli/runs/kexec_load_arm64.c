@@ -114,21 +114,14 @@ int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *in
 		      const char *cmdline)
 {
 	unsigned char *img = NULL, *buf;
-	char *rd = NULL;
-	size_t len, rdlen = 0, pgsz, fdtlen;
-	uint64_t text_offset, image_size, kaddr, rdaddr = 0, fdtaddr, pgaddr;
+	size_t len, rdlen, pgsz, fdtlen;
+	uint64_t text_offset, image_size, kaddr, rdaddr, fdtaddr, pgaddr;
 	void *fdt = NULL, *pg;
 	int err;
 
-	memset(im, 0, sizeof(*im));
-	err = mi_kx_ram_read(im);
+	err = mi_kx_image_begin(im, kernel, true, &img, &len);
 	if (err)
 		return err;
-	err = mi_read_gz_file(kernel, (char **)&img, &len);
-	if (err) {
-		mi_err("kernel image %s: %s", kernel, strerror(-err));
-		return err;
-	}
 	if (len < 64 || memcmp(img + 56, "ARM\x64", 4)) {
 		mi_err("%s is not an arm64 kernel Image, plain or gzip (an EFI zboot image needs "
 		       "its Image taken out)", kernel);
@@ -155,16 +148,9 @@ int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *in
 			      2 * MiB, 0, UINT64_MAX);
 	if (!kaddr)
 		goto nospace;
-	if (initrd) {
-		err = mi_read_file(initrd, &rd, &rdlen);
-		if (err) {
-			mi_err("initrd %s: %s", initrd, strerror(-err));
-			goto out;
-		}
-		rdaddr = mi_kx_seg_add(im, "initrd", rd, rdlen, rdlen, 0, 0, UINT64_MAX);
-		if (!rdaddr)
-			goto nospace;
-	}
+	err = mi_kx_add_initrd(im, initrd, 0, UINT64_MAX, &rdaddr, &rdlen);
+	if (err)
+		goto out;
 	err = build_fdt(cmdline, rdaddr, rdlen, &fdt, &fdtlen);
 	if (err)
 		goto out;

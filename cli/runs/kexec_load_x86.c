@@ -167,23 +167,16 @@ int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *in
 		      const char *cmdline)
 {
 	unsigned char *bz = NULL, *bp = NULL, *pm;
-	char *rd = NULL;
-	size_t bzlen, rdlen = 0, pmlen, hdr_end, cl = strlen(cmdline) + 1, pgsz;
-	uint64_t kaddr, rdaddr = 0, bpaddr, pgaddr, align, init_size, max, rdmax;
+	size_t bzlen, rdlen, pmlen, hdr_end, cl = strlen(cmdline) + 1, pgsz;
+	uint64_t kaddr, rdaddr, bpaddr, pgaddr, align, init_size, max;
 	unsigned setup_sects;
 	uint16_t xlf;
 	void *pg;
 	int err;
 
-	memset(im, 0, sizeof(*im));
-	err = mi_kx_ram_read(im);
+	err = mi_kx_image_begin(im, kernel, false, &bz, &bzlen);
 	if (err)
 		return err;
-	err = mi_read_file(kernel, (char **)&bz, &bzlen);
-	if (err) {
-		mi_err("kernel image %s: %s", kernel, strerror(-err));
-		return err;
-	}
 	if (bzlen < 0x1000 || memcmp(bz + HDR_MAGIC, "HdrS", 4) ||
 	    (bz[HDR_VERSION] | bz[HDR_VERSION + 1] << 8) < 0x20c) {
 		mi_err("%s is not a bzImage with boot protocol 2.12 or later", kernel);
@@ -227,18 +220,10 @@ int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *in
 	if (!kaddr)
 		goto nospace;
 
-	if (initrd) {
-		err = mi_read_file(initrd, &rd, &rdlen);
-		if (err) {
-			mi_err("initrd %s: %s", initrd, strerror(-err));
-			goto out;
-		}
-		rdmax = (uint64_t)get32(bz + HDR_INITRD_ADDR_MAX) + 1;
-		rdaddr = mi_kx_seg_add(im, "initrd", rd, rdlen, rdlen, 0, 1 * MiB, rdmax);
-		rd = NULL;
-		if (!rdaddr)
-			goto nospace;
-	}
+	err = mi_kx_add_initrd(im, initrd, 1 * MiB, (uint64_t)get32(bz + HDR_INITRD_ADDR_MAX) + 1,
+			       &rdaddr, &rdlen);
+	if (err)
+		goto out;
 
 	/* The zero page: the file's setup header, then what a loader fills in. */
 	bp = calloc(1, BOOT_PARAMS_SIZE + cl);
@@ -285,7 +270,6 @@ nospace:
 out:
 	free(bz);
 	free(bp);
-	free(rd);
 	if (err)
 		mi_kx_image_free(im);
 	return err;

@@ -168,6 +168,41 @@ struct mi_kx_seg *mi_kx_seg_at(struct mi_kx_image *im, uint64_t mem)
 	return NULL;
 }
 
+int mi_kx_image_begin(struct mi_kx_image *im, const char *kernel, bool gunzip,
+		      unsigned char **buf, size_t *len)
+{
+	int err;
+
+	memset(im, 0, sizeof(*im));
+	err = mi_kx_ram_read(im);
+	if (err)
+		return err;
+	err = gunzip ? mi_read_gz_file(kernel, (char **)buf, len) :
+		       mi_read_file(kernel, (char **)buf, len);
+	if (err)
+		mi_err("kernel image %s: %s", kernel, strerror(-err));
+	return err;
+}
+
+int mi_kx_add_initrd(struct mi_kx_image *im, const char *initrd, uint64_t min, uint64_t max,
+		     uint64_t *addr, size_t *len)
+{
+	char *rd;
+	int err;
+
+	*addr = 0;
+	*len = 0;
+	if (!initrd)
+		return 0;
+	err = mi_read_file(initrd, &rd, len);
+	if (err) {
+		mi_err("initrd %s: %s", initrd, strerror(-err));
+		return err;
+	}
+	*addr = mi_kx_seg_add(im, "initrd", rd, *len, *len, 0, min, max);
+	return *addr ? 0 : -ENOMEM;
+}
+
 int mi_kx_image_load(const struct mi_kx_image *im)
 {
 	struct kexec_segment ks[MI_KX_MAX_SEGS];

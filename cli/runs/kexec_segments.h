@@ -14,6 +14,7 @@
 #ifndef MEMINIT_KEXEC_SEGMENTS_H
 #define MEMINIT_KEXEC_SEGMENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,19 @@ uint64_t mi_kx_seg_add(struct mi_kx_image *im, const char *what, void *buf, size
 		       uint64_t memsz, uint64_t align, uint64_t min, uint64_t max);
 /* The segment at address MEM (its buffer, to fill in after placing). */
 struct mi_kx_seg *mi_kx_seg_at(struct mi_kx_image *im, uint64_t mem);
+/*
+ * A loader's first steps: IM emptied and its usable RAM read, then the
+ * kernel file into *BUF (gunzipped when GUNZIP and it is gzip). 0, or
+ * -errno after one line.
+ */
+int mi_kx_image_begin(struct mi_kx_image *im, const char *kernel, bool gunzip,
+		      unsigned char **buf, size_t *len);
+/*
+ * INITRD (NULL: none, *ADDR and *LEN 0) read and added as a segment between
+ * MIN and MAX. 0, or -errno after one line.
+ */
+int mi_kx_add_initrd(struct mi_kx_image *im, const char *initrd, uint64_t min, uint64_t max,
+		     uint64_t *addr, size_t *len);
 /* kexec_load(2) the segments with ENTRY. 0 or -errno (quiet: the caller says). */
 int mi_kx_image_load(const struct mi_kx_image *im);
 void mi_kx_image_free(struct mi_kx_image *im);

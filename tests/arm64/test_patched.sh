@@ -72,3 +72,44 @@ if GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --arch arm64 --kernel "$kd
 else
 	fail "$T: BPF matrix guest" "$(tail -n1 "$o/arm64-patched.log")"
 fi
+
+# A kexec loop on the patched arm64 kernel: 2 runs loaded with kexec_load
+# (meminit's segments; the kernel also has kexec_file_load, auto prefers the
+# cheaper call), each collected from its boot records, struct pages per node
+# in every run = the zoneinfo of the boot that ended the loop.
+d=$OUTROOT/arm64-patched-kexec
+rm -rf "$d"
+mkdir -p "$d/seed"
+cat > "$d/seed/start.sh" <<'EOS'
+exec meminit kexec --runs 2 --out /mnt/kx --kernel /mnt/boot/vmlinuz --initrd /mnt/boot/initrd.gz \
+	--reuse-cmdline --max-failures 1 --yes
+EOS
+cat > "$d/seed/after.sh" <<'EOS'
+cat /proc/zoneinfo > /out/zoneinfo.last
+cp -r /mnt/kx /out/kx
+EOS
+if ! mkfs.ext4 -q -F -d "$d/seed" "$d/disk.img" 64M; then
+	fail "$T kexec" "mkfs.ext4 failed"
+elif GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --arch arm64 --kernel "$kdir/Image" \
+	--nodes 2G,1G --node-cpus 1,1 --append meminit_stats --disk "$d/disk.img" --timeout 300 \
+	--out "$d/out" "$TOP/tests/vm/guest-kexec.sh" > "$d/guest.log" 2>&1; then
+	kx=$d/out/kx
+	n=$(find "$kx/runs" -name 'run-*.json' 2>/dev/null | wc -l)
+	calls=$(jq -r .load_syscall "$kx"/runs/run-*.json 2>/dev/null | sort -u | tr '\n' ' ')
+	src=$(jq -r .report.source "$kx"/runs/run-*.json 2>/dev/null | sort -u | tr '\n' ' ')
+	[ "$n" = 2 ] && [ "$calls" = "kexec_load " ] && [ "$src" = "boot-records " ] &&
+		pass "$T kexec: 2 kexec boots loaded with kexec_load, collected from their boot records" ||
+		fail "$T kexec: loop" "$n runs, loaded with '$calls', sources '$src'"
+	want=$(awk '/^Node/ {n = $2 + 0} $1 == "present" {s[n] += $2} END {for (i in s) print i, s[i]}' \
+		"$d/out/zoneinfo.last" 2>/dev/null | sort -n | tr '\n' ' ')
+	ok=1
+	for f in "$kx"/runs/run-*.json; do
+		got=$(jq -r '[.report.nodes[] | select(.record_pages > 0) | "\(.id) \(.record_pages)"] | join(" ")' "$f")
+		[ "$got " = "$want" ] || { ok=0; echo "    $(basename "$f"): records $got, zoneinfo $want"; }
+	done
+	[ $ok = 1 ] && [ -n "$want" ] &&
+		pass "$T kexec: struct pages per node in every run's records = zoneinfo present ($want)" ||
+		fail "$T kexec: pages" "records against zoneinfo $want"
+else
+	fail "$T kexec: guest" "$(tail -n1 "$d/guest.log")"
+fi
