@@ -28,7 +28,7 @@ PROG = "results.py"
 # bench/accuracy.sh --icount.
 ORDER = ["boot-cost", "boot-views", "hotplug-peers", "bpf-cost", "repeat",
          "accuracy", "accuracy-icount", "memset-floor", "scale",
-         "case-deferred", "case-deferred-icount", "fresh-test"]
+         "case-deferred", "case-deferred-icount", "fresh-test", "fresh-test-arm64"]
 # The case study's claim under test (issue 15): Mike Rapoport's cover letter
 # of "mm/mm_init: simplify deferred init of struct pages", lore
 # <20250901083423.3061349-1-rppt@kernel.org>: deferred init on a one-node
@@ -533,8 +533,8 @@ def case_chunks(s, F, mode):
 
 def host_runs(host, F):
     t = Section("host", host).table("benchmark")
-    # make test's fresh run is not part of make bench.
-    walls = [num(r[t.col("wall (s)")]) for r in t.rows if r[0] != "fresh-test"]
+    # The fresh runs of make test and make test-arm64 are not part of make bench.
+    walls = [num(r[t.col("wall (s)")]) for r in t.rows if not r[0].startswith("fresh-test")]
     F["bench_wall"] = f"{sum(walls) / 60:.0f} minutes"
     F["bench_runs"] = ", ".join(sorted(set(t.column("run (UTC)"))))
 
