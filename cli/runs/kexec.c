@@ -227,6 +227,8 @@ int mi_kx_syscall_parse(const char *s, enum mi_kx_syscall *how)
 {
 	enum mi_kx_syscall h;
 
+	if (!s)		/* a JSON null or a missing string */
+		return -EINVAL;
 	for (h = MI_KX_SYSCALL_AUTO; h <= MI_KX_SYSCALL_LOAD; h++)
 		if (!strcmp(s, mi_kx_syscall_name(h))) {
 			*how = h;

@@ -31,7 +31,7 @@ enum mi_kx_syscall {
 	MI_KX_SYSCALL_LOAD,	/* kexec_load(2) */
 };
 const char *mi_kx_syscall_name(enum mi_kx_syscall how);
-/* "auto", "kexec_file_load" or "kexec_load": 0, or -EINVAL (quiet). */
+/* "auto", "kexec_file_load" or "kexec_load": 0, or -EINVAL (quiet; also for NULL). */
 int mi_kx_syscall_parse(const char *s, enum mi_kx_syscall *how);
 /*
  * Load KERNEL (+ INITRD, may be NULL) with CMDLINE through HOW; USED (may

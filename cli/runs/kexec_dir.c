@@ -214,14 +214,14 @@ int mi_kx_plan_read(const char *dir, struct mi_kx_plan *p)
 	p->delay_s = get_int(o, "delay_s", 0, 3600, &n) ? n : 0;
 	/* Plans written before there was a choice loaded with kexec_file_load. */
 	p->syscall = MI_KX_SYSCALL_FILE;
-	if (json_object_object_get_ex(o, "syscall", &vs) &&
-	    mi_kx_syscall_parse(json_object_get_string(vs), &how)) {
-		mi_err("%s is corrupt: syscall \"%s\" is not auto, kexec_file_load or kexec_load",
-		       path, json_object_get_string(vs));
-		goto out;
-	}
-	if (json_object_object_get_ex(o, "syscall", &vs))
+	if (json_object_object_get_ex(o, "syscall", &vs)) {
+		if (mi_kx_syscall_parse(json_object_get_string(vs), &how)) {
+			mi_err("%s is corrupt: syscall is not auto, kexec_file_load or kexec_load",
+			       path);
+			goto out;
+		}
 		p->syscall = how;
+	}
 	p->created_unix = get_int(o, "created_unix", 0, 1LL << 40, &n) ? n : 0;
 	if (!json_object_object_get_ex(o, "variants", &vs) ||
 	    !json_object_is_type(vs, json_type_array) || !json_object_array_length(vs) ||

@@ -123,7 +123,7 @@ static int e820_fill(unsigned char *bp)
 	while ((de = readdir(d))) {
 		char path[512], line[128], name[64];
 		unsigned long long start, end;
-		unsigned char *e = bp + BP_E820_TABLE + 20 * n;
+		unsigned char *e = bp + BP_E820_TABLE + (size_t)20 * n;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -169,7 +169,7 @@ int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *in
 	unsigned char *bz = NULL, *bp = NULL, *pm;
 	size_t bzlen, rdlen, pmlen, hdr_end, cl = strlen(cmdline) + 1, pgsz;
 	uint64_t kaddr, rdaddr, bpaddr, pgaddr, align, init_size, max;
-	unsigned setup_sects;
+	size_t pm_off;
 	uint16_t xlf;
 	void *pg;
 	int err;
@@ -189,8 +189,9 @@ int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *in
 		err = -ENOEXEC;
 		goto out;
 	}
-	setup_sects = bz[HDR_START] ? bz[HDR_START] : 4;
-	if ((setup_sects + 1) * 512ULL >= bzlen) {
+	/* The setup sectors (0 means 4) and the boot sector before them. */
+	pm_off = ((size_t)(bz[HDR_START] ? bz[HDR_START] : 4) + 1) * 512;
+	if (pm_off >= bzlen) {
 		mi_err("%s: its setup sectors run past its end", kernel);
 		err = -ENOEXEC;
 		goto out;
@@ -203,18 +204,18 @@ int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *in
 	}
 
 	/* The protected-mode kernel, with room to decompress in place. */
-	pmlen = bzlen - (setup_sects + 1) * 512;
+	pmlen = bzlen - pm_off;
 	pm = malloc(pmlen);
 	if (!pm) {
 		err = -ENOMEM;
 		goto out;
 	}
-	memcpy(pm, bz + (setup_sects + 1) * 512, pmlen);
+	memcpy(pm, bz + pm_off, pmlen);
 	align = get32(bz + HDR_KERNEL_ALIGNMENT);
 	if (!align || (align & (align - 1)))
 		align = 2 * MiB;
 	init_size = get32(bz + HDR_INIT_SIZE);
-	max = xlf & XLF_CAN_BE_LOADED_ABOVE_4G ? UINT64_MAX : 4 * GiB;
+	max = (xlf & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : 4 * GiB;
 	kaddr = mi_kx_seg_add(im, "kernel", pm, pmlen, init_size, align,
 			      get64(bz + HDR_PREF_ADDRESS) ?: 16 * MiB, max);
 	if (!kaddr)

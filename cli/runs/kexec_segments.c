@@ -229,16 +229,21 @@ void mi_kx_image_free(struct mi_kx_image *im)
 	im->nr_seg = 0;
 }
 
+size_t mi_kx_purgatory_offset(const unsigned char *sym)
+{
+	return (uintptr_t)sym - (uintptr_t)mi_purgatory_start;
+}
+
 void *mi_kx_purgatory(uint64_t arg, uint64_t entry, size_t *size)
 {
-	size_t n = mi_purgatory_end - mi_purgatory_start;
+	size_t n = mi_kx_purgatory_offset(mi_purgatory_end);
 	unsigned char *p = calloc(1, n);
 
 	if (!p)
 		return NULL;
 	memcpy(p, mi_purgatory_start, n);
-	memcpy(p + (mi_purgatory_arg - mi_purgatory_start), &arg, sizeof(arg));
-	memcpy(p + (mi_purgatory_entry - mi_purgatory_start), &entry, sizeof(entry));
+	memcpy(p + mi_kx_purgatory_offset(mi_purgatory_arg), &arg, sizeof(arg));
+	memcpy(p + mi_kx_purgatory_offset(mi_purgatory_entry), &entry, sizeof(entry));
 	*size = n;
 	return p;
 }

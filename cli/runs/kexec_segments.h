@@ -88,6 +88,12 @@ const char *mi_kx_image_unsupported(void);
 extern const unsigned char mi_purgatory_start[], mi_purgatory_end[];
 extern const unsigned char mi_purgatory_arg[], mi_purgatory_entry[];
 
+/*
+ * Where SYM (one of the four above) lies in the purgatory, in bytes: the
+ * symbols are the assembler's, in one object, so their addresses are
+ * compared as integers rather than subtracted as pointers.
+ */
+size_t mi_kx_purgatory_offset(const unsigned char *sym);
 /* A copy of the purgatory with its two slots set, in a buffer of SIZE. */
 void *mi_kx_purgatory(uint64_t arg, uint64_t entry, size_t *size);
 

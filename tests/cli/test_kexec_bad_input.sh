@@ -62,6 +62,12 @@ row "foreign plan.json: stats" 1 "is not a meminit kexec plan" -- stats "$tmp/fo
 row "foreign plan.json: compare" 1 "is not a meminit kexec plan" -- compare "$tmp/foreign" "$tmp/foreign"
 echo '{"schema": "meminit-kexec-pl' > "$tmp/foreign/plan.json"
 row "truncated plan.json" 1 "plan.json is corrupt" -- kexec --status "$tmp/foreign"
+for sc in '"kexec_lod"' null 7; do
+	echo '{"schema": "meminit-kexec-plan", "schema_version": 1, "runs_per_variant": 1, "syscall": '"$sc"',
+	"variants": [{"name": "a", "kernel": "/x"}]}' > "$tmp/foreign/plan.json"
+	row "plan.json with syscall $sc" 1 "syscall is not auto, kexec_file_load or kexec_load" -- \
+		kexec --status "$tmp/foreign"
+done
 echo '{"schema": "something-else", "schema_version": 1}' > "$tmp/foreign/plan.json"
 [ "$before" = "$(tree "$tmp/foreign")" ] && pass "kexec bad input: the foreign directory is unchanged" ||
 	fail "kexec bad input: foreign directory" "changed"

@@ -134,16 +134,16 @@ static void test_purgatory(void)
 	unsigned char *p = mi_kx_purgatory(0x1122334455667788ULL, 0x8877665544332211ULL, &n);
 	uint64_t arg, entry;
 
-	EXPECT("purgatory: a copy", p && n == (size_t)(mi_purgatory_end - mi_purgatory_start));
+	EXPECT("purgatory: a copy", p && n == mi_kx_purgatory_offset(mi_purgatory_end));
 	if (!p)
 		return;
-	memcpy(&arg, p + (mi_purgatory_arg - mi_purgatory_start), 8);
-	memcpy(&entry, p + (mi_purgatory_entry - mi_purgatory_start), 8);
+	memcpy(&arg, p + mi_kx_purgatory_offset(mi_purgatory_arg), 8);
+	memcpy(&entry, p + mi_kx_purgatory_offset(mi_purgatory_entry), 8);
 	EXPECT_EQ_U64("purgatory: argument slot", arg, 0x1122334455667788ULL);
 	EXPECT_EQ_U64("purgatory: entry slot", entry, 0x8877665544332211ULL);
-	EXPECT("purgatory: code before the slots", mi_purgatory_arg - mi_purgatory_start >= 16);
+	EXPECT("purgatory: code before the slots", mi_kx_purgatory_offset(mi_purgatory_arg) >= 16);
 	EXPECT("purgatory: the original is untouched",
-	       !memcmp(p, mi_purgatory_start, mi_purgatory_arg - mi_purgatory_start));
+	       !memcmp(p, mi_purgatory_start, mi_kx_purgatory_offset(mi_purgatory_arg)));
 	free(p);
 }
 
