@@ -359,14 +359,15 @@ static int file_index(const char *name, const char *prefix)
 	return (int)v;
 }
 
-static void count_load_syscall(json_object *o, struct mi_kx_state *s)
+/* A run's or the pending marker's "load_syscall"; AUTO where it is absent or unknown. */
+static enum mi_kx_syscall get_load_syscall(json_object *o)
 {
 	enum mi_kx_syscall how = MI_KX_SYSCALL_AUTO;
 	json_object *v;
 
 	if (json_object_object_get_ex(o, "load_syscall", &v))
 		mi_kx_syscall_parse(json_object_get_string(v), &how);
-	s->nr_loaded_by[how]++;
+	return how;
 }
 
 static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_state *s)
@@ -411,7 +412,7 @@ static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_s
 			keep_num(o, "boot_to_hook_s", 0, s->boot_s, &s->nr_boots);
 			keep_num(o, "prev_hook_s", 0, s->hook_s, &s->nr_hooks);
 			keep_num(o, "prev_load_s", 0, s->load_s, &s->nr_loads);
-			count_load_syscall(o, s);
+			s->nr_loaded_by[get_load_syscall(o)]++;
 			c = get_num(o, "kexec_issued_unix");
 			if (c > 0 && (!s->first_issued || c < s->first_issued))
 				s->first_issued = c;
@@ -479,8 +480,7 @@ static int read_pending(const char *dir, const struct mi_kx_plan *p, struct mi_k
 	struct mi_kx_pending *pd = &s->pending;
 	char path[4096];
 	long long run, var, att;
-	enum mi_kx_syscall how;
-	json_object *o, *v;
+	json_object *o;
 	int err = 0;
 
 	snprintf(path, sizeof(path), "%s/pending.json", dir);
@@ -502,9 +502,7 @@ static int read_pending(const char *dir, const struct mi_kx_plan *p, struct mi_k
 		pd->variant = var;
 		pd->attempt = att;
 		pd->issued_unix = get_num(o, "issued_unix");
-		if (json_object_object_get_ex(o, "load_syscall", &v) &&
-		    !mi_kx_syscall_parse(json_object_get_string(v), &how))
-			pd->load_syscall = how;
+		pd->load_syscall = get_load_syscall(o);
 		pd->hook_s = get_num(o, "hook_s");
 		pd->load_s = get_num(o, "load_s");
 		s->has_pending = true;
