@@ -405,31 +405,61 @@ def case_row(t, phase, node):
     raise Missing(f"{t.section}: no compare row '{phase}' node {node}")
 
 
+def claim_range(before, after):
+    """What a claim of BEFORE -> AFTER, both rounded to whole units, allows
+    for the relative change, in percent: (lowest, highest)."""
+    return (((after - 0.5) / (before + 0.5) - 1) * 100,
+            ((after + 0.5) / (before - 0.5) - 1) * 100)
+
+
+def claim_outcome(lo, hi, clo, chi):
+    """A claim's outcome from a measured interval [lo, hi] of the relative
+    change and the range [clo, chi] the claim allows (all in percent, a
+    speed-up negative): "held" when the interval lies inside the range;
+    "smaller than claimed" or "larger than claimed" when it lies wholly on
+    one side of it (a change nearer zero, or the other way, is smaller; one
+    further from zero is larger); "not decided" when it overlaps the range
+    and extends beyond it. The verdict (faster, slower) does not enter:
+    only the bounds do."""
+    if lo > hi:
+        lo, hi = hi, lo
+    if clo <= lo and hi <= chi:
+        return "held"
+    # The side of the range nearer zero: a change on it is a smaller one.
+    toward_zero_above = abs(chi) <= abs(clo)
+    if lo > chi:
+        return "smaller than claimed" if toward_zero_above else "larger than claimed"
+    if hi < clo:
+        return "larger than claimed" if toward_zero_above else "smaller than claimed"
+    return "not decided"
+
+
 def case_verdict(row, claim_pct, detect):
-    """One sentence on the claim from one compare row, derived from it."""
+    """One sentence on the claim from one compare row, derived from it: the
+    compare verdict, then the claim's outcome from the interval's bounds
+    against what the claim's whole milliseconds allow."""
     base = num(row["median base"])
     shift, lo, hi = (float(x) for x in re.findall(r"-?[\d.]+(?:e-?\d+)?", row["shift [95% interval]"]))
     rel, rlo, rhi = (x / base * 100 for x in (shift, lo, hi))
     where = f"{pct(rel)} [{pct(rlo)}, {pct(rhi)}]"
     v = row["verdict"]
-    if v == "faster":
-        # The claim is in whole milliseconds: what rounding leaves possible.
-        a, b = CLAIM_MS
-        clo, chi = ((b - 0.5) / (a + 0.5) - 1) * 100, ((b + 0.5) / (a - 0.5) - 1) * 100
-        size = ("inside" if clo <= rlo and rhi <= chi else
-                "overlapping" if rlo <= chi and clo <= rhi else "outside")
-        return (f"faster, {where}: the claim holds; the interval lies {size} what the claim's whole "
-                f"milliseconds allow ({pct(clo)} to {pct(chi)})")
-    if v == "slower":
-        return f"slower, {where}: against the claim"
     if v == "too few runs":
         return f"{where}, too few runs for a verdict"
-    bound = abs(num(row["bound"].replace("+-", "")))
-    if bound < abs(claim_pct):
-        return (f"no change beyond {row['bound']} ({where}): a change of the claimed "
-                f"{pct(claim_pct)} would have shown, and did not")
-    return (f"not decided ({where}): the interval still allows {row['bound']}, wider than the "
-            f"claimed {pct(claim_pct)}; {row['runs']} runs per variant would find a shift of {detect}%")
+    clo, chi = claim_range(*CLAIM_MS)
+    allows = f"what the claim's whole milliseconds allow ({pct(clo)} to {pct(chi)})"
+    out = claim_outcome(rlo, rhi, clo, chi)
+    if out == "not decided" and v not in ("faster", "slower"):
+        return (f"not decided ({where}): the interval still allows {row['bound']}, wider than the "
+                f"claimed {pct(claim_pct)}; {row['runs']} runs per variant would find a shift of {detect}%")
+    if out == "held":
+        return f"{v}, {where}: the claim holds; the interval lies inside {allows}"
+    if out == "not decided":
+        return (f"{v}, {where}: not decided against the claim; the interval overlaps {allows} "
+                f"and extends beyond it")
+    # An interval wholly across zero from the claim is a change the other way.
+    if (rlo > 0 and chi < 0) or (rhi < 0 and clo > 0):
+        out += " (a change the other way)"
+    return f"{v}, {where}: {out}; the interval lies outside {allows}"
 
 
 def case_deferred(s, F, mode):
@@ -669,8 +699,12 @@ def main():
         secs, host = load(args)
         F, effects = figures(secs)
         if args.figures:
-            for k, v in F.items():
-                print(f"{k}\t{v}")
+            try:
+                for k, v in F.items():
+                    print(f"{k}\t{v}")
+                sys.stdout.flush()
+            except BrokenPipeError:     # a reader that stopped early (grep -q)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
         want = {os.path.join(args.root, "bench/RESULTS.md"): results_md(secs, host, F, effects, args.notes)}
         for rel in ("README.md", "docs/kexec.md"):

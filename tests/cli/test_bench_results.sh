@@ -139,3 +139,27 @@ if $py "$gen" "${args[@]}" > "$o/case.out" 2>&1 &&
 else
 	fail "$T: case study verdict" "$(head -n1 "$o/case.out"; grep -m1 '^| `-icount`' "$o/docs/case-studies/deferred-simplify.md" | cut -c1-160)"
 fi
+# A faster row far smaller than the claim is not the claim held (issue 28):
+# node 0's -icount row planted as -0.30% [-0.40%, -0.20%], faster, reads
+# "smaller than claimed" in the case study and the README, "holds" nowhere.
+$py - "$o/bench/sections/case-deferred-icount.md" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+def small(m):
+    c = m.group(0).split("|")
+    base = float(c[3])
+    c[5] = f" {-base * 0.003:.3f} [{-base * 0.004:.3f}, {-base * 0.002:.3f}] "
+    c[8], c[9] = " faster ", " - "
+    return "|".join(c)
+s = re.sub(r"^\| deferred \| 0 \| [\d.]+ \|.*$", small, s, count=1, flags=re.M)
+open(p, "w").write(s)
+PY
+if $py "$gen" "${args[@]}" > "$o/small.out" 2>&1 &&
+	grep -q '^| `-icount` | faster, -0.30% \[-0.40%, -0.20%\]: smaller than claimed;' "$o/docs/case-studies/deferred-simplify.md" &&
+	grep -q 'of the larger node: faster, -0.30% \[-0.40%, -0.20%\]: smaller than claimed;' "$o/README.md" &&
+	! grep -q 'of the larger node: [^;]*: the claim holds' "$o/README.md"; then
+	pass "$T: a faster row of -0.30% against the claimed -5.17% is smaller than claimed, not held"
+else
+	fail "$T: planted -0.3% claim row" "$(head -n1 "$o/small.out"; grep -m1 -o 'of the larger node: .\{0,120\}' "$o/README.md")"
+fi
