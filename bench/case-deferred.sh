@@ -71,7 +71,9 @@ mode_dir=$out/mttcg
 # every boot; with one, each phase's time is its own instructions.
 nodes=2G,1G node_cpus=2,0
 accel=$("$top/tests/vm/accel.sh") qargs="" mode="multi-threaded TCG ($accel)"
-[ $icount = 1 ] && node_cpus=1,0 accel=tcg qargs="-icount shift=3,sleep=off" mode="single-threaded TCG, -icount shift=3,sleep=off"
+icount_shift=3	# 2^3 ns of the guest's clock per instruction
+[ $icount = 1 ] && node_cpus=1,0 accel=tcg qargs="-icount shift=$icount_shift,sleep=off" \
+	mode="single-threaded TCG, -icount shift=$icount_shift,sleep=off"
 
 if [ $summarize_only = 1 ]; then
 	[ -f "$mode_dir/params" ] || { echo "case-deferred.sh: --summarize: no earlier run in $mode_dir" >&2; exit 1; }
@@ -141,6 +143,11 @@ for v in $variants; do
 	"$meminit" compare "$kx:base" "$kx:$v" > "$mode_dir/compare-$v.txt"
 done
 "$meminit" stats "$kx" > "$mode_dir/stats.txt"
+# The method's checks (issue 28): the control arm's floor, states across
+# boots, shared CPUs; method.json feeds the predictions below.
+python3 "$here/case_method.py" "$mode_dir" "$(tr ' ' , <<< "$variants")" \
+	$([ $icount = 1 ] && echo --icount-shift "$icount_shift") > "$mode_dir/method.md" ||
+	{ echo "case-deferred.sh: case_method.py failed" >&2; exit 1; }
 for v in $variants; do
 	"$meminit" export --format html --from "$kx:base" --compare "$kx:$v" --output "$mode_dir/ab-$v.html"
 done
@@ -170,23 +177,36 @@ check() {	# variant metric node expect -> "measured<TAB>outcome"
 		[(.relative * 100 | tostring), (.shift_ci_ms[0] / .median_a_ms * 100 | tostring),
 		(.shift_ci_ms[1] / .median_a_ms * 100 | tostring), ((.no_change_beyond // -1) * 100 | tostring),
 		(.verdict | gsub(" "; "_")), (.shift_ci_level * 100 | tostring)] | join(" ") end' <<< "$row")"
-	local meas
+	local meas fl wlo whi
+	# The control arm's floor for this phase (case_method.py): the interval
+	# is widened by it on both sides. The control's own predictions are
+	# read against its raw interval (it calibrates the floor).
+	fl=0
+	[ "$var" = hash ] || fl=$(jq -r --arg m "$m" --arg nd "$nd" '[.floors[] | select(.phase == $m and
+		((.node | tostring) == $nd or ($nd == "-" and .node == null))) | .floor_pct] | first // 0' \
+		"$mode_dir/method.json")
+	read -r wlo whi <<< "$(awk -v lo="$lo" -v hi="$hi" -v f="$fl" 'BEGIN {print lo - f, hi + f}')"
 	# The interval's own level where the runs are too few for 95%.
-	meas=$(awk -v v="$v" -v lo="$lo" -v hi="$hi" -v vd="$verdict" -v l="$lvl" 'BEGIN {
-		gsub("_", " ", vd); printf "%+.1f%% [%+.1f%%, %+.1f%%]%s, %s", v, lo, hi,
-		(l < 94.999) ? sprintf(" at %.0f%%", l) : "", vd }')
+	meas=$(awk -v v="$v" -v lo="$lo" -v hi="$hi" -v vd="$verdict" -v l="$lvl" -v f="$fl" 'BEGIN {
+		gsub("_", " ", vd); printf "%+.1f%% [%+.1f%%, %+.1f%%]%s, %s%s", v, lo, hi,
+		(l < 94.999) ? sprintf(" at %.0f%%", l) : "", vd,
+		(f > 0) ? sprintf("; floor %.2f%%: [%+.1f%%, %+.1f%%]", f, lo - f, hi + f) : "" }')
 	case "$ex" in
 	*) [ "$verdict" = too_few_runs ] && { printf '%s\t%s\n' "$meas" "not decided at this n (under 4 runs a side)"; return; } ;;
 	esac
-	case "$ex" in
-	faster|slower) [ "$verdict" = "$ex" ] && o=held || { [ "$verdict" = no_detectable_change ] && o="not decided at this n" || o="did not hold"; } ;;
-	not-slower) [ "$verdict" = slower ] && o="did not hold" || o=held ;;
-	unchanged:*)
-		if [ "$verdict" != no_detectable_change ]; then o="did not hold"
-		elif awk -v b="$bound" -v p="${ex#unchanged:}" 'BEGIN {exit !(b >= 0 && b <= p)}'; then o=held
-		else o="not decided at this n (the interval reaches $(printf '%.1f' "$bound")%)"; fi ;;
-	*) o="unknown expectation '$ex'" ;;
-	esac
+	# From the widened interval: held, did not hold, or not decided (it
+	# reaches across the predicted bound or into the control's floor).
+	o=$(awk -v ex="$ex" -v lo="$wlo" -v hi="$whi" -v f="$fl" 'BEGIN {
+		within = (f > 0) ? " or the control'"'"'s floor" : ""
+		if (ex == "faster") o = (hi < 0) ? "held" : (lo > 0) ? "did not hold" : "not decided at this n" within
+		else if (ex == "slower") o = (lo > 0) ? "held" : (hi < 0) ? "did not hold" : "not decided at this n" within
+		else if (ex == "not-slower") o = (lo > 0) ? "did not hold" : "held"
+		else if (ex ~ /^unchanged:/) { p = substr(ex, 11) + 0
+			if (lo >= -p && hi <= p) o = "held"
+			else if (lo > p || hi < -p) o = "did not hold"
+			else o = sprintf("not decided at this n (the interval reaches %.1f%%)", (-lo > hi) ? -lo : hi) }
+		else o = "unknown expectation '"'"'" ex "'"'"'"
+		print o }')
 	printf '%s\t%s\n' "$meas" "$o"
 }
 for var in $variants; do
@@ -248,6 +268,7 @@ for nd in $(awk '{print $2}' "$mode_dir/chunks.txt" | sort -un); do
 	done
 done
 echo
+cat "$mode_dir/method.md"
 echo "The loop, from its run files (\`meminit kexec --status\`; cycle: on the kernels' own clocks;"
 echo "wall: the loop's span per boot, with what the kernels' clocks miss):"
 echo

@@ -212,7 +212,7 @@ def main():
         "icount_shift": shift, "variants": {}}
     ipms = 1e6 / 2 ** shift if shift is not None else None
 
-    print("#### The method's checks")
+    print("### The method's checks")
     print()
     if shift is not None:
         print(f"Clock: `-icount shift={shift}`: the guest's clock advances {2 ** shift} ns per instruction")
@@ -222,7 +222,7 @@ def main():
     print(f"The control arm's floor (`{CONTROL}` against `base`: phases it cannot change, the reach of")
     print("its interval; a variant's change in that phase is decided only beyond it):")
     print()
-    print("| phase | node | control's change [interval] | floor |")
+    print("| phase, control arm | node | control's change [interval] | floor |")
     print("|---|---|---|---|")
     for (p, n), f in sorted(fl.items(), key=lambda x: (x[0][0], -1 if x[0][1] is None else x[0][1])):
         m = cmp_[CONTROL].get((p, n))
