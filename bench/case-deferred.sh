@@ -61,15 +61,15 @@ out=${MEMINIT_BENCH_OUT:-$top/build/bench}/case-deferred
 mode_dir=$out/mttcg
 [ $icount = 1 ] && mode_dir=$out/icount
 
-# Guest: two nodes of unequal size; the larger has the vCPUs, the smaller
-# none (its deferred init runs on the other node's CPUs, as on a CPU-less
-# node). Multi-threaded TCG: 2 vCPUs, so that padata splits node 0 between
-# two threads and the host's 2 cores are not overcommitted (5 vCPUs made the
-# first runs' intervals wider than any plausible effect). -icount: one
-# vCPU: every vCPU's instructions advance the one clock, so with several a
-# node's time would count the others' work, interleaved differently on
-# every boot; with one, each phase's time is its own instructions.
-nodes=2G,1G node_cpus=2,0
+# Guest: two nodes of unequal size. Multi-threaded TCG: one vCPU per node,
+# so that each node's deferred init runs on a CPU of its own and its time is
+# its own cost (case_method.py checks that in every run; with the vCPUs on
+# one node, as the first runs had them, the smaller node's thread shared
+# them), and the host's 2 cores are not overcommitted. -icount: one vCPU:
+# every vCPU's instructions advance the one clock, so with several a
+# node's time would count the others' work; with one, the nodes' deferred
+# threads take turns on it, so only their span over all nodes is a cost.
+nodes=2G,1G node_cpus=1,1
 accel=$("$top/tests/vm/accel.sh") qargs="" mode="multi-threaded TCG ($accel)"
 icount_shift=3	# 2^3 ns of the guest's clock per instruction
 [ $icount = 1 ] && node_cpus=1,0 accel=tcg qargs="-icount shift=$icount_shift,sleep=off" \
