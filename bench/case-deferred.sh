@@ -269,8 +269,8 @@ for nd in $(awk '{print $2}' "$mode_dir/chunks.txt" | sort -un); do
 done
 echo
 cat "$mode_dir/method.md"
-echo "The loop, from its run files (\`meminit kexec --status\`; cycle: on the kernels' own clocks;"
-echo "wall: the loop's span per boot, with what the kernels' clocks miss):"
+echo "The loop, from its run files (\`meminit kexec --status\`; cycle: one boot of the loop on the"
+echo "wall clock, the loop's span per boot; clocked: the part of it the kernels' own clocks see):"
 echo
 echo '```'
 "$meminit" kexec --status "$kx" | sed -e 1d -e '/^  state:/d'

@@ -407,7 +407,9 @@ static int scan_runs(const char *dir, const struct mi_kx_plan *p, struct mi_kx_s
 		} else if (!s->done[k]) {
 			s->done[k] = 1;
 			s->nr_done++;
-			keep_num(o, "cycle_s", 1e-12, s->cycle_s, &s->nr_cycles);
+			/* clocked_s; cycle_s in runs written before it was renamed. */
+			keep_num(o, get_num(o, "clocked_s") >= 0 ? "clocked_s" : "cycle_s", 1e-12,
+				 s->clocked_s, &s->nr_clocked);
 			keep_num(o, "collect_s", 0, s->collect_s, &s->nr_collects);
 			keep_num(o, "boot_to_hook_s", 0, s->boot_s, &s->nr_boots);
 			keep_num(o, "prev_hook_s", 0, s->hook_s, &s->nr_hooks);
@@ -521,12 +523,12 @@ int mi_kx_scan(const char *dir, const struct mi_kx_plan *p, struct mi_kx_state *
 	s->total = mi_kx_total(p);
 	s->done = calloc(s->total, 1);
 	s->fail_per_run = calloc(s->total, sizeof(*s->fail_per_run));
-	s->cycle_s = calloc(s->total, sizeof(*s->cycle_s));
+	s->clocked_s = calloc(s->total, sizeof(*s->clocked_s));
 	s->collect_s = calloc(s->total, sizeof(*s->collect_s));
 	s->boot_s = calloc(s->total, sizeof(*s->boot_s));
 	s->hook_s = calloc(s->total, sizeof(*s->hook_s));
 	s->load_s = calloc(s->total, sizeof(*s->load_s));
-	if (!s->done || !s->fail_per_run || !s->cycle_s || !s->collect_s || !s->boot_s ||
+	if (!s->done || !s->fail_per_run || !s->clocked_s || !s->collect_s || !s->boot_s ||
 	    !s->hook_s || !s->load_s) {
 		mi_err("out of memory");
 		mi_kx_state_free(s);
@@ -564,14 +566,14 @@ void mi_kx_state_free(struct mi_kx_state *s)
 {
 	free(s->done);
 	free(s->fail_per_run);
-	free(s->cycle_s);
+	free(s->clocked_s);
 	free(s->collect_s);
 	free(s->boot_s);
 	free(s->hook_s);
 	free(s->load_s);
 	s->done = NULL;
 	s->fail_per_run = NULL;
-	s->cycle_s = NULL;
+	s->clocked_s = NULL;
 	s->collect_s = NULL;
 	s->boot_s = NULL;
 	s->hook_s = NULL;

@@ -64,8 +64,8 @@ struct mi_kx_state {
 	int nr_done;
 	int nr_failures;
 	int *fail_per_run;	/* [total]: failed attempts of each run index */
-	double *cycle_s;	/* measured cycle times of the completed runs */
-	int nr_cycles;
+	double *clocked_s;	/* per run, the part of its cycle the kernels' clocks see */
+	int nr_clocked;
 	double *collect_s;	/* collection times (report of the boot) of the runs */
 	int nr_collects;
 	double *boot_s, *hook_s;	/* kernel clock start to hook; the hook before */

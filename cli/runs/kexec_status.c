@@ -15,29 +15,44 @@ static double median_of(double *v, int n)
 }
 
 /*
- * The cycle above is on the kernels' own clocks and misses what happens
- * between the kexec call and the new kernel's clock start: sync, the
- * purgatory's digest check, decompression. The wall clock sees it, but it
- * is set from the RTC on each boot (whole seconds), so it is read only over
- * the loop's span: the first kexec to the last collection, per boot.
+ * The cycle (docs/kexec.md): one boot of the loop on the wall clock, from
+ * one kexec call to the next. The kernels' own clocks (clocked_s) miss what
+ * happens between the kexec call and the new kernel's clock start: sync,
+ * shutdown, the segments' copy, the purgatory's digest check,
+ * decompression. The wall clock sees it, but it is set from the RTC on
+ * each boot (whole seconds), so it is read only over the loop's span: the
+ * first kexec to the last collection, per boot. Returns that cycle (0: not
+ * known yet); *split is set when the kernels' clocks keep wall time, so
+ * that their times are shares of it (a virtual clock, QEMU -icount, runs
+ * at its own pace).
  */
-static double print_wall(struct mi_kx_state *s)
+static double wall_cycle(struct mi_kx_state *s, double *boot, double *hook, bool *split)
 {
 	int boots = s->nr_done + s->nr_failures;
-	double wall, boot, hook;
 
-	if (boots < 2 || !s->nr_boots || !s->nr_hooks || !(s->last_collected > s->first_issued))
+	*split = false;
+	if (boots < 2 || !(s->last_collected > s->first_issued))
 		return 0;
-	wall = (s->last_collected - s->first_issued) / boots;
-	boot = median_of(s->boot_s, s->nr_boots);
-	hook = median_of(s->hook_s, s->nr_hooks);
-	printf("  wall:     %.2f s per boot (first kexec to last collection, %d boots, RTC-set "
-	       "clocks: +-%.2f s)\n", wall, boots, 2.0 / boots);
-	/* A virtual clock (QEMU -icount) runs at its own pace: no split. */
-	if (boot + hook > wall + 2.0 / boots) {
+	if (s->nr_boots && s->nr_hooks) {
+		*boot = median_of(s->boot_s, s->nr_boots);
+		*hook = median_of(s->hook_s, s->nr_hooks);
+		*split = *boot + *hook <= (s->last_collected - s->first_issued) / boots + 2.0 / boots;
+	}
+	return (s->last_collected - s->first_issued) / boots;
+}
+
+static void print_cycle(struct mi_kx_state *s, double wall, double boot, double hook, bool split)
+{
+	int boots = s->nr_done + s->nr_failures;
+
+	printf("  cycle:    %.2f s per boot on the wall clock (first kexec to last collection, "
+	       "%d boots, RTC-set clocks: +-%.2f s)\n", wall, boots, 2.0 / boots);
+	if (!s->nr_boots || !s->nr_hooks)
+		return;
+	if (!split) {
 		printf("            the kernels' clocks run apart from the wall clock (%.2f s from "
 		       "kernel start to kexec alone): no split\n", boot + hook);
-		return wall;
+		return;
 	}
 	printf("            kernel clock start to hook %.2f s (median), hook %.2f s (%.1f%%), "
 	       "kexec call to kernel clock start %.2f s (%.1f%%, the rest)\n", boot, hook,
@@ -45,7 +60,6 @@ static double print_wall(struct mi_kx_state *s)
 	if (s->nr_loads)
 		printf("            of the hook, the next kernel's load after the collection: "
 		       "%.2f s (median)\n", median_of(s->load_s, s->nr_loads));
-	return wall;
 }
 
 int mi_kx_status_print(const char *dir)
@@ -53,6 +67,8 @@ int mi_kx_status_print(const char *dir)
 	struct mi_kx_state s;
 	struct mi_kx_plan p;
 	int i, err, next;
+	double wall, boot = 0, hook = 0, med = 0;
+	bool split;
 
 	err = mi_kx_plan_read(dir, &p);
 	if (!err)
@@ -83,25 +99,30 @@ int mi_kx_status_print(const char *dir)
 	printf("\n");
 	printf("  failures: %d%s%s\n", s.nr_failures, s.nr_failures ? "; last " : "",
 	       s.nr_failures ? s.last_failure : "");
-	if (s.nr_cycles) {
-		double med, wall;
-
-		med = median_of(s.cycle_s, s.nr_cycles);
-		printf("  cycle:    median %.2f s over %d runs (min %.2f, max %.2f)\n", med,
-		       s.nr_cycles, s.cycle_s[0], s.cycle_s[s.nr_cycles - 1]);
-		if (s.nr_collects) {
-			double c = median_of(s.collect_s, s.nr_collects);
-
-			printf("  collect:  median %.3f s over %d runs (%.1f%% of the median cycle)\n",
-			       c, s.nr_collects, 100 * c / med);
-		}
-		wall = print_wall(&s);
-		if (!s.ended && s.nr_done < s.total)
-			printf("  ETA:      %.0f s for the %d runs left\n",
-			       (wall > 0 ? wall : med) * (s.total - s.nr_done), s.total - s.nr_done);
-	} else {
-		printf("  cycle:    not measured yet\n");
+	wall = wall_cycle(&s, &boot, &hook, &split);
+	if (s.nr_clocked) {
+		med = median_of(s.clocked_s, s.nr_clocked);
+		printf("  clocked:  median %.2f s over %d runs (min %.2f, max %.2f): the cycle on the "
+		       "kernels' own clocks, less what precedes each one's clock\n", med,
+		       s.nr_clocked, s.clocked_s[0], s.clocked_s[s.nr_clocked - 1]);
 	}
+	if (s.nr_collects) {
+		double c = median_of(s.collect_s, s.nr_collects);
+
+		printf("  collect:  median %.3f s over %d runs", c, s.nr_collects);
+		if (split)
+			printf(" (%.1f%% of the cycle)", 100 * c / wall);
+		else if (wall > 0 && s.nr_boots && s.nr_hooks)
+			printf(" (on the guest's clock, which runs apart from the cycle's)");
+		printf("\n");
+	}
+	if (wall > 0)
+		print_cycle(&s, wall, boot, hook, split);
+	else
+		printf("  cycle:    not measured yet (two boots of the loop give it)\n");
+	if ((wall > 0 || s.nr_clocked) && !s.ended && s.nr_done < s.total)
+		printf("  ETA:      %.0f s for the %d runs left\n",
+		       (wall > 0 ? wall : med) * (s.total - s.nr_done), s.total - s.nr_done);
 	if (s.ended)
 		printf("  state:    ended (%s)\n", s.end_state);
 	else if (s.has_pending)

@@ -22,20 +22,26 @@ for f in sorted(glob.glob(sys.argv[1] + "/run-*.json")):
     k = r["run"]
     rep = r.pop("report")
     r.update({"kexec_issued_unix": 1000 + 5 * k, "collected_unix": 1000 + 5 * k + 4.25,
-              "boot_to_hook_s": 3.0, "cycle_s": 4.0, "collect_s": 0.25, "prev_hook_s": 1.0,
-              "prev_load_s": 0.5 + 0.1 * (k % 2),
-              "report": rep})
+              "boot_to_hook_s": 3.0, "collect_s": 0.25, "prev_hook_s": 1.0,
+              "prev_load_s": 0.5 + 0.1 * (k % 2)})
+    # clocked_s, the cycle on the kernels' clocks; cycle_s in older runs.
+    r["clocked_s" if k % 2 else "cycle_s"] = 4.0
+    r["report"] = rep
     # json-c's pretty layout: two spaces, no space after the colon.
     open(f, "w").write(json.dumps(r, indent=2, separators=(",", ":")) + "\n")
 PY
 "$MEMINIT" kexec --status "$o/kx" > "$o/status.txt" 2> "$o/status.err" ||
 	{ fail "$T" "$(head -n1 "$o/status.err")"; exit 0; }
-# 8 boots over 1000 .. 1039.25: 4.91 s per boot.
+# 8 boots over 1000 .. 1039.25: a cycle of 4.91 s per boot, the hook and
+# the collection shares of it (one definition of the cycle, docs/kexec.md).
 if grep -q '^  progress: 8 of 8 runs done (a 4/4, b 4/4)$' "$o/status.txt" &&
-	grep -q '^  wall:     4.91 s per boot (first kexec to last collection, 8 boots' "$o/status.txt" &&
+	grep -q '^  cycle:    4.91 s per boot on the wall clock (first kexec to last collection, 8 boots' "$o/status.txt" &&
+	grep -q '^  collect:  median 0.250 s over 8 runs (5.1% of the cycle)$' "$o/status.txt" &&
+	grep -q "^  clocked:  median 4.00 s over 8 runs (min 4.00, max 4.00): the cycle on the kernels' own clocks" "$o/status.txt" &&
+	[ "$(grep -c 'cycle' "$o/status.txt")" = 3 ] &&
 	grep -q 'kernel clock start to hook 3.00 s (median), hook 1.00 s (20.4%), kexec call to kernel clock start 0.91 s' "$o/status.txt" &&
 	grep -q "of the hook, the next kernel's load after the collection: 0.55 s (median)" "$o/status.txt"; then
-	pass "$T: wall clock per boot over the loop's span, split into boot, hook and the rest"
+	pass "$T: the cycle, wall clock per boot over the loop's span, split into boot, hook and the rest; collection a share of it"
 else
 	fail "$T: wall" "$(tr '\n' '|' < "$o/status.txt")"
 fi
