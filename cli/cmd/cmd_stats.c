@@ -30,9 +30,13 @@ static void usage(FILE *f)
 "[min, max] with its own lower coverage when n < 6), ns/page and s/TiB of the\n"
 "node's present memory. Outliers (" MI_STATS_OUTLIER_RULE ") are flagged\n"
 "with their run number and kept in every number; the resolution, the scale\n"
-"when most runs agree exactly, is what the metric was measured in: a jiffy\n"
-"for the kernel's line, 10 ms for the uptime, 1 us for printk and trace\n"
-"stamps, 1 ns for the kernel's records. Times are milliseconds.\n"
+"when most runs agree exactly, is what the metric was measured in, and the\n"
+"resolution column says where it came from: hz, a jiffy of the HZ the runs\n"
+"state, for the kernel's line; grid, where they state none (a saved log),\n"
+"the coarsest of 10, 4 and 1 ms (a jiffy at HZ=100, 250, 1000) that all the\n"
+"line's values sit on; unit, the source's own (10 ms for the uptime, 1 us\n"
+"for printk and trace stamps, 1 ns for the kernel's records); none, where\n"
+"no grid fits, and MAD 0 then flags nothing. Times are milliseconds.\n"
 "A directory of several variants gives one block per variant.\n");
 }
 
@@ -44,19 +48,35 @@ static void node_cpu(char *buf, size_t size, int v)
 		snprintf(buf, size, "%d", v);
 }
 
+/* "4 ms hz", "10 ms grid", "1 us unit", "- none": the resolution and its origin. */
+static void res_cell(char *buf, size_t size, const struct mi_metric *m)
+{
+	const char *from = mi_res_from_name(m->resolution_from);
+	double r = m->resolution;
+
+	if (!(r > 0))
+		snprintf(buf, size, "- %s", from);
+	else if (r >= 1)
+		snprintf(buf, size, "%g ms %s", r, from);
+	else if (r >= 1e-3)
+		snprintf(buf, size, "%g us %s", r * 1e3, from);
+	else
+		snprintf(buf, size, "%g ns %s", r * 1e6, from);
+}
+
 static void print_block(const struct mi_runset *rs)
 {
 	size_t i;
 
 	printf("\n%s%s%s: %d run%s, kernel %s, source %s\n", rs->dir, rs->variant[0] ? ":" : "",
 	       rs->variant, rs->nr_runs, rs->nr_runs == 1 ? "" : "s", rs->kernel, rs->source);
-	printf("%-40s %4s %4s %3s %9s %9s %8s %9s %9s %21s %5s %8s %7s  %s\n", "phase", "node",
-	       "cpu", "n", "median", "mean", "sd", "min", "max", "CI of the median", "level",
-	       "ns/page", "s/TiB", "outliers (run)");
+	printf("%-40s %4s %4s %3s %9s %9s %8s %9s %9s %21s %5s %8s %7s %-11s  %s\n", "phase",
+	       "node", "cpu", "n", "median", "mean", "sd", "min", "max", "CI of the median",
+	       "level", "ns/page", "s/TiB", "resolution", "outliers (run)");
 	for (i = 0; i < rs->nr; i++) {
 		const struct mi_metric *m = &rs->m[i];
 		struct mi_summary s;
-		char nd[16], cp[16], ci[48], npp[16] = "-", tib[16] = "-", out[128] = "";
+		char nd[16], cp[16], ci[48], npp[16] = "-", tib[16] = "-", out[128] = "", res[32];
 		int k, len = 0;
 
 		mi_summarize(m->v, m->n, &s);
@@ -72,9 +92,10 @@ static void print_block(const struct mi_runset *rs)
 			if (mi_is_outlier(&s, m->v[k], m->resolution) && len < (int)sizeof(out) - 24)
 				len += snprintf(out + len, sizeof(out) - len, "%s%.3f (%d)",
 						len ? ", " : "", m->v[k], m->run[k] + 1);
-		printf("%-40s %4s %4s %3d %9.3f %9.3f %8.3f %9.3f %9.3f %21s %4.1f%% %8s %7s  %s\n",
+		res_cell(res, sizeof(res), m);
+		printf("%-40s %4s %4s %3d %9.3f %9.3f %8.3f %9.3f %9.3f %21s %4.1f%% %8s %7s %-11s  %s\n",
 		       m->phase, nd, cp, s.n, s.median, s.mean, isnan(s.sd) ? 0 : s.sd, s.min, s.max,
-		       ci, s.ci_level * 100, npp, tib, out);
+		       ci, s.ci_level * 100, npp, tib, res, out);
 	}
 }
 
@@ -115,6 +136,8 @@ static json_object *block_json(const struct mi_runset *rs)
 		json_object_object_add(e, "pages", m->pages > 0 ? dbl(m->pages) : NULL);
 		mi_kx_add_str(e, "pages_what", m->pages > 0 ? m->pages_what : NULL);
 		json_object_object_add(e, "resolution_ms", m->resolution > 0 ? dbl(m->resolution) : NULL);
+		json_object_object_add(e, "resolution_from",
+				       json_object_new_string(mi_res_from_name(m->resolution_from)));
 		json_object_object_add(e, "ns_per_page",
 				       m->pages > 0 ? dbl(s.median * 1e6 / m->pages) : NULL);
 		json_object_object_add(e, "s_per_tib", m->norm_pages > 0 ?
@@ -209,9 +232,11 @@ int cmd_stats(int argc, char **argv)
 	} else {
 		printf("meminit stats: times in ms; CI of the median: %s,\n"
 		       "95%% or, below n = 6, [min, max] at the level shown; outliers: %s\n"
-		       "(flagged, kept; resolution: a jiffy for the kernel's line, else the\n"
-		       "clock's unit); ns/page over the pages the phase covered; s/TiB of the\n"
-		       "node's present memory\n", MI_STATS_CI_METHOD, MI_STATS_OUTLIER_RULE);
+		       "(flagged, kept; resolution as its column says: hz, a jiffy of the runs'\n"
+		       "HZ; grid, none stated, the coarsest of 10, 4, 1 ms all the values sit\n"
+		       "on; unit, the clock's; none: MAD 0 flags nothing); ns/page over the\n"
+		       "pages the phase covered; s/TiB of the node's present memory\n",
+		       MI_STATS_CI_METHOD, MI_STATS_OUTLIER_RULE);
 		for (i = 0; i < nr; i++)
 			print_block(&rs[i]);
 	}

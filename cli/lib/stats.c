@@ -125,6 +125,46 @@ bool mi_is_outlier(const struct mi_summary *s, double v, double resolution)
 	return fabs(v - s->median) > 3 * scale;
 }
 
+const char *mi_res_from_name(enum mi_res_from from)
+{
+	switch (from) {
+	case MI_RES_UNIT:
+		return "unit";
+	case MI_RES_HZ:
+		return "hz";
+	case MI_RES_GRID:
+		return "grid";
+	default:
+		return "none";
+	}
+}
+
+/* V a whole multiple of STEP, to the rounding of a decimal ms figure. */
+static bool on_grid(double v, double step)
+{
+	double q = v / step;
+
+	return fabs(q - round(q)) <= 1e-6 * (fabs(q) > 1 ? fabs(q) : 1);
+}
+
+double mi_grid_resolution(const double *x, int n, const double *steps, int nsteps)
+{
+	double best = 0;
+	int i, k;
+
+	if (n < 1)
+		return 0;
+	for (k = 0; k < nsteps; k++) {
+		if (!(steps[k] > best))
+			continue;
+		for (i = 0; i < n && isfinite(x[i]) && on_grid(x[i], steps[k]); i++)
+			;
+		if (i == n)
+			best = steps[k];
+	}
+	return best;
+}
+
 struct ranked {
 	double v;
 	int from_a;

@@ -39,6 +39,26 @@ void mi_summarize(const double *x, int n, struct mi_summary *s);
  * flags nothing.
  */
 bool mi_is_outlier(const struct mi_summary *s, double v, double resolution);
+
+/* Where a metric's resolution came from, for the rule above. */
+enum mi_res_from {
+	MI_RES_NONE,	/* unknown: MAD 0 flags nothing */
+	MI_RES_UNIT,	/* the unit the source records in (1 ns, 1 us, the uptime's 10 ms) */
+	MI_RES_HZ,	/* one jiffy of the HZ the report states */
+	MI_RES_GRID,	/* inferred from the values: mi_grid_resolution() */
+};
+/* "none", "unit", "hz", "grid". */
+const char *mi_res_from_name(enum mi_res_from from);
+/*
+ * The resolution of quantized values whose unit is not known, inferred
+ * from the grid they sit on: the largest of the NSTEPS candidate STEPS
+ * (> 0) of which every one of the N values is a whole multiple, or 0 where
+ * none is (or N < 1). The values bound the step only from above: 40 and 80
+ * sit on a 40 ms grid as well as on a 4 ms one, so the candidates are the
+ * steps the quantity can have (a whole-ms jiffy: 10, 4 or 1 ms), never
+ * the values' greatest common divisor itself.
+ */
+double mi_grid_resolution(const double *x, int n, const double *steps, int nsteps);
 double mi_median(const double *x, int n);
 /* Sort X ascending, in place. */
 void mi_sort_doubles(double *x, size_t n);

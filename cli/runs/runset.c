@@ -71,10 +71,24 @@ static struct mi_index_of metrics_of(const struct mi_runset *rs)
 #define RES_NS		1e-6	/* local_clock(), CLOCK_MONOTONIC */
 #define RES_US		1e-3	/* printk and ftrace stamps */
 #define RES_UPTIME	10.0	/* /proc/uptime: hundredths of a second */
+/*
+ * The kernel's deferred line where no HZ is known (a saved log): the jiffy
+ * it is counted in is one of these whole-ms steps (CONFIG_HZ 100, 250 and
+ * 1000; HZ=300's 3.33 ms jiffy prints as no whole-ms grid, and its lines
+ * sit on the 1 ms one, the unit the line prints), and the values show the
+ * coarsest they all sit on (mi_grid_resolution()).
+ */
+static const double jiffy_steps_ms[] = { 10, 4, 1 };
 
-static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu, double ms,
-		      int run, double pages, double norm, const char *pages_what,
-		      double resolution)
+/*
+ * One value of a metric, in ms (< 0: none, skipped). RESOLUTION in ms and
+ * where it came from: MI_RES_UNIT with the source's unit (RES_*), or
+ * MI_RES_HZ for the kernel's line with one jiffy of the report's HZ, 0
+ * where the report states none (inferred once loaded: infer_resolutions()).
+ */
+static int add_sample_res(struct mi_runset *rs, const char *phase, int node, int cpu,
+			  double ms, int run, double pages, double norm, const char *pages_what,
+			  double resolution, enum mi_res_from from)
 {
 	struct mi_metric like = { .node = node, .cpu = cpu }, *m;
 	struct mi_index_of of;
@@ -95,8 +109,13 @@ static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu
 		m = &rs->m[rs->nr++];
 		*m = like;
 		m->pages_what = pages_what;
-		m->resolution = resolution;
+		m->whole_jiffies = from == MI_RES_HZ;
 		*slot = rs->nr;
+	}
+	/* A run that states its HZ gives the line's jiffy to one that did not. */
+	if (resolution > 0 && !(m->resolution > 0)) {
+		m->resolution = resolution;
+		m->resolution_from = from;
 	}
 	if (m->n == m->cap) {
 		int ncap = m->cap ? 2 * m->cap : 8;
@@ -121,6 +140,15 @@ static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu
 	if (norm > m->norm_pages)
 		m->norm_pages = norm;
 	return 0;
+}
+
+/* A sample of a source whose unit RESOLUTION (RES_*) is known. */
+static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu, double ms,
+		      int run, double pages, double norm, const char *pages_what,
+		      double resolution)
+{
+	return add_sample_res(rs, phase, node, cpu, ms, run, pages, norm, pages_what, resolution,
+			      MI_RES_UNIT);
 }
 
 /*
@@ -205,9 +233,9 @@ static int add_view(struct mi_runset *rs, json_object *run, const struct mi_view
 		const struct mi_view_node *n = &f->nodes[i];
 		double pages = (double)n->norm_pages;
 
-		err = add_sample(rs, "deferred init (kernel line, jiffies)", n->id, -1,
-				 n->deferred_kernel_s >= 0 ? n->deferred_kernel_s * 1e3 : -1, idx,
-				 pages, pages, "present pages of the node", jiffy_ms);
+		err = add_sample_res(rs, "deferred init (kernel line, jiffies)", n->id, -1,
+				     n->deferred_kernel_s >= 0 ? n->deferred_kernel_s * 1e3 : -1, idx,
+				     pages, pages, "present pages of the node", jiffy_ms, MI_RES_HZ);
 		if (!err)
 			err = add_sample(rs, "deferred init (boot trace)", n->id, -1,
 					 n->deferred_traced_s >= 0 ? n->deferred_traced_s * 1e3 : -1,
@@ -283,6 +311,26 @@ static int duplicate_run(struct run_file *f, int n)
 	return -1;
 }
 
+/*
+ * The kernel's line of runs that stated no HZ: its jiffy inferred from the
+ * grid its values sit on, or none (the outlier rule then has the MAD alone).
+ */
+static void infer_resolutions(struct mi_runset *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nr; i++) {
+		struct mi_metric *m = &rs->m[i];
+		double step;
+
+		if (m->resolution > 0 || !m->whole_jiffies)
+			continue;
+		step = mi_grid_resolution(m->v, m->n, jiffy_steps_ms, ARRAY_SIZE(jiffy_steps_ms));
+		m->resolution = step;
+		m->resolution_from = step > 0 ? MI_RES_GRID : MI_RES_NONE;
+	}
+}
+
 /* The end of a load: freed on ERR, else its metrics sorted for lookups. */
 static int finish_load(struct mi_runset *rs, int err)
 {
@@ -295,6 +343,7 @@ static int finish_load(struct mi_runset *rs, int err)
 	/* Runs can hold no metric at all (a report with no node): nothing to sort. */
 	if (rs->nr)
 		qsort(rs->m, rs->nr, sizeof(*rs->m), cmp_metric);
+	infer_resolutions(rs);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "index.h"
+#include "stats.h"
 
 struct mi_metric {
 	char phase[64];		/* "deferred init (kernel line)", "hash dentry"... */
@@ -22,6 +23,8 @@ struct mi_metric {
 	double norm_pages;	/* the node's present pages (median), 0 = unknown */
 	const char *pages_what;	/* what 'pages' counts */
 	double resolution;	/* ms, the unit it was measured in (a jiffy...), 0 = unknown */
+	enum mi_res_from resolution_from;	/* where 'resolution' came from */
+	bool whole_jiffies;	/* the kernel's line: whole jiffies, printed in whole ms */
 };
 
 struct mi_runset {

@@ -181,6 +181,46 @@ static void test_power_and_bound(void)
 	}
 }
 
+/*
+ * A kernel line from a log that states no HZ: its jiffy inferred from the
+ * grid its values sit on, among the whole-ms jiffies (HZ 100, 250, 1000).
+ */
+static void test_grid(void)
+{
+	static const double steps[] = { 10, 4, 1 };
+	const double forty[] = { 40, 40, 40, 40, 40, 40, 80 };
+	const double hz250[] = { 40, 44, 40, 40, 48 };
+	const double hz300[] = { 23, 27, 30, 23 };	/* jiffies_to_msecs at HZ=300 */
+	const double odd[] = { 40, 40.5 };
+	const double zero[] = { 0, 0, 0 };
+	const double jitter[] = { 40.000000001, 80, 40 };
+	struct mi_summary s;
+
+	EXPECT("stats grid: 40s and 80 sit on 10 ms (HZ=100's jiffy), the coarsest candidate",
+	       mi_grid_resolution(forty, 7, steps, 3) == 10);
+	mi_summarize(forty, 7, &s);
+	EXPECT("stats grid: six 40s and an 80: MAD 0, median 40", s.mad == 0 && s.median == 40);
+	EXPECT("stats grid: 80 among 40s is flagged on the inferred 10 ms, 40 is not",
+	       mi_is_outlier(&s, 80, mi_grid_resolution(forty, 7, steps, 3)) &&
+	       !mi_is_outlier(&s, 40, 10));
+	EXPECT("stats grid: 80 among 40s with no resolution at all: not flagged (the old rule)",
+	       !mi_is_outlier(&s, 80, 0));
+	EXPECT("stats grid: 40, 44, 48 sit on 4 ms (HZ=250), not on 10",
+	       mi_grid_resolution(hz250, 5, steps, 3) == 4);
+	EXPECT("stats grid: HZ=300's lines sit on 1 ms only, the unit the line prints",
+	       mi_grid_resolution(hz300, 4, steps, 3) == 1);
+	EXPECT("stats grid: 40.5 is on no whole-ms grid: none", mi_grid_resolution(odd, 2, steps, 3) == 0);
+	EXPECT("stats grid: all zero sits on every grid: the coarsest",
+	       mi_grid_resolution(zero, 3, steps, 3) == 10);
+	EXPECT("stats grid: a decimal ms figure's rounding is still on the grid",
+	       mi_grid_resolution(jitter, 3, steps, 3) == 10);
+	EXPECT("stats grid: no values, no grid", mi_grid_resolution(forty, 0, steps, 3) == 0);
+	EXPECT("stats grid: origin names", !strcmp(mi_res_from_name(MI_RES_GRID), "grid") &&
+	       !strcmp(mi_res_from_name(MI_RES_HZ), "hz") &&
+	       !strcmp(mi_res_from_name(MI_RES_UNIT), "unit") &&
+	       !strcmp(mi_res_from_name(MI_RES_NONE), "none"));
+}
+
 int main(int argc, char **argv)
 {
 	static const double a[] = { 156, 152, 160, 148 }, b[] = { 260, 256, 264, 252 };
@@ -224,6 +264,7 @@ int main(int argc, char **argv)
 		       !mi_is_outlier(&s, 22, 4) && mi_is_outlier(&s, 22.5, 4));
 		EXPECT("stats: MAD 0 and no resolution: nothing flagged", !mi_is_outlier(&s, 50, 0));
 	}
+	test_grid();
 	mi_summarize(a, 4, &s);
 	EXPECT("stats: n = 4 gives [min, max] at 87.5%", s.ci_lo == 148 && s.ci_hi == 160 &&
 	       fabs(s.ci_level - 0.875) < 1e-12);
