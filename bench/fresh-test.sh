@@ -35,11 +35,12 @@ if [ -z "$log" ]; then
 		echo "fresh-test.sh: $cache is not empty; name an empty or absent --cache DIR" >&2
 		exit 1
 	fi
-	rev=$(git -C "$top" rev-parse --short HEAD) || exit 1
-	git -C "$top" diff --quiet HEAD 2> /dev/null ||
-		echo "fresh-test.sh: the clone is of $rev; changes not committed are not in it" >&2
 	clone=$out/clone
 	rm -rf "$clone" && git clone -q "$top" "$clone" || { echo "fresh-test.sh: git clone failed" >&2; exit 1; }
+	# The commit measured is the clone's, whatever HEAD is by the end.
+	rev=$(git -C "$clone" rev-parse --short HEAD) || exit 1
+	git -C "$top" diff --quiet "$rev" 2> /dev/null ||
+		echo "fresh-test.sh: the clone is of $rev; changes not committed are not in it" >&2
 	mkdir -p "$cache" || exit 1
 	log=$out/make-test.log
 	# The machine's CPU counters around the run (/proc/stat, in ticks):

@@ -564,12 +564,29 @@ def case_chunks(s, F, mode):
     F[f"cs {mode} split"] = "; ".join(split)
 
 
-def host_runs(host, F):
+def host_runs(host, F, secs):
     t = Section("host", host).table("benchmark")
     # The fresh runs of make test and make test-arm64 are not part of make bench.
     walls = [num(r[t.col("wall (s)")]) for r in t.rows if not r[0].startswith("fresh-test")]
     F["bench_wall"] = f"{sum(walls) / 60:.0f} minutes"
     F["bench_runs"] = ", ".join(sorted(set(t.column("run (UTC)"))))
+    # The commit each section measured (bench/run.sh reads it before the
+    # run; "+dirty" when the tree was not that commit): "at NAME" for the
+    # prose that quotes one section, bench_commits for the summary of all.
+    at = {}
+    for r in t.rows:
+        at[r[0]] = r[t.col("meminit at")]
+        F[f"at {r[0]}"] = f"meminit at {at[r[0]]}, {r[t.col('run (UTC)')].split()[0]}"
+        # A section that names its commit (a fresh clone's, the case
+        # study's) and a host row that names another: one of them is wrong.
+        m = re.search(r"^meminit at ([\w+]+),", secs[r[0]].text, re.M) if r[0] in secs else None
+        if m and m.group(1) != at[r[0]]:
+            raise Missing(f"host: {r[0]} is labeled meminit at {at[r[0]]}, its section measured {m.group(1)}")
+    by = {}
+    for name, rev in at.items():
+        if not name.startswith("fresh-test"):
+            by.setdefault(rev, []).append(name)
+    F["bench_commits"] = "; ".join(f"{rev} ({', '.join(names)})" for rev, names in by.items())
 
 
 def figures(secs):
@@ -591,7 +608,7 @@ def figures(secs):
         if name in secs:
             fn(secs[name])
     if "host" in secs:
-        host_runs(secs["host"].text, F)
+        host_runs(secs["host"].text, F, secs)
     return {k: v for k, v in F.items() if not k.startswith("_")}, effects
 
 

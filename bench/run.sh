@@ -20,9 +20,21 @@ sections=$top/bench/sections
 mkdir -p "$out" "$sections" || exit 1
 host=$sections/host.md
 
+# measured_at: the commit a benchmark measures, read before it starts (a
+# commit made while it runs is not what it measured), with "+dirty" when
+# the tree differs from it; what make bench itself writes (the sections,
+# the case study's pages, the files results.py rewrites) does not count.
+measured_at() {
+	local rev
+	rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null) || { echo unknown; return; }
+	[ -z "$(git -C "$top" status --porcelain -- . ':!bench/sections' ':!docs/case-studies' \
+		':!bench/RESULTS.md' ':!README.md' ':!docs/kexec.md' 2>/dev/null)" ] || rev=$rev+dirty
+	echo "$rev"
+}
+
 # host.md: the host line, then one row per benchmark naming the run its
 # section came from; a rerun of some benchmarks replaces their rows only.
-record_run() {	# NAME SECONDS
+record_run() {	# NAME SECONDS COMMIT
 	local rows
 	rows=$(grep -E '^\| [a-z-]+ \| [0-9]' "$host" 2>/dev/null | grep -v "^| $1 |")
 	{
@@ -32,7 +44,7 @@ record_run() {	# NAME SECONDS
 		echo "| benchmark | run (UTC) | meminit at | wall (s) |"
 		echo "|---|---|---|---|"
 		{ [ -z "$rows" ] || echo "$rows"
-		  echo "| $1 | $(date -u '+%F %H:%M') | $(git -C "$top" rev-parse --short HEAD 2>/dev/null) | $2 |"
+		  echo "| $1 | $(date -u '+%F %H:%M') | $3 | $2 |"
 		} | awk -v order="$known" 'BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) r[o[i]] = i }
 			{ split($0, c, " "); print r[c[2]] "\t" $0 }' | sort -n | cut -f2-
 	} > "$host.tmp" && mv "$host.tmp" "$host"
@@ -48,9 +60,15 @@ for n in $names; do
 		cmd=("$top/bench/fresh-test.sh" --target test-arm64 --cache /var/tmp/meminit-fresh-cache-arm64)
 	echo "=== $n"
 	t0=$(date +%s)
+	rev=$(measured_at)
 	if "${cmd[@]}" > "$out/$n.md" 2> "$out/$n.err"; then
 		cat "$out/$n.md"
-		cp "$out/$n.md" "$sections/$n.md" && record_run "$n" $(( $(date +%s) - t0 )) ||
+		# A fresh test measures the clone it made: its section names it.
+		case $n in fresh-test*)
+			rev=$(sed -n 's/^meminit at \([0-9a-f+dirty]*\), .*/\1/p' "$out/$n.md" | head -n1)
+			[ -n "$rev" ] || { echo "bench/run.sh: $n's section names no commit" >&2; exit 1; } ;;
+		esac
+		cp "$out/$n.md" "$sections/$n.md" && record_run "$n" $(( $(date +%s) - t0 )) "$rev" ||
 			{ echo "bench/run.sh: could not keep $n's section in $sections" >&2; exit 1; }
 		# The case study's HTML A/B pages go with its write-up.
 		case $n in case-deferred|case-deferred-icount)

@@ -163,3 +163,16 @@ if $py "$gen" "${args[@]}" > "$o/small.out" 2>&1 &&
 else
 	fail "$T: planted -0.3% claim row" "$(head -n1 "$o/small.out"; grep -m1 -o 'of the larger node: .\{0,120\}' "$o/README.md")"
 fi
+# A result labeled with a commit other than the one its section measured
+# (the fresh make test of b927f46 was once labeled f44314f in host.md) is
+# refused: one error line naming both.
+rev=$(sed -n 's/^meminit at \([0-9a-f]*\), .*/\1/p' "$o/bench/sections/fresh-test.md")
+sed -i "s/^| fresh-test | \([^|]*\) | [^|]* |/| fresh-test | \1 | 0000000 |/" "$o/bench/sections/host.md"
+$py "$gen" "${args[@]}" > "$o/label.out" 2>&1
+rc=$?
+if [ -n "$rev" ] && [ $rc = 1 ] && [ "$(wc -l < "$o/label.out")" = 1 ] &&
+	grep -q "host: fresh-test is labeled meminit at 0000000, its section measured $rev" "$o/label.out"; then
+	pass "$T: a host row labeled with another commit than its section's is refused"
+else
+	fail "$T: mislabeled host row" "exit $rc: $(head -n1 "$o/label.out")"
+fi
