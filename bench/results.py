@@ -361,11 +361,13 @@ def scale(s, F):
     F["scale_growth_range"] = span(allg, "{:.2f}")
     F["scale_met"] = "yes" if max(allg) <= LINEAR else f"no: {max(allg):.2f} per doubling"
     rss = s.table("command", 1)
-    for cmd in ("report --format json", "report (table)"):
+    for cmd in ("report --format json", "report (table)", "fleet"):
         sizes = rss.cell(cmd, "sizes").split(" / ")
         mem = rss.cell(cmd, "peak RSS").split(" / ")
+        wall = rss.cell(cmd, "wall").split(" / ")
         F[f"scale {cmd} records"] = sizes[-1]
         F[f"scale {cmd} rss"] = mem[-1]
+        F[f"scale {cmd} wall"] = wall[-1]
 
 
 def fresh_test(s, F):
@@ -722,6 +724,9 @@ def main():
             try:
                 for k, v in F.items():
                     print(f"{k}\t{v}")
+                # RESULTS.md's table of effects outside the noise, too.
+                for row, cond, ch, rng, base in effects:
+                    print(f"effect {row} | {cond}\t{pct(ch)}, its boots {rng} ms, unpatched {base} ms")
                 sys.stdout.flush()
             except BrokenPipeError:     # a reader that stopped early (grep -q)
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
