@@ -33,11 +33,47 @@ host_kprobes() {
 	[ -e /sys/bus/event_source/devices/kprobe/type ] ||
 		[ -e /sys/kernel/tracing/kprobe_events ] || [ -e /sys/kernel/debug/tracing/kprobe_events ]
 }
+# skip_missing PREREQ NAME WHY: the one way to skip: SKIP naming the
+# prerequisite this machine lacks. tests/run-all.sh probes it again
+# (prereq_present) and counts the SKIP as a FAIL where it is present after
+# all, or where a SKIP line names none: a test that can run here runs.
+skip_missing() { skip "$2" "$3 [missing: $1]"; }
+# prereq_present PREREQ: 0 when this machine has it, 1 when it has not,
+# 2 when PREREQ is no prerequisite word.
+prereq_present() {
+	case "$1" in
+	root) have_root ;;
+	qemu) have_qemu ;;
+	vm) have_qemu && [ -z "${MEMINIT_NO_VM:-}" ] ;;	# VM tests may run here
+	kvm) [ -w /dev/kvm ] ;;
+	arm64-host) [ "$(uname -m)" = aarch64 ] ;;
+	deps) "$TOP/tests/deps.sh" --check > /dev/null 2>&1 ;;	# all that make deps installs
+	btf) [ -r /sys/kernel/btf/vmlinux ] ;;
+	nobody) id nobody > /dev/null 2>&1 ;;	# a user to drop root to
+	dmesg-restrict) [ "$(cat /proc/sys/kernel/dmesg_restrict 2> /dev/null)" = 1 ] ;;
+	stock-kernel) "$TOP/tests/vm/kernel.sh" path 6.12 > /dev/null 2>&1 ;;	# cached, or apt can fetch it
+	no-kexec) [ ! -e /sys/kernel/kexec_loaded ] ;;	# a host kernel without kexec
+	*) return 2 ;;
+	esac
+}
 # need_vm NAME: print SKIP and return 1 when a VM test cannot run here.
 need_vm() {
-	if ! have_qemu; then skip "$1" "qemu-system-x86_64 or busybox-static missing (make deps)"; return 1; fi
-	if [ -n "${MEMINIT_NO_VM:-}" ]; then skip "$1" "MEMINIT_NO_VM is set"; return 1; fi
+	if ! have_qemu; then skip_missing qemu "$1" "qemu-system-x86_64 or busybox-static missing (make deps)"; return 1; fi
+	if [ -n "${MEMINIT_NO_VM:-}" ]; then skip_missing vm "$1" "MEMINIT_NO_VM is set"; return 1; fi
 	return 0
+}
+# console_clean NAME LOG [REGEX...]: PASS when tests/vm/console-scan.sh finds
+# no kernel line in LOG that no REGEX expects (a guest not booted by
+# tests/vm/guest.sh, which scans its own).
+console_clean() {
+	local name=$1 log=$2 hit e args=()
+	shift 2
+	for e in "$@"; do args+=(--expect "$e"); done
+	if hit=$("$TOP/tests/vm/console-scan.sh" "${args[@]}" "$log"); then
+		pass "$name: no crash, WARNING, BUG, call trace or taint on the console"
+	else
+		fail "$name" "a kernel line no test expects: ${hit:-console-scan.sh failed on $log}"
+	fi
 }
 
 # The kernel's "node N deferred pages initialised in M ms" is a jiffies

@@ -8,6 +8,9 @@
 # 2. tests/run-all.sh counts what a script does not say: a script that exits
 #    non-zero, prints no result line, or calls a command that does not
 #    exist is a FAIL; a missing unit-test folder is a FAIL.
+# 3. A SKIP that names no prerequisite, names an unknown one, or one this
+#    machine has is a FAIL; a retried guest boot is a RETRY line, and more
+#    than 2 in a run fail it.
 source "$(dirname "$0")/../lib.sh"
 T=harness
 o=$OUTROOT/harness
@@ -63,7 +66,7 @@ grep -qE "\\\$\\((${names})( |\\))" "$o/test_swallow.sh" &&
 # run-all.sh against scripts that misbehave, in a copy of the tree's layout.
 fake=$o/tree
 mkdir -p "$fake/tests/cli" "$fake/tests/vm" "$fake/build/tests"
-cp "$TOP/tests/run-all.sh" "$TOP/tests/lib.sh" "$fake/tests/"
+cp "$TOP/tests/run-all.sh" "$TOP/tests/lib.sh" "$TOP/tests/deps.sh" "$fake/tests/"
 printf '#!/bin/sh\necho "PASS unit ok"\n' > "$fake/build/tests/test_unit"
 chmod +x "$fake/build/tests/test_unit"
 printf 'echo "PASS fine"\n' > "$fake/tests/cli/test_a_fine.sh"
@@ -76,7 +79,13 @@ printf 'echo "guest boot /x retried: Oops: int3" >> "$MEMINIT_GUEST_EVENTS"\nech
 printf '# needs: patched-kernel\necho "PASS kernel test"\n' > "$fake/tests/vm/test_a_kernel.sh"
 printf 'echo "PASS plain test"\n' > "$fake/tests/vm/test_z_plain.sh"
 printf '# needs: a-pony\necho "PASS bogus need"\n' > "$fake/tests/vm/test_f_bogus.sh"
-bash "$fake/tests/run-all.sh" > "$o/run-all.out" 2>&1
+cat > "$fake/tests/cli/test_g_skips.sh" <<'EOF'
+source "$(dirname "$0")/../lib.sh"
+skip "bare skip" "names no prerequisite"
+skip_missing a-pony "pony skip" "no such prerequisite word"
+skip_missing vm "vm skip" "VM tests off"
+EOF
+env -u MEMINIT_NO_VM bash "$fake/tests/run-all.sh" > "$o/run-all.out" 2>&1
 rc=$?
 order=$(sed -n 's|^--- tests/vm/||p' "$o/run-all.out" | paste -sd' ')
 [ "$order" = "test_e_retry.sh test_z_plain.sh test_a_kernel.sh test_f_bogus.sh" ] &&
@@ -91,11 +100,42 @@ want_fail() { grep -q "^FAIL tests/cli/$1: $2" "$o/run-all.out" && pass "$T: run
 want_fail test_b_exit.sh "exited with 3" "a script that exits non-zero fails"
 want_fail test_c_silent.sh "printed no result line" "a script with no result line fails"
 want_fail test_d_notfound.sh "the harness ran into: .*command not found" "a command not found fails"
-grep -q '^SKIP tests/vm/test_e_retry.sh: guest boot /x retried: Oops: int3' "$o/run-all.out" &&
-	pass "$T: run-all: a retried guest boot is a result line" ||
-	fail "$T: run-all: retried boot" "not reported in $o/run-all.out"
-[ "$rc" != 0 ] && [ "$summary" = "9 passed, 4 failed, 1 skipped" ] &&
+grep -q '^RETRY tests/vm/test_e_retry.sh: guest boot /x retried: Oops: int3' "$o/run-all.out" &&
+	! grep -q '^SKIP tests/vm/test_e_retry.sh' "$o/run-all.out" &&
+	pass "$T: run-all: a retried guest boot is a RETRY line in the summary, not a SKIP" ||
+	fail "$T: run-all: retried boot" "no RETRY line in $o/run-all.out"
+grep -q '^FAIL bare skip: names no prerequisite: a SKIP must name the prerequisite' "$o/run-all.out" &&
+	grep -q "^FAIL pony skip: no such prerequisite word \[missing: a-pony\]: skipped on 'a-pony', no prerequisite" "$o/run-all.out" &&
+	pass "$T: run-all: a SKIP naming no prerequisite, or an unknown one, is a FAIL" ||
+	fail "$T: run-all: SKIP without a known prerequisite" "not failed in $o/run-all.out"
+# vm: present where QEMU is and MEMINIT_NO_VM is unset (as in that run).
+vm_skip=1 vm_fail=0
+have_qemu && vm_skip=0 vm_fail=1
+if [ $vm_fail = 1 ]; then
+	grep -q "^FAIL vm skip: VM tests off \[missing: vm\]: skipped, but this machine has 'vm'" "$o/run-all.out" &&
+		pass "$T: run-all: a SKIP whose prerequisite this machine has is a FAIL" ||
+		fail "$T: run-all: SKIP with its prerequisite present" "not failed in $o/run-all.out"
+fi
+[ "$rc" != 0 ] && [ "$summary" = "9 passed, $((6 + vm_fail)) failed, $vm_skip skipped" ] &&
 	pass "$T: run-all: summary '$summary', exit $rc" || fail "$T: run-all summary" "rc $rc: $summary"
+# Where the prerequisite is absent the SKIP stands (MEMINIT_NO_VM: no VM tests).
+MEMINIT_NO_VM=1 bash "$fake/tests/run-all.sh" "$fake/tests/cli/test_g_skips.sh" > "$o/run-all-novm.out" 2>&1
+grep -q '^SKIP vm skip: VM tests off \[missing: vm\]$' "$o/run-all-novm.out" &&
+	[ "$(tail -n1 "$o/run-all-novm.out")" = "0 passed, 2 failed, 1 skipped" ] &&
+	pass "$T: run-all: a SKIP whose prerequisite is absent here stands" ||
+	fail "$T: run-all: SKIP with its prerequisite absent" "$(tail -n1 "$o/run-all-novm.out") (see $o/run-all-novm.out)"
+# Retried boots: each one listed; a third in one run fails it.
+r=$fake/tests/vm/test_e_retry.sh
+bash "$fake/tests/run-all.sh" "$r" "$r" > "$o/run-all-2retries.out" 2>&1
+rc2=$?
+bash "$fake/tests/run-all.sh" "$r" "$r" "$r" > "$o/run-all-3retries.out" 2>&1
+rc3=$?
+[ $rc2 = 0 ] && [ "$(tail -n1 "$o/run-all-2retries.out")" = "2 passed, 0 failed, 0 skipped" ] &&
+	[ "$(grep -c '^RETRY ' "$o/run-all-2retries.out")" = 2 ] &&
+	[ $rc3 != 0 ] && [ "$(tail -n1 "$o/run-all-3retries.out")" = "3 passed, 1 failed, 0 skipped" ] &&
+	grep -q '^FAIL guest boots retried: 3 in this run, more than 2' "$o/run-all-3retries.out" &&
+	pass "$T: run-all: 2 retried boots pass, each a RETRY line; a third fails the run" ||
+	fail "$T: run-all: retry limit" "rc $rc2, $rc3 (see $o/run-all-[23]retries.out)"
 rm -rf "$fake/build/tests"
 bash "$fake/tests/run-all.sh" > "$o/run-all-nounit.out" 2>&1
 grep -q '^FAIL unit tests: none in build/tests' "$o/run-all-nounit.out" &&
