@@ -16,7 +16,7 @@ rc=$?
 n=0
 while read -r name cls verdict; do
 	n=$((n + 1))
-	cls=${cls%.$name}	# Python 3.11 names the method too
+	cls=${cls%."$name"}	# Python 3.11 names the method too
 	case $verdict in
 	ok) pass "$T: ${cls##*.} $name" ;;
 	*) fail "$T: ${cls##*.} $name" "$verdict (see $o/unittest.out)" ;;
