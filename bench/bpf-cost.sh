@@ -28,7 +28,8 @@ esac
 out=${MEMINIT_BENCH_OUT:-$top/build/bench}/bpf-cost
 rm -rf "$out"
 mkdir -p "$out"
-# No VM here: say so in the section (a test turns this into SKIP).
+# No VM here: say so in the section (tests/vm/test_bench_bpf_cost.sh checks
+# these first, and fails on a section that says so).
 novm() {
 	{
 		echo "## BPF per-event cost"

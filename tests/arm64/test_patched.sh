@@ -15,10 +15,10 @@ source "$(dirname "$0")/../lib.sh"
 T="arm64 patched"
 need_vm "$T" || exit 0
 for t in qemu-system-aarch64 aarch64-linux-gnu-gcc; do
-	command -v $t > /dev/null || { skip "$T" "$t missing (make deps)"; exit 0; }
+	command -v $t > /dev/null || { skip_missing deps "$T" "$t missing (make deps)"; exit 0; }
 done
 [ -f /usr/src/linux-source-6.12.tar.xz ] ||
-	{ skip "$T" "linux-source-6.12 missing (make deps)"; exit 0; }
+	{ skip_missing deps "$T" "linux-source-6.12 missing (make deps)"; exit 0; }
 if ! make -C "$TOP" --no-print-directory -j"$(nproc)" ARCH=arm64 > "$OUTROOT/arm64-make.log" 2>&1; then
 	fail "$T: make ARCH=arm64" "$(grep -m1 -E 'error|Error' "$OUTROOT/arm64-make.log")"
 	exit 0

@@ -9,10 +9,10 @@
 source "$(dirname "$0")/../lib.sh"
 T=arm64-build
 for t in aarch64-linux-gnu-gcc qemu-aarch64-static bpftool; do
-	command -v $t > /dev/null || { skip "$T" "$t missing (make deps)"; exit 0; }
+	command -v $t > /dev/null || { skip_missing deps "$T" "$t missing (make deps)"; exit 0; }
 done
-[ -f /usr/lib/aarch64-linux-gnu/libbpf.a ] || { skip "$T" "libbpf-dev:arm64 missing (make deps)"; exit 0; }
-[ -x "$TOP/build/meminit" ] || { skip "$T" "build/meminit not built (make)"; exit 0; }
+[ -f /usr/lib/aarch64-linux-gnu/libbpf.a ] || { skip_missing deps "$T" "libbpf-dev:arm64 missing (make deps)"; exit 0; }
+[ -x "$TOP/build/meminit" ] || { fail "$T" "build/meminit not built (make)"; exit 0; }
 o=$OUTROOT/arm64-build
 rm -rf "$o" && mkdir -p "$o"
 

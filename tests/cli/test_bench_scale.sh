@@ -8,9 +8,9 @@
 . "$(dirname "$0")/../lib.sh"
 name=bench-scale
 for t in valgrind cc python3 jq; do
-	command -v $t >/dev/null || { skip "$name" "$t missing (make deps)"; exit 0; }
+	command -v $t >/dev/null || { skip_missing deps "$name" "$t missing (make deps)"; exit 0; }
 done
-[ -x /usr/bin/time ] || { skip "$name" "/usr/bin/time missing (apt-get install time)"; exit 0; }
+[ -x /usr/bin/time ] || { skip_missing deps "$name" "/usr/bin/time missing (make deps)"; exit 0; }
 res=$MEMINIT_BENCH_OUT/scale
 log=$OUTROOT/bench-scale.log
 if ! "$TOP/bench/scale.sh" --small > "$log" 2>&1; then

@@ -26,7 +26,7 @@ for f in $fixtures; do
 		continue
 	fi
 	if ! command -v promtool >/dev/null; then
-		skip "export prom $f: promtool" "promtool missing (make deps)"
+		skip_missing deps "export prom $f: promtool" "promtool missing (make deps)"
 	elif promtool check metrics < "$out/$f.prom" > "$out/$f.promtool" 2>&1; then
 		pass "export prom $f: promtool check metrics"
 	else
@@ -168,8 +168,10 @@ if have_root && command -v setpriv >/dev/null; then
 		"cannot create a temporary file next to $out/ro/meminit.prom: Permission denied" "$out/ro" \
 		setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		$m export --format prom --from "$out/a.json" --textfile-dir "$out/ro"
+elif ! have_root; then
+	skip_missing root "export bad input: unwritable textfile directory" "needs root to drop to nobody"
 else
-	skip "export bad input: unwritable textfile directory" "needs root and setpriv to drop to nobody"
+	skip_missing deps "export bad input: unwritable textfile directory" "setpriv missing (make deps)"
 fi
 bad "prom of many reports" "exports one" "" $m export --format prom --from "$out/kx"
 $m export --format csv --textfile-dir "$out" --from "$out/a.json" 2>/dev/null

@@ -33,7 +33,7 @@ for case in patched b kx; do
 		pass "html $case: self-contained (no src, href, url(), script)"
 	fi
 	if [ -z "$browser" ]; then
-		skip "html $case: chromium" "chromium missing (Debian package chromium; make deps)"
+		skip_missing deps "html $case: chromium" "chromium missing (Debian package chromium; make deps)"
 		continue
 	fi
 	flags="--headless --no-sandbox --disable-gpu --disable-extensions --no-first-run --hide-scrollbars"

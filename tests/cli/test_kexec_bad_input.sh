@@ -51,7 +51,7 @@ if [ -n "$kernel" ]; then
 	row "non-empty foreign --out" 1 "is not empty and holds no kexec plan" -- \
 		kexec --runs 2 --out "$tmp/foreign" --kernel "$kernel" --yes
 else
-	skip "kexec bad input: non-empty foreign --out" "no stock 6.12 kernel cached (make test fetches it)"
+	skip_missing stock-kernel "kexec bad input: non-empty foreign --out" "no stock 6.12 kernel cached (make test fetches it)"
 fi
 echo '{"schema": "something-else", "schema_version": 1}' > "$tmp/foreign/plan.json"
 mkdir -p "$tmp/foreign/runs" "$tmp/foreign/failures"
@@ -81,8 +81,12 @@ if [ -n "$kernel" ] && have_root && command -v setpriv >/dev/null; then
 	[ $rc = 1 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "needs root" "$tmp/err" && [ ! -e "$tmp/d2" ] &&
 		pass "kexec bad input: not root ($(cat "$tmp/err"))" ||
 		fail "kexec bad input: not root" "rc $rc: $(cat "$tmp/err")"
+elif [ -z "$kernel" ]; then
+	skip_missing stock-kernel "kexec bad input: not root" "no stock 6.12 kernel cached (make test fetches it)"
+elif ! have_root; then
+	skip_missing root "kexec bad input: not root" "needs root to drop to nobody"
 else
-	skip "kexec bad input: not root" "needs root, setpriv and a cached stock kernel"
+	skip_missing deps "kexec bad input: not root" "setpriv missing (make deps)"
 fi
 
 # No kexec in the running kernel: only where that is true (never reboots).
@@ -95,6 +99,10 @@ if [ -n "$kernel" ] && have_root && [ ! -e /sys/kernel/kexec_loaded ]; then
 	grep -E '^ +kexec +no' "$tmp/check" >/dev/null &&
 		pass "check says: $(grep -E '^ +kexec ' "$tmp/check" | sed 's/  */ /g')" ||
 		fail "check: kexec line" "$(grep -E '^ +kexec' "$tmp/check")"
+elif [ -z "$kernel" ]; then
+	skip_missing stock-kernel "kexec bad input: no kexec in this kernel" "no stock 6.12 kernel cached (make test fetches it)"
+elif ! have_root; then
+	skip_missing root "kexec bad input: no kexec in this kernel" "needs root (meminit kexec refuses others first)"
 else
-	skip "kexec bad input: no kexec in this kernel" "this kernel has kexec: not tried here"
+	skip_missing no-kexec "kexec bad input: no kexec in this kernel" "this kernel has kexec: not tried here (it would reboot)"
 fi

@@ -8,7 +8,7 @@
 source "$(dirname "$0")/../lib.sh"
 T=live
 [ -x "$MEMINIT" ] || { fail "$T" "build/meminit not built (make)"; exit 0; }
-command -v jq > /dev/null || { skip "$T" "jq not installed (make deps)"; exit 0; }
+command -v jq > /dev/null || { skip_missing deps "$T" "jq not installed (make deps)"; exit 0; }
 o=$OUTROOT/live
 mkdir -p "$o"
 
@@ -55,8 +55,10 @@ if have_root && [ -r /sys/kernel/btf/vmlinux ]; then
 	fi
 	one_error "trace --node of a node that does not exist" 1 "node 4096 does not exist" \
 		"$MEMINIT" trace --node 4096 --duration 1
+elif ! have_root; then
+	skip_missing root "$T: trace smoke test" "needs root (BPF)"
 else
-	skip "$T: trace smoke test" "needs root and kernel BTF"
+	skip_missing btf "$T: trace smoke test" "no kernel BTF here"
 fi
 one_error "trace --duration 0" 2 "--duration wants seconds > 0" "$MEMINIT" trace --duration 0
 one_error "trace --format xml" 2 "--format: 'xml' is not table, json, prom or csv" "$MEMINIT" trace --format xml
@@ -73,7 +75,7 @@ if have_root; then
 	one_error "hotplug node that does not exist" 1 "node 4096 does not exist" \
 		"$MEMINIT" hotplug --node 4096
 else
-	skip "$T: hotplug node that does not exist" "needs root"
+	skip_missing root "$T: hotplug node that does not exist" "needs root"
 fi
 if command -v setpriv > /dev/null; then
 	one_error "hotplug not root" 1 "hotplug: needs root" \
@@ -81,6 +83,6 @@ if command -v setpriv > /dev/null; then
 	one_error "trace not root" 1 "trace: BPF needs root" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMINIT" trace --duration 1
 else
-	skip "$T: not root" "setpriv missing"
+	skip_missing deps "$T: not root" "setpriv missing (make deps)"
 fi
 exit 0

@@ -6,8 +6,8 @@
 # feature probe for fentry (this project's hosts refuse it).
 source "$(dirname "$0")/../lib.sh"
 T=probe
-have_root || { skip "$T" "needs root (BPF)"; exit 0; }
-[ -r /sys/kernel/btf/vmlinux ] || { skip "$T" "no kernel BTF here"; exit 0; }
+have_root || { skip_missing root "$T" "needs root (BPF)"; exit 0; }
+[ -r /sys/kernel/btf/vmlinux ] || { skip_missing btf "$T" "no kernel BTF here"; exit 0; }
 [ -f "$TOP/build/libmeminit.a" ] || { fail "$T" "build/libmeminit.a not built (make)"; exit 0; }
 bin=$OUTROOT/probe-attach
 # shellcheck disable=SC2046 # one -I per layer of cli/
@@ -71,7 +71,7 @@ if command -v setpriv > /dev/null; then
 	[[ "$out" == -1$'\t'"tp_btf needs root"* ]] && pass "$T: not root: ${out#*$'\t'}" ||
 		fail "$T: not root" "$out"
 else
-	skip "$T: not root" "setpriv missing"
+	skip_missing deps "$T: not root" "setpriv missing (make deps)"
 fi
 # deferred_grow_zone is __init on most kernels and resident on others (6.18,
 # vendor kernels with deferred_init=lazy): check must say what this kernel's

@@ -16,7 +16,7 @@ c=$TOP/contrib/prometheus
 fx=$TOP/tests/fixtures
 
 if ! command -v promtool > /dev/null; then
-	skip "prom federation" "promtool missing (Debian package prometheus; make deps)"
+	skip_missing deps "prom federation" "promtool missing (Debian package prometheus; make deps)"
 	exit 0
 fi
 "$c/gen-federation-rules.py" > "$out/federation.rules.yml"

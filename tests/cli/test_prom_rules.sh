@@ -14,7 +14,7 @@ rules=$TOP/contrib/prometheus/meminit.rules.yml
 fx=$TOP/tests/fixtures
 
 if ! command -v promtool >/dev/null; then
-	skip "prom rules" "promtool missing (Debian package prometheus; make deps)"
+	skip_missing deps "prom rules" "promtool missing (Debian package prometheus; make deps)"
 	exit 0
 fi
 check "prom rules: promtool check rules" "promtool check rules $rules fails" \

@@ -11,7 +11,7 @@ d=$OUTROOT/records-input
 rm -rf "$d"
 mkdir -p "$d"
 [ -x "$MEMINIT" ] || { fail "$T" "build/meminit not built"; exit 0; }
-command -v jq > /dev/null || { skip "$T" "jq not installed (make deps)"; exit 0; }
+command -v jq > /dev/null || { skip_missing deps "$T" "jq not installed (make deps)"; exit 0; }
 
 # Good input: the three forms give one report.
 for f in records.txt records.bin replay-trace.txt; do

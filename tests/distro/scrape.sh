@@ -104,7 +104,7 @@ if command -v chromium > /dev/null; then
 	[ -s "$p/graph.png" ] && pass "prometheus: chromium screenshot of the s/TiB graph ($p/graph.png, $(stat -c %s "$p/graph.png") bytes)" ||
 		fail "prometheus: screenshot" "see $p/chromium.log"
 else
-	skip "prometheus: screenshot" "chromium missing (make deps)"
+	skip_missing deps "prometheus: screenshot" "chromium missing (make deps)"
 fi
 kill "$ppid" 2> /dev/null
 wait "$ppid" 2> /dev/null

@@ -51,7 +51,7 @@ for t in "${targets[@]}"; do
 	bin=$out/$t
 	name="fuzz ${t#fuzz_}"
 	if [ ! -x "$bin" ]; then
-		skip "$name" "$bin not built (make fuzz-build needs clang with libFuzzer: libclang-rt-14-dev)"
+		skip_missing deps "$name" "$bin not built (make fuzz-build needs clang with libFuzzer: libclang-rt-14-dev)"
 		continue
 	fi
 	seeds=$out/seeds/$t

@@ -134,7 +134,7 @@ static void test_state_dir(void)
 		       !mkdir(p("other"), 0700) && !chown(p("other"), 65534, 65534) &&
 		       mi_safe_mkdir(p("other")) == -EPERM);
 	} else {
-		printf("SKIP safe_mkdir: another user's directory: needs root to chown\n");
+		printf("SKIP safe_mkdir: another user's directory: needs root to chown [missing: root]\n");
 	}
 }
 

@@ -9,8 +9,8 @@ source "$(dirname "$0")/../lib.sh"
 T="bench boot-cost"
 
 need_vm "$T" || exit 0
-[ -x "$TOP/build/meminit" ] || { skip "$T" "build/meminit not built (make)"; exit 0; }
-command -v jq > /dev/null || { skip "$T" "jq missing (make deps)"; exit 0; }
+[ -x "$TOP/build/meminit" ] || { fail "$T" "build/meminit not built (make)"; exit 0; }
+command -v jq > /dev/null || { skip_missing deps "$T" "jq missing (make deps)"; exit 0; }
 out=$MEMINIT_BENCH_OUT/boot-cost
 if ! "$TOP/bench/boot-cost.sh" --small > "$OUTROOT/boot-cost.md" 2> "$OUTROOT/boot-cost.err"; then
 	fail "$T: runs" "$(tail -n1 "$OUTROOT/boot-cost.err")"
@@ -78,10 +78,13 @@ got=$(row initcall_debug | grep -oE 'inside initcalls: [^(|]*' | grep -oE '(^| )
 	fail "$T: initcall_debug hash tables" "row says $got, the log $n_in: $(row initcall_debug)"
 n=$(grep -c 'initcall .* returned' "$out/boot-initcall-debug-1/dmesg.txt" || true)
 [ "${n:-0}" -gt 0 ] && pass "$T: initcall_debug boot: $n initcalls timed" || fail "$T: initcall_debug" "no initcall line"
-if command -v python3 > /dev/null && [ -f "${MEMINIT_CACHE:-/var/cache/meminit}/src/linux-6.12/tools/power/pm-graph/bootgraph.py" ]; then
+# The kernel source is the one bench/boot-cost.sh built its kernels from.
+if ! command -v python3 > /dev/null; then
+	skip_missing deps "$T: bootgraph.py" "python3 missing (make deps)"
+elif [ -f "${MEMINIT_CACHE:-/var/cache/meminit}/src/linux-6.12/tools/power/pm-graph/bootgraph.py" ]; then
 	grep -q '^result: pass' "$out/bootgraph-result.txt" 2> /dev/null &&
 		pass "$T: bootgraph.py parsed the initcall_debug boot" ||
 		fail "$T: bootgraph.py" "see $out/bootgraph.log"
 else
-	skip "$T: bootgraph.py" "python3 or the kernel source (make kernel) missing"
+	fail "$T: bootgraph.py" "no kernel source in ${MEMINIT_CACHE:-/var/cache/meminit}/src/linux-6.12 after the kernels were built"
 fi

@@ -8,9 +8,9 @@ T="bench boot-views"
 
 need_vm "$T" || exit 0
 for f in /lib/systemd/systemd /usr/bin/systemd-analyze; do
-	[ -x "$f" ] || { skip "$T" "$f missing (Debian package systemd)"; exit 0; }
+	[ -x "$f" ] || { skip_missing deps "$T" "$f missing (Debian package systemd; make deps)"; exit 0; }
 done
-command -v python3 > /dev/null || { skip "$T" "python3 missing (make deps)"; exit 0; }
+command -v python3 > /dev/null || { skip_missing deps "$T" "python3 missing (make deps)"; exit 0; }
 # bootgraph.py comes with the kernel source that build.sh unpacks (and on a
 # fresh machine builds the patched kernel from, as test_patched.sh would).
 if ! "$TOP/kernel-patches/build.sh" > /dev/null 2> "$OUTROOT/boot-views-kernel.log" ||

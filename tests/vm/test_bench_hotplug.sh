@@ -17,14 +17,14 @@ REPS=2
 DIMM_BYTES=$((1 << 30))
 
 if ! have_root; then
-	skip "$T" "needs root (QEMU, memory hotplug in the guest)"
+	skip_missing root "$T" "needs root (QEMU, memory hotplug in the guest)"
 	exit 0
 fi
 need_vm "$T" || exit 0
 [ -x "$TOP/build/meminit-static" ] || { fail "$T" "build/meminit-static not built (make)"; exit 0; }
-command -v jq >/dev/null || { skip "$T" "jq not installed (make deps)"; exit 0; }
+command -v jq >/dev/null || { skip_missing deps "$T" "jq not installed (make deps)"; exit 0; }
 if ! echo 'int main(void){return 0;}' | cc -static -x c -o /dev/null - 2>/dev/null; then
-	skip "$T" "cc -static cannot link (libc6-dev)"
+	skip_missing deps "$T" "cc -static cannot link (libc6-dev; make deps)"
 	exit 0
 fi
 
@@ -98,7 +98,7 @@ for c in meminit-fentry.1 meminit-kprobe.1; do
 done
 
 if [ $have_bpftrace = no ]; then
-	skip "$T bpftrace" "bpftrace not installed (apt-get install bpftrace)"
+	skip_missing deps "$T bpftrace" "bpftrace not installed (make deps)"
 else
 	for c in bpftrace-kfunc.1 bpftrace-kprobe.1; do
 		f=$g/$c.tool

@@ -11,9 +11,9 @@ source "$(dirname "$0")/../lib.sh"
 
 T="bench kexec"
 need_vm "$T" || exit 0
-have_root || { skip "$T" "needs root (debugfs on the disk image, QEMU)"; exit 0; }
+have_root || { skip_missing root "$T" "needs root (debugfs on the disk image, QEMU)"; exit 0; }
 for t in mkfs.ext4 debugfs jq; do
-	command -v $t >/dev/null || { skip "$T" "$t missing (make deps)"; exit 0; }
+	command -v $t >/dev/null || { skip_missing deps "$T" "$t missing (make deps)"; exit 0; }
 done
 [ -x "$TOP/build/meminit-static" ] || { fail "$T" "build/meminit-static not built (make)"; exit 0; }
 exec 8> "$OUTROOT/bench-kexec.lock"

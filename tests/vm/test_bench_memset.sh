@@ -11,17 +11,17 @@ source "$(dirname "$0")/../lib.sh"
 
 T=bench-memset
 if ! have_root; then
-	skip "$T" "needs root (QEMU, kernel cache)"
+	skip_missing root "$T" "needs root (QEMU, kernel cache)"
 	exit 0
 fi
 need_vm "$T" || exit 0
-command -v jq > /dev/null || { skip "$T" "jq not installed (make deps)"; exit 0; }
+command -v jq > /dev/null || { skip_missing deps "$T" "jq not installed (make deps)"; exit 0; }
 # membw is a static C program: glibc's static libraries must be there.
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
 printf 'int main(void) { return 0; }\n' > "$probe/p.c"
 if ! cc -static -o "$probe/p" "$probe/p.c" 2> /dev/null; then
-	skip "$T" "cc -static does not link (libc6-dev)"
+	skip_missing deps "$T" "cc -static does not link (libc6-dev; make deps)"
 	exit 0
 fi
 [ -x "$TOP/build/meminit-static" ] || { fail "$T" "build/meminit-static not built (make)"; exit 0; }

@@ -8,9 +8,9 @@
 source "$(dirname "$0")/../lib.sh"
 
 need_vm "kexec loop" || exit 0
-have_root || { skip "kexec loop" "needs root (debugfs on the disk image, QEMU)"; exit 0; }
+have_root || { skip_missing root "kexec loop" "needs root (debugfs on the disk image, QEMU)"; exit 0; }
 for t in mkfs.ext4 debugfs jq; do
-	command -v $t >/dev/null || { skip "kexec loop" "$t missing (make deps)"; exit 0; }
+	command -v $t >/dev/null || { skip_missing deps "kexec loop" "$t missing (make deps)"; exit 0; }
 done
 d=$OUTROOT/kexec
 # One run of this test at a time (make test may run in the same tree twice).

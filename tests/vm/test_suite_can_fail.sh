@@ -21,7 +21,7 @@ mkdir -p "$o"
 plain=$OUTROOT/report-6.12-memoryless
 armed=$OUTROOT/report-6.12-armed
 for d in "$plain" "$armed"; do
-	[ -f "$d/report.json" ] || { skip "$T" "no outputs of test_report.sh's guest in $d (it did not run here)"; exit 0; }
+	[ -f "$d/report.json" ] || { skip_missing vm "$T" "no outputs of test_report.sh's guest in $d (it did not run here)"; exit 0; }
 done
 
 # caught NAME PATTERN CHECK DIR: CHECK on DIR prints a FAIL matching PATTERN.
