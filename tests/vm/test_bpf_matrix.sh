@@ -9,8 +9,8 @@
 # Prints the matrix as a table at the end.
 source "$(dirname "$0")/../lib.sh"
 T=bpf-matrix
-command -v jq > /dev/null || { skip "$T" "jq not installed (make deps)"; exit 0; }
-have_root || { skip "$T" "needs root (BPF)"; exit 0; }
+command -v jq > /dev/null || { skip_missing deps "$T" "jq not installed (make deps)"; exit 0; }
+have_root || { skip_missing root "$T" "needs root (BPF)"; exit 0; }
 o=$OUTROOT/bpf-matrix
 rm -rf "$o"
 mkdir -p "$o"
@@ -42,9 +42,13 @@ if need_vm "$T: guests"; then
 			fail "$T: $k guest" "$(tail -n1 "$o/$k.log")"
 		fi
 	done
-	# Debian's stock arm64 kernels (issue 17), with the arm64 build.
-	if command -v qemu-system-aarch64 aarch64-linux-gnu-gcc > /dev/null &&
-		make -C "$TOP" --no-print-directory -j"$(nproc)" ARCH=arm64 > "$o/arm64-make.log" 2>&1; then
+	# Debian's stock arm64 kernels (issue 17), with the arm64 build: its
+	# compiler and QEMU come with make deps, so a failed build is a FAIL.
+	if ! command -v qemu-system-aarch64 aarch64-linux-gnu-gcc > /dev/null; then
+		skip_missing deps "$T: arm64 rows" "qemu-system-aarch64 or aarch64-linux-gnu-gcc missing (make deps)"
+	elif ! make -C "$TOP" --no-print-directory -j"$(nproc)" ARCH=arm64 > "$o/arm64-make.log" 2>&1; then
+		fail "$T: arm64 rows" "make ARCH=arm64 failed: $(tail -n1 "$o/arm64-make.log")"
+	else
 		for k in 6.12 6.1; do
 			if "$TOP/tests/vm/guest.sh" --arch arm64 --kernel $k --nodes 1G,1G --node-cpus 1,1 \
 				--out "$o/arm64-$k" "$TOP/tests/vm/guest-bpf-matrix.sh" > "$o/arm64-$k.log" 2>&1; then
@@ -53,8 +57,6 @@ if need_vm "$T: guests"; then
 				fail "$T: arm64 $k guest" "$(tail -n1 "$o/arm64-$k.log")"
 			fi
 		done
-	else
-		skip "$T: arm64 rows" "no qemu-system-aarch64, cross compiler, or make ARCH=arm64 failed ($o/arm64-make.log)"
 	fi
 	if kdir=$("$TOP/kernel-patches/build.sh" 2> "$o/kernel-build.log" | tail -n1) && [ -f "$kdir/bzImage" ]; then
 		if GUEST_CONFIG=$kdir/config "$TOP/tests/vm/guest.sh" --kernel "$kdir/bzImage" \
