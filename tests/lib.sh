@@ -63,13 +63,15 @@ need_vm() {
 	return 0
 }
 # console_clean NAME LOG [REGEX...]: PASS when tests/vm/console-scan.sh finds
-# no kernel line in LOG that no REGEX expects (a guest not booted by
-# tests/vm/guest.sh, which scans its own).
+# no kernel line in LOG, nor in the kernel log guest.sh's init printed into
+# it, that no REGEX expects (a guest not booted by tests/vm/guest.sh, which
+# scans its own).
 console_clean() {
-	local name=$1 log=$2 hit e args=()
+	local name=$1 log=$2 hit e args=() files=("$2") dm=${2%.log}.dmesg.txt
 	shift 2
 	for e in "$@"; do args+=(--expect "$e"); done
-	if hit=$("$TOP/tests/vm/console-scan.sh" "${args[@]}" "$log"); then
+	"$TOP/tests/vm/console-scan.sh" --extract-dmesg "$log" > "$dm" && files+=("$dm") || rm -f "$dm"
+	if hit=$("$TOP/tests/vm/console-scan.sh" "${args[@]}" "${files[@]}"); then
 		pass "$name: no crash, WARNING, BUG, call trace or taint on the console"
 	else
 		fail "$name" "a kernel line no test expects: ${hit:-console-scan.sh failed on $log}"

@@ -182,6 +182,15 @@ done
 ! "$scan" --expect 'WARNING: .* at mm/page_alloc' "$o/warning" "$o/warning.dmesg" > /dev/null &&
 	pass "$T: console-scan.sh: an expectation of another WARNING does not cover this one" ||
 	fail "$T: console-scan.sh: expectation too wide" "no hit"
+# A console read without guest.sh (tests/lib.sh console_clean: the packed
+# guest, the distribution guests): the kernel log inside it is read too.
+cp "$o/warning" "$o/cc-warning.log" && cp "$o/clean" "$o/cc-clean.log"
+console_clean x "$o/cc-warning.log" > "$o/cc-warning.out"
+console_clean x "$o/cc-clean.log" > "$o/cc-clean.out"
+grep -q '^FAIL x: .*cc-warning.dmesg.txt:211: WARNING: CPU: 1 PID: 1 at mm/mm_init.c' "$o/cc-warning.out" &&
+	grep -q '^PASS x' "$o/cc-clean.out" &&
+	pass "$T: console_clean fails on a WARNING in the kernel log inside a console, passes the clean one" ||
+	fail "$T: console_clean" "$(cat "$o/cc-warning.out" "$o/cc-clean.out")"
 # On the console itself, run into the guest script's output (no line start).
 { sed -n '1,/MEMINIT-GUEST-START/p' "$o/clean"; printf 'meminit: collecting[    9.100000] WARNING: CPU: 0 PID: 77 at kernel/foo.c:1 foo+0x1/0x2\r\n'
 	sed -n '/MEMINIT-GUEST-START/,$p' "$o/clean" | sed 1d; } > "$o/console-warning"

@@ -3,6 +3,9 @@
 # WARNING or BUG splat, a call trace, a taint, records lost to overflow.
 #
 # console-scan.sh [--expect REGEX]... FILE...
+# console-scan.sh --extract-dmesg CONSOLE   prints the kernel log guest.sh's
+#          init printed after the guest script (the last one: a loop boots
+#          several kernels); exit 1 where there is none
 #   FILE     a serial console (console.log), a dmesg; CR bytes are ignored
 #   --expect an extended regex for a kernel line the caller provokes on
 #            purpose; when it matches a splat's headline (WARNING:, BUG:,
@@ -18,6 +21,12 @@
 # prints itself (meminit's own words, the base64 of /out) has no stamp.
 # The taint value may carry W only where a WARNING line was seen.
 set -euo pipefail
+if [ "${1:-}" = --extract-dmesg ]; then
+	awk '{ sub(/\r$/, "") } /^=== MEMINIT-DMESG-BEGIN/ { s = ""; on = 1; next }
+		/^=== MEMINIT-DMESG-END/ { last = s; on = 0; next } on { s = s $0 "\n" }
+		END { printf "%s", last }' "$2" | base64 -d 2> /dev/null | gunzip 2> /dev/null
+	exit
+fi
 exp=()
 while [ $# -gt 0 ]; do
 	case "$1" in

@@ -320,10 +320,7 @@ done
 tr -d '\r' < "$log" > "$work/log"
 # The kernel log init printed after the script (the last one, where a loop
 # booted several kernels), then the scan of it and of the console.
-rm -f "$out/guest-dmesg.txt"
-awk '/^=== MEMINIT-DMESG-BEGIN/ { s = ""; on = 1; next } /^=== MEMINIT-DMESG-END/ { last = s; on = 0; next }
-	on { s = s $0 "\n" } END { printf "%s", last }' "$work/log" | base64 -d 2>/dev/null | gunzip \
-	> "$out/guest-dmesg.txt" 2>/dev/null || rm -f "$out/guest-dmesg.txt"
+"$here/console-scan.sh" --extract-dmesg "$work/log" > "$out/guest-dmesg.txt" || rm -f "$out/guest-dmesg.txt"
 scan=("$log")
 [ -s "$out/guest-dmesg.txt" ] && scan+=("$out/guest-dmesg.txt")
 if ! hit=$("$here/console-scan.sh" "${expects[@]}" "${scan[@]}"); then

@@ -94,6 +94,12 @@ for n in "${names[@]}"; do
 done
 grep -q 'reboot: Power down' "$o/run-a/console.log" &&
 	pass "distro: clean shutdown by systemd (ACPI power button)"
+# Each kernel's own lines (not quiet here) from boot to power-off: no crash,
+# warning, call trace or taint (tests/vm/console-scan.sh; systemd's own
+# "System is tainted" is no kernel taint).
+for n in "${names[@]}"; do
+	[ ! -s "$o/run-$n/console.log" ] || console_clean "distro: guest-$n" "$o/run-$n/console.log"
+done
 [ $booted -gt 0 ] || exit 0
 
 "$G" fetch "$o/disk-a.img" /var/tmp/meminit-test "$o" > /dev/null 2>&1
@@ -163,6 +169,7 @@ else
 	fail "kexec: loop" "$(tail -n 2 "$o/run-e.log" | tr '\n' ' '); console: $(tail -n 3 "$o/run-e/console.log" | tr '\n' ' ')"
 fi
 "$G" stop "$o/run-e" 300 >> "$o/run-e.log" 2>&1
+[ ! -s "$o/run-e/console.log" ] || console_clean "kexec: every boot of the loop" "$o/run-e/console.log"
 rm -rf "$o/e"
 "$G" fetch "$ke" /var/tmp/meminit-test "$o/e" > /dev/null 2>&1
 ge=$(grep -l . "$o"/e/meminit-test/*/stats.json 2> /dev/null | head -n1 | xargs -r dirname)

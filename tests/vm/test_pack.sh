@@ -23,6 +23,8 @@ accel=$("$TOP/tests/vm/accel.sh")
 if flock "${MEMINIT_CACHE:-/var/cache/meminit}/qemu.lock" env -i MEMINIT_ACCEL="$accel" \
 	"$d/run/lm/run.sh" "$d/out" > "$d/run.log" 2>&1; then
 	pass "pack: the folder boots the guest with its own QEMU ($(cat "$d/out/boot-seconds") s, $accel)"
+	# run.sh reads no kernel line; the console it kept is scanned here.
+	console_clean "pack: the packed guest" "$d/out/console.log"
 else
 	fail "pack: run.sh" "$(tail -n 2 "$d/run.log" | tr '\n' ' ')"
 	exit 0
