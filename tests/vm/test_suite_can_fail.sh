@@ -10,7 +10,9 @@
 #   node 0's traced time planted 10 jiffies above, then 10 below, what
 #   the boot trace gave                    -> traced within 2 jiffies, or
 #                                             within the console's span
-# tests/cli/test_can_fail.sh does the same for the unit checks.
+# tests/cli/test_can_fail.sh does the same for the unit checks, and
+# tests/cli/test_guest_console.sh for the guests: a planted crash of the
+# series and a planted WARNING turn tests/run-all.sh red.
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/vm/report-checks.sh"
 T="VM checks can fail"
