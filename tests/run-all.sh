@@ -29,7 +29,7 @@ MAX_RETRIES=2
 declare -A prereq_here=()	# the probes' answers, once per run
 judge_skips() {
 	local line p why
-	while IFS= read -r line; do
+	while IFS= read -r line || [ -n "$line" ]; do	# a last line without its newline too
 		case "$line" in "SKIP "*) ;; *) printf '%s\n' "$line"; continue ;; esac
 		p=$(sed -n 's/.* \[missing: \([a-z0-9-]*\)\]$/\1/p' <<< "$line")
 		if [ -z "$p" ]; then
