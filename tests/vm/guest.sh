@@ -6,7 +6,8 @@
 #                            Debian's arm64 kernel under qemu-system-aarch64
 #                            (-M virt, TCG) with build/arm64/meminit-static
 #                            (make ARCH=arm64) and Debian's arm64 busybox
-#   --kernel 6.1|6.12|PATH   stock Debian kernel (fetched and cached) or a bzImage
+#   --kernel 6.1|6.12|PATH   stock Debian kernel (fetched and cached) or a bzImage;
+#                            6.12-16k: arm64's flavour with 16 KiB pages
 #   --nodes SIZES            memory per node, e.g. 3G,1G,0 (0 = memoryless node)
 #   --node-cpus LIST         vCPUs per node, e.g. 1,1,1 (default 1 each)
 #   --append ARGS            extra kernel command line
@@ -93,9 +94,11 @@ arm64) debarch=arm64 static="$top/build/arm64/meminit-static"
 *) echo "guest.sh: unknown --arch $arch (x86 or arm64)" >&2; exit 2 ;;
 esac
 case "$kernel" in
-6.1|6.12)
-	image=$("$here/kernel.sh" path "$kernel" "$debarch")
-	config=$("$here/kernel.sh" config "$kernel" "$debarch") ;;
+6.1|6.12|6.12-16k)
+	kver=("${kernel%-16k}" "$debarch")
+	case "$kernel" in *-16k) kver+=(16k) ;; esac
+	image=$("$here/kernel.sh" path "${kver[@]}")
+	config=$("$here/kernel.sh" config "${kver[@]}") ;;
 *)
 	image=$kernel
 	config=${GUEST_CONFIG:-$(dirname "$kernel")/config} ;;
@@ -142,7 +145,7 @@ done
 diskmods=()
 [ -n "$disk" ] && diskmods=(virtio_ring virtio virtio_pci virtio_blk crc32c_generic ext4)
 if [[ "$kernel" == 6.* ]] && [ $(( ${#mods[@]} + ${#diskmods[@]} )) -gt 0 ]; then
-	moddir=$("$here/kernel.sh" dir "$kernel" "$debarch")/lib/modules
+	moddir=$("$here/kernel.sh" dir "${kver[@]}")/lib/modules
 	mkdir -p "$root/lib/modules"
 	: > "$root/lib/modules/order"
 	addmod() {

@@ -1,18 +1,20 @@
 #!/bin/sh
 # Fetch and cache a stock Debian kernel for the QEMU testbed.
-# Usage: kernel.sh path|dir|config|version 6.1|6.12 [amd64|arm64]
+# Usage: kernel.sh path|dir|config|version 6.1|6.12 [amd64|arm64] [16k]
 #   6.1  = the kernel linux-image-<arch> depends on (Debian 12's default)
 #   6.12 = the newest linux-image-6.12.*+deb12-<arch>
 #   arm64 takes the -unsigned image (the same kernel without the EFI
 #   signature), through dpkg's foreign architecture (make deps adds it).
+#   16k  = arm64 only: the arm64-16k flavour (16 KiB base pages), 6.12 only
 # The .deb is taken with apt-get download and unpacked with dpkg -x into
 # $MEMINIT_CACHE/kernels/<package>/, once.
 set -eu
-what=$1 series=$2 arch=${3:-amd64}
-case "$arch" in
+what=$1 series=$2 arch=${3:-amd64} pages=${4:-}
+case "$arch$pages" in
 amd64) flavour=amd64 ;;
 arm64) flavour=arm64-unsigned ;;
-*) echo "kernel.sh: unknown architecture '$arch' (amd64 or arm64)" >&2; exit 2 ;;
+arm6416k) flavour=arm64-16k-unsigned ;;
+*) echo "kernel.sh: unknown architecture '$arch' '$pages' (amd64, arm64, arm64 16k)" >&2; exit 2 ;;
 esac
 cache=${MEMINIT_CACHE:-/var/cache/meminit}/kernels
 mkdir -p "$cache"
