@@ -194,6 +194,7 @@ static const char *segments_hint(int err)
 		       "only signed images through kexec_file_load, or with "
 		       "kernel.kexec_load_disabled = 1)";
 	case EADDRNOTAVAIL:
+		return " (a segment does not start or end on this kernel's page size)";
 	case EINVAL:
 		return " (the kernel refused the segments' placement)";
 	default:

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * arm64 loader for kexec_load: the kernel Image (gzip or not) at a 2 MiB
- * aligned base plus its text_offset, the initrd, this boot's device tree
+ * aligned base plus its text_offset, the initrd in the 32 GiB window
+ * booting.rst allows, this boot's device tree on a 2 MiB boundary
  * (/sys/firmware/fdt) with /chosen's bootargs, initrd range and seeds
  * renewed (what the kernel's of_kexec_alloc_and_setup_fdt() does for
  * kexec_file_load), and the purgatory that enters the Image with x0 = the
- * device tree (Documentation/arch/arm64/booting.rst). Debian's arm64
+ * device tree (Documentation/arch/arm64/booting.rst). Every segment starts
+ * and ends on the running kernel's page size (4, 16 or 64 KiB; see
+ * kexec_segments.c), whatever the page size of the kernel loaded. Debian's arm64
  * kernels have CONFIG_KEXEC but no CONFIG_KEXEC_FILE: this is their path.
  * The device tree through libfdt.
  */
@@ -20,7 +23,6 @@
 #include "kexec_segments.h"
 #include "util.h"
 
-#define MiB		(1ULL << 20)
 #define FDT_PATH	"/sys/firmware/fdt"
 
 const char *mi_kx_image_unsupported(void)
@@ -28,16 +30,6 @@ const char *mi_kx_image_unsupported(void)
 	if (access(FDT_PATH, R_OK))
 		return "no " FDT_PATH " (the device tree the next kernel is given)";
 	return NULL;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
 }
 
 /* A property replaced by as many fresh random bytes, where this boot has it. */
@@ -113,57 +105,37 @@ static int build_fdt(const char *cmdline, uint64_t rd, uint64_t rdlen, void **ou
 int mi_kx_image_build(struct mi_kx_image *im, const char *kernel, const char *initrd,
 		      const char *cmdline)
 {
-	unsigned char *img = NULL, *buf;
+	struct mi_kx_arm64_hdr h;
+	unsigned char *img = NULL;
 	size_t len, rdlen, pgsz, fdtlen;
-	uint64_t text_offset, image_size, kaddr, rdaddr, fdtaddr, pgaddr;
+	uint64_t kaddr, rdmin, rdmax, rdaddr, fdtaddr, pgaddr;
 	void *fdt = NULL, *pg;
 	int err;
 
 	err = mi_kx_image_begin(im, kernel, true, &img, &len);
 	if (err)
 		return err;
-	if (len < 64 || memcmp(img + 56, "ARM\x64", 4)) {
-		mi_err("%s is not an arm64 kernel Image, plain or gzip (an EFI zboot image needs "
-		       "its Image taken out)", kernel);
+	if (mi_kx_arm64_header(img, len, &h)) {
+		mi_err("%s is not an arm64 kernel Image with an image_size, plain or gzip (an "
+		       "EFI zboot image needs its Image taken out; a kernel before 3.17 has no "
+		       "image_size)", kernel);
 		free(img);
 		return -ENOEXEC;
 	}
-	text_offset = le64(img + 8);
-	image_size = le64(img + 16);
-	if (!image_size || image_size < len || text_offset >= 2 * MiB) {
-		mi_err("%s: an Image header without a usable image_size (a kernel before 3.17?)",
-		       kernel);
-		free(img);
-		return -ENOEXEC;
-	}
-	/* The 2 MiB aligned base; the Image starts text_offset above it. */
-	buf = calloc(1, text_offset + len);
-	if (!buf) {
-		free(img);
-		return -ENOMEM;
-	}
-	memcpy(buf + text_offset, img, len);
-	free(img);
-	kaddr = mi_kx_seg_add(im, "kernel", buf, text_offset + len, text_offset + image_size,
-			      2 * MiB, 0, UINT64_MAX);
+	kaddr = mi_kx_arm64_add_kernel(im, img, len, &h);
 	if (!kaddr)
 		goto nospace;
-	err = mi_kx_add_initrd(im, initrd, 0, UINT64_MAX, &rdaddr, &rdlen);
+	mi_kx_arm64_initrd_window(kaddr, &rdmin, &rdmax);
+	err = mi_kx_add_initrd(im, initrd, rdmin, rdmax, &rdaddr, &rdlen);
 	if (err)
 		goto out;
 	err = build_fdt(cmdline, rdaddr, rdlen, &fdt, &fdtlen);
 	if (err)
 		goto out;
-	if (fdtlen > 2 * MiB) {
-		mi_err("%s: the device tree is over the 2 MiB arm64 allows", FDT_PATH);
-		free(fdt);
-		err = -E2BIG;
-		goto out;
-	}
-	fdtaddr = mi_kx_seg_add(im, "device tree", fdt, fdtlen, fdtlen, 0, 0, UINT64_MAX);
+	fdtaddr = mi_kx_arm64_add_fdt(im, fdt, fdtlen);
 	if (!fdtaddr)
 		goto nospace;
-	pg = mi_kx_purgatory(fdtaddr, kaddr + text_offset, &pgsz);
+	pg = mi_kx_purgatory(fdtaddr, kaddr + h.text_offset, &pgsz);
 	if (!pg) {
 		err = -ENOMEM;
 		goto out;

@@ -11,7 +11,10 @@
 #include "kexec_segments.h"
 #include "util.h"
 
-#define PAGE	4096ULL
+#define MiB		(1ULL << 20)
+#define GiB		(1ULL << 30)
+/* The smallest base page of a kernel; the running one's is im->page_size. */
+#define MIN_PAGE	4096ULL
 
 static uint64_t align_up(uint64_t x, uint64_t a)
 {
@@ -84,7 +87,7 @@ int mi_kx_ram_parse(struct mi_kx_image *im, const char *iomem)
 	}
 	/* Without CAP_SYS_ADMIN every address reads as 0. */
 	for (err = 0; err < im->nr_ram; err++)
-		if (im->ram[err].end > PAGE)
+		if (im->ram[err].end > MIN_PAGE)
 			return 0;
 	mi_err("no usable System RAM in /proc/iomem (its addresses read as 0 without root)");
 	return -ENOENT;
@@ -124,12 +127,18 @@ static bool seg_overlaps(const struct mi_kx_image *im, uint64_t a, uint64_t b, u
 uint64_t mi_kx_seg_add(struct mi_kx_image *im, const char *what, void *buf, size_t bufsz,
 		       uint64_t memsz, uint64_t align, uint64_t min, uint64_t max)
 {
-	uint64_t at, past;
+	uint64_t at, past, page = im->page_size;
 	int i;
 
-	if (align < PAGE)
-		align = PAGE;
-	memsz = align_up(memsz > bufsz ? memsz : bufsz, PAGE);
+	if (page < MIN_PAGE || (page & (page - 1))) {
+		mi_err("kexec: cannot place the %s on pages of %" PRIu64 " bytes (not a power of "
+		       "two of at least 4 KiB)", what, page);
+		free(buf);
+		return 0;
+	}
+	if (align < page)
+		align = page;
+	memsz = align_up(memsz > bufsz ? memsz : bufsz, page);
 	if (im->nr_seg == MI_KX_MAX_SEGS) {
 		mi_err("kexec: more than %d segments", MI_KX_MAX_SEGS);
 		free(buf);
@@ -171,9 +180,16 @@ struct mi_kx_seg *mi_kx_seg_at(struct mi_kx_image *im, uint64_t mem)
 int mi_kx_image_begin(struct mi_kx_image *im, const char *kernel, bool gunzip,
 		      unsigned char **buf, size_t *len)
 {
+	long page = sysconf(_SC_PAGESIZE);
 	int err;
 
 	memset(im, 0, sizeof(*im));
+	if (page <= 0) {
+		err = -errno;
+		mi_err("kexec: this kernel's page size: %s", strerror(-err));
+		return err;
+	}
+	im->page_size = (uint64_t)page;
 	err = mi_kx_ram_read(im);
 	if (err)
 		return err;
@@ -203,11 +219,35 @@ int mi_kx_add_initrd(struct mi_kx_image *im, const char *initrd, uint64_t min, u
 	return *addr ? 0 : -ENOMEM;
 }
 
+int mi_kx_segments_check(const struct mi_kx_image *im, int *bad)
+{
+	uint64_t mask = im->page_size - 1;
+	int i, j;
+
+	for (i = 0; i < im->nr_seg; i++) {
+		const struct mi_kx_seg *s = &im->seg[i];
+
+		*bad = i;
+		if (!im->page_size || (s->mem & mask) || ((s->mem + s->memsz) & mask))
+			return -EADDRNOTAVAIL;
+		if (s->bufsz > s->memsz)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (s->mem < im->seg[j].mem + im->seg[j].memsz &&
+			    im->seg[j].mem < s->mem + s->memsz)
+				return -EINVAL;
+	}
+	return 0;
+}
+
 int mi_kx_image_load(const struct mi_kx_image *im)
 {
 	struct kexec_segment ks[MI_KX_MAX_SEGS];
-	int i;
+	int i, err;
 
+	err = mi_kx_segments_check(im, &i);
+	if (err)
+		return err;
 	for (i = 0; i < im->nr_seg; i++) {
 		ks[i].buf = im->seg[i].buf;
 		ks[i].bufsz = im->seg[i].bufsz;
@@ -227,6 +267,67 @@ void mi_kx_image_free(struct mi_kx_image *im)
 	for (i = 0; i < im->nr_seg; i++)
 		free(im->seg[i].buf);
 	im->nr_seg = 0;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The Image header's flags: bits 1-2 the page size, 0 unspecified. */
+#define ARM64_HDR_FLAGS		24
+#define ARM64_HDR_MAGIC		56
+
+int mi_kx_arm64_header(const unsigned char *img, size_t len, struct mi_kx_arm64_hdr *h)
+{
+	static const unsigned int page_sizes[] = { 0, 4096, 16384, 65536 };
+
+	memset(h, 0, sizeof(*h));
+	if (len < 64 || memcmp(img + ARM64_HDR_MAGIC, "ARM\x64", 4))
+		return -ENOEXEC;
+	h->text_offset = le64(img + 8);
+	h->image_size = le64(img + 16);
+	h->page_size = page_sizes[(le64(img + ARM64_HDR_FLAGS) >> 1) & 3];
+	if (!h->image_size || h->image_size < len || h->text_offset >= 2 * MiB)
+		return -ENOEXEC;
+	return 0;
+}
+
+uint64_t mi_kx_arm64_add_kernel(struct mi_kx_image *im, unsigned char *img, size_t len,
+				const struct mi_kx_arm64_hdr *h)
+{
+	unsigned char *buf = calloc(1, h->text_offset + len);
+
+	if (!buf) {
+		mi_err("out of memory");
+		free(img);
+		return 0;
+	}
+	memcpy(buf + h->text_offset, img, len);
+	free(img);
+	return mi_kx_seg_add(im, "kernel", buf, h->text_offset + len,
+			     h->text_offset + h->image_size, 2 * MiB, 0, UINT64_MAX);
+}
+
+void mi_kx_arm64_initrd_window(uint64_t kaddr, uint64_t *min, uint64_t *max)
+{
+	*min = kaddr & ~(GiB - 1);
+	*max = *min + 32 * GiB;
+}
+
+uint64_t mi_kx_arm64_add_fdt(struct mi_kx_image *im, void *fdt, size_t len)
+{
+	if (len > 2 * MiB) {
+		mi_err("kexec: the device tree (%zu bytes) is over the 2 MiB arm64 allows", len);
+		free(fdt);
+		return 0;
+	}
+	return mi_kx_seg_add(im, "device tree", fdt, len, len, 2 * MiB, 0, UINT64_MAX);
 }
 
 size_t mi_kx_purgatory_offset(const unsigned char *sym)
