@@ -33,7 +33,7 @@ static void usage(FILE *f)
 "Usage: meminit collect [--config FILE] [--archive-dir DIR] [--keep K]\n"
 "                       [--textfile-dir DIR | --no-textfile] [--host NAME]\n"
 "                       [--boot-id ID] [--dmesg FILE] [--ftrace FILE]\n"
-"                       [--records FILE] [--hz N] [--via HOW]\n"
+"                       [--records FILE] [--hz N] [--page-size SIZE] [--via HOW]\n"
 "\n"
 "Collect this boot once, as meminit-boot.service does: the report (sources as\n"
 "'meminit report') with \"host\" and \"boot_id\" added, written atomically to\n"

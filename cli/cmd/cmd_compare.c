@@ -60,10 +60,10 @@ static int compute(const struct mi_metric *a, const struct mi_metric *b, double 
 	r->bound = mi_ab_bound(&r->ab);
 	r->runs = mi_runs_to_detect(a->v, a->n, b->v, b->n,
 				    fabs(r->ab.median_a) * detect_pct / 100);
-	r->tib_a = a->norm_pages > 0 ?
-		   mi_seconds_per_tib(r->ab.median_a / 1e3, (uint64_t)a->norm_pages) : NAN;
-	r->tib_b = b->norm_pages > 0 ?
-		   mi_seconds_per_tib(r->ab.median_b / 1e3, (uint64_t)b->norm_pages) : NAN;
+	r->tib_a = a->norm_bytes > 0 ? mi_seconds_per_tib_bytes(r->ab.median_a / 1e3, a->norm_bytes) :
+		   NAN;
+	r->tib_b = b->norm_bytes > 0 ? mi_seconds_per_tib_bytes(r->ab.median_b / 1e3, b->norm_bytes) :
+		   NAN;
 	r->npp_a = a->pages > 0 ? r->ab.median_a * 1e6 / a->pages : NAN;
 	r->npp_b = b->pages > 0 ? r->ab.median_b * 1e6 / b->pages : NAN;
 	return 0;

@@ -112,8 +112,7 @@ static void host_of(const struct mi_report_src *src, const struct mi_view *f, ch
 static int on_report(const struct mi_report_src *src, void *arg)
 {
 	struct fleet *fl = arg;
-	double hash = 0;
-	uint64_t total = 0;
+	double hash = 0, total = 0;
 	bool have_hash = false;
 	struct mi_view f;
 	char host[64];
@@ -141,9 +140,9 @@ static int on_report(const struct mi_report_src *src, void *arg)
 			have_hash = true;
 		}
 	for (i = 0; i < f.nr_nodes; i++)
-		total += f.nodes[i].norm_pages;
+		total += f.nodes[i].bytes;
 	if (!err && have_hash && total > 0)
-		err = add(fl, &f, "hash_tables", -1, mi_seconds_per_tib(hash, total), host);
+		err = add(fl, &f, "hash_tables", -1, mi_seconds_per_tib_bytes(hash, total), host);
 	mi_view_free(&f);
 	if (err)
 		mi_err("out of memory");

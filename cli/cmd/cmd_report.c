@@ -18,7 +18,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: meminit report [--dmesg FILE [--boot N|all]] [--ftrace FILE] [--records FILE]\n"
-"                      [--hz N] [--node N] [--via auto|bpf|perfbuf|bin|text|none]\n"
+"                      [--hz N] [--page-size SIZE] [--node N]\n"
+"                      [--via auto|bpf|perfbuf|bin|text|none]\n"
 "                      [--timeline] [--cpus all] [--bpf-stats] [--format table|json]\n"
 "                      [--output FILE]\n"
 "\n"
@@ -43,6 +44,9 @@ static void usage(FILE *f)
 "                 array with --format json)\n"
 "  --ftrace FILE  a saved boot function trace (/sys/kernel/tracing/trace)\n"
 "  --hz N         CONFIG_HZ of the logged kernel (resolution of its deferred line)\n"
+"  --page-size S  the logged kernel's page size (4K, 16K, 64K or bytes), where the\n"
+"                 log does not state it (a log without hash table lines, saved\n"
+"                 records); it overrides every source, and the report says so\n"
 "  --node N       only node N\n"
 "  --format F     table (default) or json (schema: docs/json-schema.md)\n"
 "  --output FILE  write the report to FILE (mode 0600, replaced atomically;\n"
@@ -214,6 +218,7 @@ int cmd_import_perf(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dmesg", required_argument, NULL, 'd' },
+		{ "page-size", required_argument, NULL, 'P' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "timeline", no_argument, NULL, 'T' },
@@ -226,10 +231,14 @@ int cmd_import_perf(int argc, char **argv)
 	int c, err;
 
 	optind = 1;
-	while ((c = mi_verb_getopt("import-perf", argc, argv, "d:n:f:Th", opts)) != -1) {
+	while ((c = mi_verb_getopt("import-perf", argc, argv, "d:P:n:f:Th", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			co.dmesg_path = optarg;
+			break;
+		case 'P':
+			if (mi_collect_parse_opt(c, optarg, &co) < 0)
+				return MI_EXIT_USAGE;
 			break;
 		case 'n':
 		case 'f':
@@ -238,8 +247,8 @@ int cmd_import_perf(int argc, char **argv)
 				return MI_EXIT_USAGE;
 			break;
 		case 'h':
-			printf("Usage: meminit import-perf [--dmesg FILE] [--node N] [--timeline]\n"
-			       "                           [--format table|json] FILE\n\n"
+			printf("Usage: meminit import-perf [--dmesg FILE] [--page-size SIZE] [--node N]\n"
+			       "                           [--timeline] [--format table|json] FILE\n\n"
 			       "Read 'perf script' output of meminit:* events (perf record -e 'meminit:*'\n"
 			       "on a kernel with kernel-patches/, e.g. around 'echo 1 >\n"
 			       "/sys/kernel/debug/meminit/replay') into the same report as 'meminit report'.\n"

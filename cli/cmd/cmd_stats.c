@@ -85,9 +85,9 @@ static void print_block(const struct mi_runset *rs)
 		snprintf(ci, sizeof(ci), "[%.3f, %.3f]", s.ci_lo, s.ci_hi);
 		if (m->pages > 0)
 			snprintf(npp, sizeof(npp), "%.2f", s.median * 1e6 / m->pages);
-		if (m->norm_pages > 0)
+		if (m->norm_bytes > 0)
 			snprintf(tib, sizeof(tib), "%.2f",
-				 mi_seconds_per_tib(s.median / 1e3, (uint64_t)m->norm_pages));
+				 mi_seconds_per_tib_bytes(s.median / 1e3, m->norm_bytes));
 		for (k = 0; k < m->n; k++)
 			if (mi_is_outlier(&s, m->v[k], m->resolution) && len < (int)sizeof(out) - 24)
 				len += snprintf(out + len, sizeof(out) - len, "%s%.3f (%d)",
@@ -140,8 +140,8 @@ static json_object *block_json(const struct mi_runset *rs)
 				       json_object_new_string(mi_res_from_name(m->resolution_from)));
 		json_object_object_add(e, "ns_per_page",
 				       m->pages > 0 ? dbl(s.median * 1e6 / m->pages) : NULL);
-		json_object_object_add(e, "s_per_tib", m->norm_pages > 0 ?
-				       dbl(mi_seconds_per_tib(s.median / 1e3, (uint64_t)m->norm_pages)) : NULL);
+		json_object_object_add(e, "s_per_tib", m->norm_bytes > 0 ?
+				       dbl(mi_seconds_per_tib_bytes(s.median / 1e3, m->norm_bytes)) : NULL);
 		for (k = 0; k < m->n; k++)
 			if (mi_is_outlier(&s, m->v[k], m->resolution)) {
 				json_object *x = json_object_new_object();

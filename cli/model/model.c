@@ -80,6 +80,48 @@ struct mi_zone *mi_node_zone(struct mi_node *n, const char *name)
 	return &n->zones[n->nr_zones++];
 }
 
+uint64_t mi_page_size(const struct mi_report *r)
+{
+	return r->page_size ? r->page_size : MI_PAGE_SIZE_ASSUMED;
+}
+
+double mi_pages_bytes(const struct mi_report *r, uint64_t pages)
+{
+	return (double)pages * (double)mi_page_size(r);
+}
+
+bool mi_page_size_valid(uint64_t bytes)
+{
+	return bytes >= 4096 && bytes <= 262144 && !(bytes & (bytes - 1));
+}
+
+int mi_report_set_page_size(struct mi_report *r, uint64_t bytes, const char *from)
+{
+	if (!mi_page_size_valid(bytes))
+		return -EINVAL;
+	if (!r->page_size) {
+		r->page_size = bytes;
+		mi_strlcpy(r->page_size_from, from, sizeof(r->page_size_from));
+	} else if (r->page_size != bytes) {
+		mi_report_note(r, "page size: %s says %llu bytes where %s says %llu; the "
+			       "report keeps %s's", from, (unsigned long long)bytes,
+			       r->page_size_from, (unsigned long long)r->page_size,
+			       r->page_size_from);
+	}
+	return 0;
+}
+
+void mi_report_page_size_finish(struct mi_report *r)
+{
+	if (r->page_size)
+		return;
+	r->page_size = MI_PAGE_SIZE_ASSUMED;
+	mi_strlcpy(r->page_size_from, "assumed", sizeof(r->page_size_from));
+	mi_report_note(r, "page size: no source states the kernel's (no \"hash table entries\" "
+		       "line with an order, not the running kernel): pages are taken as 4 KiB; "
+		       "give --page-size for a kernel of 16 or 64 KiB pages");
+}
+
 struct mi_hash_table *mi_report_add_table(struct mi_report *r)
 {
 	struct mi_hash_table *t;
@@ -220,9 +262,9 @@ uint64_t mi_node_present_pages(const struct mi_report *r, const struct mi_node *
 		/* zoneinfo's count, 0 for a memoryless node, when it was read */
 		src = "zoneinfo";
 		pages = mi_node_present(n);
-	} else if (r->log_complete && n->log_present) {
+	} else if (r->log_complete && n->log_present_bytes) {
 		src = "kernel log";
-		pages = n->log_present;
+		pages = n->log_present_bytes / mi_page_size(r);
 	}
 	if (from)
 		*from = src;
@@ -365,9 +407,14 @@ double mi_seconds_per_tib_bytes(double seconds, double bytes)
 	return seconds / (bytes / (double)(1ULL << 40));
 }
 
-double mi_seconds_per_tib(double seconds, uint64_t pages)
+double mi_seconds_per_tib(double seconds, uint64_t pages, uint64_t page_size)
 {
-	return mi_seconds_per_tib_bytes(seconds, (double)pages * 4096.0);
+	return mi_seconds_per_tib_bytes(seconds, (double)pages * (double)page_size);
+}
+
+double mi_report_s_per_tib(const struct mi_report *r, double seconds, uint64_t pages)
+{
+	return mi_seconds_per_tib(seconds, pages, mi_page_size(r));
 }
 
 double mi_node_deferred_seconds(const struct mi_node *n)

@@ -15,12 +15,15 @@
 #include "index.h"
 
 #define MI_SCHEMA_NAME		"meminit-report"
-#define MI_SCHEMA_VERSION	1
+/* 2: pages are the kernel's own (page_size); 1 read as 4 KiB pages, and said */
+#define MI_SCHEMA_VERSION	2
 #define MI_MAX_NODES		1024	/* MAX_NUMNODES with NODES_SHIFT=10 */
 #define MI_MAX_CPUS		8192	/* x86_64 MAXSMP's NR_CPUS */
 #define MI_MAX_RANGES		32
 #define MI_MAX_ZONES		6	/* DMA DMA32 Normal Movable Device + slack */
 #define MI_UNKNOWN		(-1.0)
+/* What pages are taken as when no source states the kernel's page size. */
+#define MI_PAGE_SIZE_ASSUMED	4096
 
 enum mi_source {
 	MI_SRC_DMESG		= 1 << 0,	/* kernel log: live /dev/kmsg or a file */
@@ -115,8 +118,8 @@ struct mi_node {
 	struct mi_range span;	/* "Initmem setup node" */
 	struct mi_range ranges[MI_MAX_RANGES];
 	int nr_ranges;
-	/* Pages of every "node N: [mem ...]" range line, kept or not. */
-	uint64_t log_present;
+	/* Bytes of every "node N: [mem ...]" range line, kept or not. */
+	uint64_t log_present_bytes;
 	struct mi_zone zones[MI_MAX_ZONES];
 	int nr_zones;
 	uint64_t mem_total_kb;	/* node meminfo MemTotal */
@@ -145,7 +148,7 @@ struct mi_hash_table {
 	double start;		/* entry of alloc_large_system_hash (boot trace) */
 	char caller[64];	/* its caller, from the boot trace */
 	/* /proc/vmallocinfo: pages per node, when the area could be matched */
-	uint64_t *node_pages;
+	uint64_t *node_pages;	/* the kernel's pages (mi_page_size) */
 	int nr_node_pages;
 	bool placement_by_size;	/* matched on size among equal-sized areas */
 };
@@ -160,6 +163,17 @@ struct mi_report {
 	unsigned int sources;	/* enum mi_source bits actually used */
 	bool live;
 	int hz;			/* CONFIG_HZ when known, for jiffies resolution */
+	/*
+	 * The page size of the kernel that produced the data, in bytes: what
+	 * every page count of zoneinfo, vmallocinfo, the log and the records
+	 * is in. 0 until a source states it (mi_report_set_page_size); read
+	 * through mi_page_size(). PAGE_SIZE_FROM says which source: "sysconf"
+	 * (the running kernel, live), "kernel log", "vmallocinfo", "kernel
+	 * config", "--page-size", "assumed" (4 KiB no source stated: the notes
+	 * say so), or what a saved report said.
+	 */
+	uint64_t page_size;
+	char page_size_from[32];
 	bool log_complete;	/* the log starts with "Linux version" */
 	bool early_unstamped;	/* memmap init lines stamped 0: clock not running */
 	bool log_has_times;
@@ -222,6 +236,25 @@ int mi_report_add_event(struct mi_report *r, const struct mi_event *e);
 /* Keep the first @nr events (after moving the ones to keep to the front). */
 void mi_report_truncate_events(struct mi_report *r, size_t nr);
 
+/*
+ * The page size of R's kernel (struct mi_report's page_size): every
+ * conversion between pages and bytes goes through it. MI_PAGE_SIZE_ASSUMED
+ * until a source states it.
+ */
+uint64_t mi_page_size(const struct mi_report *r);
+/* PAGES of R's kernel in bytes. */
+double mi_pages_bytes(const struct mi_report *r, uint64_t pages);
+/* A base page size some kernel has: a power of two from 4 KiB to 256 KiB. */
+bool mi_page_size_valid(uint64_t bytes);
+/*
+ * Source FROM states the page size BYTES. The first source to state one
+ * keeps it; one that disagrees is noted, never silently dropped.
+ * 0, or -EINVAL for a size no kernel has.
+ */
+int mi_report_set_page_size(struct mi_report *r, uint64_t bytes, const char *from);
+/* After every source: 4 KiB "assumed", and a note, when none stated it. */
+void mi_report_page_size_finish(struct mi_report *r);
+
 const char *mi_hash_kind_name(enum mi_hash_kind k);
 /* The best source of R's numbers: "boot-records", "boot-ftrace", "dmesg"... */
 const char *mi_report_source_name(const struct mi_report *r);
@@ -257,11 +290,13 @@ double mi_node_deferred_traced(const struct mi_node *n);
 void mi_note_lagging_jiffies(struct mi_report *r);
 /*
  * Seconds per TiB: the unit the deferred page init series reported in.
- * The one definition; PAGES are 4 KiB struct-page units, BYTES any size.
- * MI_UNKNOWN when the time or the size is unknown.
+ * The one definition, over BYTES of memory; mi_seconds_per_tib takes PAGES
+ * of PAGE_SIZE bytes (the kernel's: mi_page_size), mi_report_s_per_tib
+ * pages of R's kernel. MI_UNKNOWN when the time or the size is unknown.
  */
-double mi_seconds_per_tib(double seconds, uint64_t pages);
 double mi_seconds_per_tib_bytes(double seconds, double bytes);
+double mi_seconds_per_tib(double seconds, uint64_t pages, uint64_t page_size);
+double mi_report_s_per_tib(const struct mi_report *r, double seconds, uint64_t pages);
 /*
  * A stock kernel's deferred init of node N, seconds: the boot trace's
  * span, else the kernel's own line (jiffies); MI_UNKNOWN without either.

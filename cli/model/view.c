@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attrib.h"
 #include "view.h"
@@ -93,7 +94,7 @@ double mi_view_s_per_tib(const struct mi_view *f, int id, double seconds)
 {
 	const struct mi_view_node *n = mi_view_find_node(f, id);
 
-	return n ? mi_seconds_per_tib(seconds, n->norm_pages) : -1;
+	return n ? mi_seconds_per_tib_bytes(seconds, n->bytes) : -1;
 }
 
 static int build_nodes(struct mi_view *f, const struct mi_report *r)
@@ -114,7 +115,7 @@ static int build_nodes(struct mi_view *f, const struct mi_report *r)
 		n->memoryless = m->memoryless;
 		n->present_pages = from ? (double)present : -1;
 		n->norm_pages = mi_attrib_node_norm_pages(r, m->id);
-		n->bytes = (double)n->norm_pages * 4096;
+		n->bytes = mi_pages_bytes(r, n->norm_pages);
 		n->deferred_kernel_s = m->deferred_ms >= 0 ? m->deferred_ms / 1e3 : -1;
 		n->deferred_traced_s = mi_node_deferred_traced(m);
 		n->deferred_s = mi_node_deferred_seconds(m);
@@ -343,6 +344,9 @@ int mi_view_build(struct mi_view *f, const struct mi_report *r)
 	mi_strlcpy(f->source, mi_report_source_name(r), sizeof(f->source));
 	mi_strlcpy(f->host, r->host, sizeof(f->host));
 	f->hz = r->hz;
+	f->page_size = mi_page_size(r);
+	mi_strlcpy(f->page_size_from, r->page_size_from[0] ? r->page_size_from : "assumed",
+		   sizeof(f->page_size_from));
 	f->patched = r->nr_events > 0;
 	if (f->patched)
 		err = mi_attrib_build(r, &a);
@@ -390,12 +394,18 @@ int mi_view_from_json(struct mi_view *f, json_object *o, const char *what)
 
 void mi_view_live_init(struct mi_view *f, const char *kernel)
 {
+	long ps;
+
 	memset(f, 0, sizeof(*f));
 	f->early_start_s = f->early_end_s = -1;
 	f->live = true;
 	mi_strlcpy(f->kernel, kernel && kernel[0] ? kernel : "unknown", sizeof(f->kernel));
 	mi_strlcpy(f->source, "live-bpf", sizeof(f->source));
 	mi_strlcpy(f->shape, "unknown", sizeof(f->shape));
+	/* A live verb runs on the kernel it measures. */
+	ps = sysconf(_SC_PAGESIZE);
+	f->page_size = ps > 0 ? (uint64_t)ps : 0;
+	mi_strlcpy(f->page_size_from, "sysconf", sizeof(f->page_size_from));
 }
 
 int mi_view_add_live(struct mi_view *f, const struct mi_live_row *rows, size_t n,

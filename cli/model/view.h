@@ -50,7 +50,7 @@ struct mi_view_node {
 	int id;
 	bool memoryless;
 	uint64_t norm_pages;	/* what s/TiB divides by (mi_attrib_node_norm_pages); 0 unknown */
-	double bytes;		/* norm_pages x 4 KiB */
+	double bytes;		/* norm_pages x the kernel's page size */
 	double present_pages;	/* mi_node_present_pages, -1 unknown */
 	double deferred_s;	/* wall: records, else the trace, else the line; -1 unknown */
 	double deferred_traced_s; /* the boot trace's, -1 unknown */
@@ -75,6 +75,8 @@ struct mi_view {
 	char source[32];
 	char host[128];		/* "host" of 'meminit collect', else "" */
 	char shape[96];		/* "3G+1G": the nodes' memory in GiB */
+	uint64_t page_size;	/* the kernel's, bytes: what every row's pages are; 0 live */
+	char page_size_from[32];	/* mi_report's page_size_from */
 	int hz;			/* of the kernel's deferred line; 0 unknown */
 	bool patched;		/* the report has boot records */
 	bool live;		/* rows of a live verb (trace, hotplug): name = its step */

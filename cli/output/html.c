@@ -403,10 +403,12 @@ static void nodes_table(FILE *out, const struct mi_view *f)
 		cell_num(out, n->memoryless ? -1 : tib, "%.2f");
 		fputs("</tr>\n", out);
 	}
-	fputs("</table>\n<p class=\"note\">Memory: present pages x 4 KiB where /proc/zoneinfo "
-	      "was read, else the node's memory ranges in a kernel log that starts at boot, "
-	      "else the pages its boot records initialized. s/TiB: deferred "
-	      "init wall time per TiB of the node's memory.</p>\n", out);
+	fprintf(out, "</table>\n<p class=\"note\">Memory: present pages x %llu KiB (the "
+		"kernel's page size, from %s) where /proc/zoneinfo "
+		"was read, else the node's memory ranges in a kernel log that starts at boot, "
+		"else the pages its boot records initialized. s/TiB: deferred "
+		"init wall time per TiB of the node's memory.</p>\n",
+		(unsigned long long)f->page_size >> 10, f->page_size_from);
 }
 
 static void bars(FILE *out, const struct mi_view *f)

@@ -29,9 +29,7 @@ static double s_per_tib(double ns_per_page)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 
-	if (ps <= 0)
-		ps = 4096;
-	return mi_seconds_per_tib_bytes(ns_per_page / 1e9, (double)ps);
+	return ps > 0 ? mi_seconds_per_tib_bytes(ns_per_page / 1e9, (double)ps) : MI_UNKNOWN;
 }
 
 void mi_live_print_probes(FILE *f, const struct mi_live *live)

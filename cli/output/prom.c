@@ -196,9 +196,18 @@ int mi_export_prom(FILE *out, const struct mi_view *f, bool per_cpu)
 	label(out, "shape", f->shape, false);
 	label(out, "version", MEMINIT_VERSION, false);
 	value(out, 1);
+	if (f->page_size) {
+		bool st4 = false;
+
+		sample(out, "meminit_page_size_bytes",
+		       "Base page size of the kernel, which every meminit_*_pages counts in; from = where it was read (sysconf, kernel log, vmallocinfo, --page-size, assumed).",
+		       &st4);
+		label(out, "from", f->page_size_from, true);
+		value(out, (double)f->page_size);
+	}
 	for (i = 0; i < f->nr_nodes; i++) {
 		sample(out, "meminit_node_memory_bytes",
-		       "Memory of a NUMA node: present pages x 4 KiB (zoneinfo, else the boot log's ranges, else the boot records).",
+		       "Memory of a NUMA node: present pages x the kernel's page size (zoneinfo, else the boot log's ranges, else the boot records).",
 		       &st2);
 		node_label(out, f->nodes[i].id, true);
 		value(out, f->nodes[i].bytes);
@@ -222,7 +231,8 @@ int mi_export_prom(FILE *out, const struct mi_view *f, bool per_cpu)
 		    NV_CPU);
 	node_family(out, f, "meminit_phase_pages", f->live ?
 		    "Pages the calls of a kernel function covered for a NUMA node (live BPF, phase = the function)." :
-		    "4 KiB pages whose struct page a boot phase initialized on a NUMA node.", NV_PAGES);
+		    "Pages (of meminit_page_size_bytes) whose struct page a boot phase initialized on a NUMA node.",
+		    NV_PAGES);
 	if (per_cpu)
 		cpu_family(out, f);
 	table_family(out, f, "meminit_hash_table_bytes", "Size of a large system hash table.",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The report's JSON codec: schema meminit-report v1 (docs/json-schema.md)
- * in both directions, the only place its member names are spelled.
+ * The report's JSON codec: schema meminit-report v2 (docs/json-schema.md)
+ * in both directions, the only place its member names are spelled; v1
+ * (pages of 4 KiB, no page_size) is read too.
  * json-c does escaping and numbers. Bump MI_SCHEMA_VERSION on any
  * incompatible change.
  */
@@ -129,7 +130,7 @@ static json_object *node_json(const struct mi_report *r, const struct mi_node *n
 	add(o, "deferred_start_s", num_or_null(n->deferred_start));
 	add(o, "deferred_traced_ms", ms_or_null(traced));
 	add(o, "deferred_threads", n->deferred_threads ? json_object_new_int(n->deferred_threads) : NULL);
-	add(o, "deferred_s_per_tib", num_or_null(mi_seconds_per_tib(secs, present)));
+	add(o, "deferred_s_per_tib", num_or_null(mi_report_s_per_tib(r, secs, present)));
 	a = json_object_new_array();
 	for (i = 0; i < nr_rows; i++) {
 		json_object *c;
@@ -249,8 +250,8 @@ static json_object *phase_json(const struct mi_report *r, const struct mi_phase_
 	add(o, "init_ms", split ? ms_or_null(p->part1) : NULL);
 	add(o, "free_ms", split ? ms_or_null(p->part2) : NULL);
 	add(o, "ns_per_page", num_or_null(mi_ns_per_page(p->cpu, p->pages)));
-	add(o, "s_per_tib", num_or_null(mi_seconds_per_tib(p->wall, norm)));
-	add(o, "cpu_s_per_tib", num_or_null(mi_seconds_per_tib(p->cpu, norm)));
+	add(o, "s_per_tib", num_or_null(mi_report_s_per_tib(r, p->wall, norm)));
+	add(o, "cpu_s_per_tib", num_or_null(mi_report_s_per_tib(r, p->cpu, norm)));
 	add(o, "write_gbps_per_cpu", num_or_null(mi_phase_gbps(p)));
 	return o;
 }
@@ -475,6 +476,9 @@ static int write_report(struct json_writer w, const struct mi_report *r)
 	jw_member(&w, "live", json_object_new_boolean(r->live));
 	jw_member(&w, "clock", json_object_new_string("local_clock (printk), seconds since boot"));
 	jw_member(&w, "hz", r->hz ? json_object_new_int(r->hz) : NULL);
+	jw_member(&w, "page_size", u64(mi_page_size(r)));
+	jw_member(&w, "page_size_from", json_object_new_string(r->page_size_from[0] ?
+							       r->page_size_from : "assumed"));
 	jw_member(&w, "lazy_deferred_pages", r->lazy_deferred_pages ?
 		  json_object_new_int64((int64_t)r->lazy_deferred_pages) : NULL);
 	jw_member(&w, "log_complete", json_object_new_boolean(r->log_complete));
@@ -650,7 +654,7 @@ static int read_node(struct mi_report *r, json_object *e, const char *what)
 	}
 	/* The log's count is the one present_pages gives when zoneinfo was not read. */
 	if (from && !strcmp(from, "kernel log"))
-		n->log_present = mi_j_u64(e, "present_pages", 0);
+		n->log_present_bytes = mi_j_u64(e, "present_pages", 0) * mi_page_size(r);
 	n->deferred_ms = opt_num(e, "deferred_init_ms");
 	n->deferred_done = opt_num(e, "deferred_done_s");
 	n->deferred_start = opt_num(e, "deferred_start_s");
@@ -847,11 +851,33 @@ int mi_report_json_check(json_object *o, const char *what)
 		       schema ? "\"" : "", schema ?: "missing", schema ? "\"" : "", MI_SCHEMA_NAME);
 		return -EINVAL;
 	}
-	if (version != MI_SCHEMA_VERSION) {
-		mi_err("%s: %s schema version %d, this meminit reads version %d only", what,
+	if (version < 1 || version > MI_SCHEMA_VERSION) {
+		mi_err("%s: %s schema version %d, this meminit reads versions 1 to %d", what,
 		       MI_SCHEMA_NAME, version, MI_SCHEMA_VERSION);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * The page size of the report's kernel: version 2 states it; version 1
+ * counted every page as 4 KiB, which is taken as such, and said.
+ */
+static int read_page_size(struct mi_report *r, json_object *o, const char *what)
+{
+	uint64_t ps = mi_j_u64(o, "page_size", 0);
+
+	if (mi_j_int(o, "schema_version") < 2) {
+		r->page_size = MI_PAGE_SIZE_ASSUMED;
+		mi_strlcpy(r->page_size_from, "schema v1", sizeof(r->page_size_from));
+		return mi_report_note(r, "%s: a schema version 1 report, which has no page size: "
+				      "its pages are taken as 4 KiB", what);
+	}
+	if (!mi_page_size_valid(ps))
+		return bad(what, "page_size", "is not a page size of a kernel (4 to 256 KiB, a "
+			   "power of two)");
+	r->page_size = ps;
+	copy_str(r->page_size_from, sizeof(r->page_size_from), o, "page_size_from");
 	return 0;
 }
 
@@ -882,6 +908,7 @@ int mi_read_json(struct mi_report *r, json_object *o, const char *what)
 	r->early_window_end = opt_num(w, "end_s");
 	r->smp_done = opt_num(o, "smp_done_s");
 	r->deferred_begin = opt_num(o, "deferred_begin_s");
+	err = read_page_size(r, o, what);
 	a = mi_j_arr(o, "nodes");
 	for (i = 0; !err && a && i < json_object_array_length(a); i++)
 		err = read_node(r, json_object_array_get_idx(a, i), what);

@@ -52,7 +52,8 @@ static void sources_line(FILE *f, const struct mi_report *r)
 			fprintf(f, "%s%s", first ? "" : " + ", src[i].name);
 			first = false;
 		}
-	fprintf(f, "\n");
+	fprintf(f, "\npage size: %llu KiB (%s)\n", (unsigned long long)mi_page_size(r) >> 10,
+		r->page_size_from[0] ? r->page_size_from : "assumed");
 }
 
 static void nodes_section(FILE *f, const struct mi_report *r)
@@ -61,8 +62,9 @@ static void nodes_section(FILE *f, const struct mi_report *r)
 	bool log_present = false;
 	size_t i;
 
-	fprintf(f, "\nNodes (pages of 4 KiB; deferred init: the kernel's line%s%s)\n",
-		res > 0 ? ", resolution " : "", res > 0 ? "1 jiffy" : ", resolution unknown");
+	fprintf(f, "\nNodes (pages of %llu KiB; deferred init: the kernel's line%s%s)\n",
+		(unsigned long long)mi_page_size(r) >> 10, res > 0 ? ", resolution " : "",
+		res > 0 ? "1 jiffy" : ", resolution unknown");
 	fprintf(f, "%-5s %-10s %10s %10s %10s %7s %12s %12s %9s %-7s\n", "NODE", "MEMORY",
 		"SPANNED", "PRESENT", "MANAGED", "HOLES", "DEFER(krnl)", "DEFER(trace)",
 		"s/TiB", "CPUS");
@@ -73,7 +75,7 @@ static void nodes_section(FILE *f, const struct mi_report *r)
 		double secs = mi_node_deferred_seconds(n);
 		const char *from;
 		uint64_t present = mi_node_present_pages(r, n, &from);
-		double spt = mi_seconds_per_tib(secs, present);
+		double spt = mi_report_s_per_tib(r, secs, present);
 
 		if (n->memoryless)
 			snprintf(mem, sizeof(mem), "memoryless");
@@ -303,7 +305,7 @@ static void phases_section(FILE *f, const struct mi_report *r, const struct mi_a
 			fmt_num(p1, sizeof(p1), "%.3f", p->part1 >= 0 ? p->part1 * 1e3 : -1),
 			fmt_num(p2, sizeof(p2), "%.3f", p->part2 >= 0 ? p->part2 * 1e3 : -1),
 			fmt_num(npp, sizeof(npp), "%.1f", mi_ns_per_page(p->cpu, p->pages)),
-			fmt_num(tib, sizeof(tib), "%.2f", mi_seconds_per_tib(p->wall, norm)),
+			fmt_num(tib, sizeof(tib), "%.2f", mi_report_s_per_tib(r, p->wall, norm)),
 			fmt_num(gb, sizeof(gb), "%.2f", mi_phase_gbps(p)));
 	}
 }

@@ -80,9 +80,11 @@ static int walk_file(const char *path, mi_report_fn fn, void *ctx, struct mi_wal
 	if (o->skip_bad) {
 		const char *rs = mi_j_str(s.report, "schema");
 
-		if (!rs || strcmp(rs, "meminit-report") ||
-		    mi_j_int(s.report, "schema_version") != 1) {
-			mi_warn("skipping %s: not a meminit-report version 1", path);
+		if (!rs || strcmp(rs, MI_SCHEMA_NAME) ||
+		    mi_j_int(s.report, "schema_version") < 1 ||
+		    mi_j_int(s.report, "schema_version") > MI_SCHEMA_VERSION) {
+			mi_warn("skipping %s: not a meminit-report of version 1 to %d", path,
+				MI_SCHEMA_VERSION);
 			o->skipped++;
 			json_object_put(j);
 			return 0;

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,7 +88,7 @@ static const double jiffy_steps_ms[] = { 10, 4, 1 };
  * where the report states none (inferred once loaded: infer_resolutions()).
  */
 static int add_sample_res(struct mi_runset *rs, const char *phase, int node, int cpu,
-			  double ms, int run, double pages, double norm, const char *pages_what,
+			  double ms, int run, double pages, double norm_bytes, const char *pages_what,
 			  double resolution, enum mi_res_from from)
 {
 	struct mi_metric like = { .node = node, .cpu = cpu }, *m;
@@ -137,17 +138,17 @@ static int add_sample_res(struct mi_runset *rs, const char *phase, int node, int
 	/* Pages change little between runs of one variant: keep the largest seen. */
 	if (pages > m->pages)
 		m->pages = pages;
-	if (norm > m->norm_pages)
-		m->norm_pages = norm;
+	if (norm_bytes > m->norm_bytes)
+		m->norm_bytes = norm_bytes;
 	return 0;
 }
 
 /* A sample of a source whose unit RESOLUTION (RES_*) is known. */
 static int add_sample(struct mi_runset *rs, const char *phase, int node, int cpu, double ms,
-		      int run, double pages, double norm, const char *pages_what,
+		      int run, double pages, double norm_bytes, const char *pages_what,
 		      double resolution)
 {
-	return add_sample_res(rs, phase, node, cpu, ms, run, pages, norm, pages_what, resolution,
+	return add_sample_res(rs, phase, node, cpu, ms, run, pages, norm_bytes, pages_what, resolution,
 			      MI_RES_UNIT);
 }
 
@@ -178,7 +179,7 @@ static int add_deferred_span(struct mi_runset *rs, const struct mi_view *f, int 
 			end = r->end_s;
 		pages += r->pages > 0 ? r->pages : 0;
 		n = mi_view_find_node(f, r->node);
-		norm += n ? (double)n->norm_pages : 0;
+		norm += n ? n->bytes : 0;
 		nodes++;
 	}
 	if (nodes < 2)
@@ -218,7 +219,7 @@ static int add_view(struct mi_runset *rs, json_object *run, const struct mi_view
 			continue;
 		if (r->cpu < 0) {
 			err = add_sample(rs, r->phase, r->node, -1, ms, idx,
-					 r->pages > 0 ? r->pages : 0, n ? (double)n->norm_pages : 0,
+					 r->pages > 0 ? r->pages : 0, n ? n->bytes : 0,
 					 "pages of the phase", RES_NS);
 		} else {
 			snprintf(name, sizeof(name), "%s (busy)", r->phase);
@@ -235,11 +236,11 @@ static int add_view(struct mi_runset *rs, json_object *run, const struct mi_view
 
 		err = add_sample_res(rs, "deferred init (kernel line, jiffies)", n->id, -1,
 				     n->deferred_kernel_s >= 0 ? n->deferred_kernel_s * 1e3 : -1, idx,
-				     pages, pages, "present pages of the node", jiffy_ms, MI_RES_HZ);
+				     pages, n->bytes, "present pages of the node", jiffy_ms, MI_RES_HZ);
 		if (!err)
 			err = add_sample(rs, "deferred init (boot trace)", n->id, -1,
 					 n->deferred_traced_s >= 0 ? n->deferred_traced_s * 1e3 : -1,
-					 idx, pages, pages, "present pages of the node", RES_US);
+					 idx, pages, n->bytes, "present pages of the node", RES_US);
 	}
 	for (i = 0; !err && !f->patched && i < f->nr_rows; i++) {
 		const struct mi_view_row *r = &f->rows[i];
@@ -256,7 +257,8 @@ static int add_view(struct mi_runset *rs, json_object *run, const struct mi_view
 		snprintf(name, sizeof(name), f->patched ? "hash %s" : "hash %s (trace bound)",
 			 t->name);
 		err = add_sample(rs, name, -1, -1, t->seconds >= 0 ? t->seconds * 1e3 : -1, idx,
-				 t->bytes > 0 ? t->bytes / 4096 : 0, 0, "4 KiB pages of the table",
+				 t->bytes > 0 ? ceil(t->bytes / (double)f->page_size) : 0, 0,
+				 "pages of the table",
 				 f->patched ? RES_NS : RES_US);
 	}
 	if (!err && !f->patched && f->early_start_s >= 0 && f->early_end_s >= f->early_start_s)

@@ -20,7 +20,7 @@ struct mi_metric {
 	int *run;		/* the run index of each value */
 	int n, cap;
 	double pages;		/* pages the phase covered (median over runs), 0 = unknown */
-	double norm_pages;	/* the node's present pages (median), 0 = unknown */
+	double norm_bytes;	/* the node's memory (its present pages in bytes), 0 = unknown */
 	const char *pages_what;	/* what 'pages' counts */
 	double resolution;	/* ms, the unit it was measured in (a jiffy...), 0 = unknown */
 	enum mi_res_from resolution_from;	/* where 'resolution' came from */

@@ -185,6 +185,8 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 	struct bpf_program *prog;
 	struct mi_bootrec *b;
 	size_t bytes = pow2_at_least((nr_expected + 64) * (sizeof(struct rec_event) + 16));
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t page = ps > 0 ? (size_t)ps : 4096;
 	bool ringbuf;
 	int err;
 
@@ -207,8 +209,11 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 	mi_bpf_stats_start(&b->stats, bpf_stats || mi_bpf_stats_env());
 	ringbuf = mode == MI_BOOTREC_AUTO &&
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	/* A ring buffer is a power of two of pages; perf buffer pages are the kernel's too. */
 	if (bytes < 65536)
 		bytes = 65536;
+	if (bytes < page)
+		bytes = page;
 	b->skel = records_bpf__open();
 	if (!b->skel) {
 		err = -errno;
@@ -267,7 +272,7 @@ static int open_one(struct mi_bootrec **out, bool replay, enum mi_bootrec_buf mo
 		}
 	} else {
 		b->pb = perf_buffer__new(bpf_map__fd(b->skel->maps.pb),
-					 pow2_at_least(bytes / 4096 + 1), on_pb, on_pb_lost,
+					 pow2_at_least(bytes / page + 1), on_pb, on_pb_lost,
 					 b, NULL);
 		if (!b->pb) {
 			err = -errno;

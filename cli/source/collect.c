@@ -387,12 +387,34 @@ static int collect_records(struct mi_report *r, const struct mi_collect_opts *o)
 	return 0;
 }
 
+/*
+ * Before any source that counts pages: --page-size, which overrides (a
+ * source that says otherwise is noted), else the running kernel's when
+ * this is its own /proc.
+ */
+static int collect_page_size(struct mi_report *r, const struct mi_collect_opts *o)
+{
+	long ps;
+
+	if (o->page_size)
+		return mi_report_set_page_size(r, o->page_size, "--page-size");
+	if (!o->live)
+		return 0;
+	ps = sysconf(_SC_PAGESIZE);
+	if (ps <= 0 || mi_report_set_page_size(r, (uint64_t)ps, "sysconf")) {
+		mi_err("this kernel's page size: sysconf gives %ld", ps);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Derive what the sources imply, and say what they cannot see. */
 static void finish(struct mi_report *r, const struct mi_collect_opts *o)
 {
 	bool any_deferred = false;
 	size_t i;
 
+	mi_report_page_size_finish(r);
 	mi_report_sort_nodes(r);
 	for (i = 0; i < r->nr_nodes; i++) {
 		struct mi_node *n = &r->nodes[i];
@@ -417,7 +439,7 @@ static void finish(struct mi_report *r, const struct mi_collect_opts *o)
 			       "demand at runtime, after boot, and no boot-time figure here includes "
 			       "them; 'meminit trace' times deferred_grow_zone where it stays resident",
 			       (unsigned long long)r->lazy_deferred_pages,
-			       r->lazy_deferred_pages * 4096.0 / (1 << 30));
+			       mi_pages_bytes(r, r->lazy_deferred_pages) / (1 << 30));
 	else if ((r->sources & MI_SRC_DMESG) && !any_deferred && r->log_complete)
 		mi_report_note(r, "no \"deferred pages initialised\" line: this kernel initialized "
 			       "every struct page early (CONFIG_DEFERRED_STRUCT_PAGE_INIT off, or "
@@ -459,6 +481,30 @@ int mi_parse_via(const char *s, enum mi_records_via *via)
 	return -EINVAL;
 }
 
+/*
+ * --page-size: bytes, or with a K (KiB) suffix: "16384", "16K", "64KiB".
+ * 0, or -EINVAL after an error line.
+ */
+static int parse_page_size(const char *arg, unsigned long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && (!strcmp(end, "K") || !strcmp(end, "k") || !strcmp(end, "KiB")))
+		v <<= 10;
+	else if (*end)
+		v = 0;
+	if (errno || arg[0] == '-' || !mi_page_size_valid(v)) {
+		mi_err("--page-size: '%s' is not a kernel page size (4K, 16K, 64K... or bytes)",
+		       arg);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
 int mi_collect_parse_opt(int c, const char *arg, struct mi_collect_opts *co)
 {
 	long v;
@@ -482,6 +528,8 @@ int mi_collect_parse_opt(int c, const char *arg, struct mi_collect_opts *co)
 		return 1;
 	case 'V':
 		return mi_parse_via(arg, &co->via) ? -1 : 1;
+	case 'P':
+		return parse_page_size(arg, &co->page_size) ? -1 : 1;
 	case 'B':
 		if (!strcmp(arg, "all")) {
 			co->boot = MI_BOOT_ALL;
@@ -507,6 +555,9 @@ int mi_collect(struct mi_report *r, const struct mi_collect_opts *o)
 		return -EINVAL;
 	}
 	r->live = o->live;
+	err = collect_page_size(r, o);
+	if (err)
+		return err;
 	if (o->live || o->dmesg_path) {
 		err = collect_dmesg(r, o);
 		if (err)

@@ -20,6 +20,7 @@ struct mi_collect_opts {
 	const char *ftrace_path;	/* saved boot trace; NULL = tracefs when live */
 	bool live;			/* also read /proc, /sys and tracefs */
 	int hz;				/* CONFIG_HZ override, 0 = from the config */
+	unsigned long page_size;	/* --page-size, bytes; 0 = from the sources */
 	const char *records_path;	/* saved records, records.bin or meminit:* events */
 	const char *perf_path;		/* 'perf script' output of meminit:* events */
 	enum mi_records_via via;	/* how to read a patched kernel's records live */
@@ -43,8 +44,9 @@ int mi_parse_via(const char *s, enum mi_records_via *via);
 	{ "records", required_argument, NULL, 'r' },			\
 	{ "hz", required_argument, NULL, 'z' },				\
 	{ "via", required_argument, NULL, 'V' },			\
-	{ "boot", required_argument, NULL, 'B' }
-#define MI_COLLECT_SHORTOPTS "d:t:r:z:V:B:"
+	{ "boot", required_argument, NULL, 'B' },			\
+	{ "page-size", required_argument, NULL, 'P' }
+#define MI_COLLECT_SHORTOPTS "d:t:r:z:V:B:P:"
 
 /*
  * Apply getopt letter @c with argument @arg to @co: 1 when it was a source

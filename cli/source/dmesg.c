@@ -25,6 +25,13 @@ struct dmesg_state {
 	bool in_holes;		/* inside the "On node N, zone Z: holes" block */
 	size_t version_line;	/* line of "Linux version" */
 	int tsc_rank;		/* of the line r->tsc_khz came from (tsc_khz_line) */
+	/*
+	 * The page sizes every "hash table entries" line with an order allows
+	 * (bit k: 4 KiB << k), and whether any line narrowed them: its bytes
+	 * are the kernel's PAGE_SIZE << order (page_size_lines()).
+	 */
+	unsigned int page_sizes;
+	bool page_sizes_seen;
 	/* The first line no kernel prints: the log is refused, never half-read. */
 	size_t bad_line;
 	char bad[160];
@@ -212,6 +219,75 @@ static bool set_up_node(struct dmesg_state *st, int id, unsigned long long start
 	return true;
 }
 
+#define PS_SHIFT_MIN	12	/* 4 KiB */
+#define PS_SHIFT_MAX	18	/* 256 KiB, the largest base page of any kernel */
+
+/* The kernel's get_order(BYTES) with pages of 1 << SHIFT bytes. */
+static int order_of(uint64_t bytes, int shift)
+{
+	uint64_t pages = (bytes - 1) >> shift;
+	int order = 0;
+
+	while (pages) {
+		order++;
+		pages >>= 1;
+	}
+	return order;
+}
+
+static int ilog2_u64(uint64_t v)
+{
+	int l = -1;
+
+	while (v) {
+		l++;
+		v >>= 1;
+	}
+	return l;
+}
+
+/*
+ * A table of BYTES printed with ORDER says which page sizes the kernel may
+ * have: alloc_large_system_hash() prints get_order(size) (6.6 on; 6.1 and
+ * before ilog2(size) - PAGE_SHIFT), the dquot hash PAGE_SIZE << order
+ * exactly (EXACT). The Dentry cache's megabytes leave one size.
+ */
+static void page_size_lines(struct dmesg_state *st, uint64_t bytes, int order, bool exact)
+{
+	unsigned int ok = 0;
+	int shift;
+
+	if (!bytes)
+		return;
+	for (shift = PS_SHIFT_MIN; shift <= PS_SHIFT_MAX; shift++) {
+		bool fits = exact ? (order >= 0 && order < 32 && (uint64_t)1 << (shift + order) == bytes) :
+				    (order_of(bytes, shift) == order ||
+				     ilog2_u64(bytes) - shift == order);
+
+		if (fits)
+			ok |= 1U << (shift - PS_SHIFT_MIN);
+	}
+	st->page_sizes = st->page_sizes_seen ? st->page_sizes & ok : ok;
+	st->page_sizes_seen = true;
+}
+
+/* What the log's tables leave of the page size: stated when one size fits them all. */
+static void page_size_from_log(struct dmesg_state *st)
+{
+	unsigned int m = st->page_sizes;
+
+	if (!st->page_sizes_seen)
+		return;
+	if (!m) {
+		mi_report_note(st->r, "page size: the log's \"hash table entries\" lines fit no "
+			       "page size a kernel has (a log of several kernels?)");
+		return;
+	}
+	if (m & (m - 1))
+		return;		/* small tables only: several sizes fit */
+	mi_report_set_page_size(st->r, 1ULL << (ilog2_u64(m) + PS_SHIFT_MIN), "kernel log");
+}
+
 static bool parse_hash_line(struct dmesg_state *st, const char *msg, double t)
 {
 	const char *key = strstr(msg, " hash table entries: ");
@@ -224,12 +300,17 @@ static bool parse_hash_line(struct dmesg_state *st, const char *msg, double t)
 		return false;
 	n = sscanf(key, " hash table entries: %llu (order: %d, %llu bytes, %31[^)])",
 		   &entries, &order, &bytes, kind);
+	if (n >= 3)
+		page_size_lines(st, bytes, order, false);
 	if (n < 3) {
 		n = sscanf(key, " hash table entries: %llu (%llu bytes on %d NUMA nodes, total %llu KiB, "
 			   "%31[^)])", &entries, &bytes, &nodes, &total_kb, kind);
 		if (sscanf(key, " hash table entries: %llu (order %d, %llu bytes)",
-			   &entries, &order, &bytes) == 3)
+			   &entries, &order, &bytes) == 3) {
+			/* fs/quota/dquot.c: PAGE_SIZE << order, not a system hash */
+			page_size_lines(st, bytes, order, true);
 			return true;
+		}
 		if (n < 5 || nodes < 1) {
 			mi_report_note(st->r, "a \"hash table entries\" line meminit cannot read "
 				       "(table \"%.*s\" left out): %.200s", (int)(key - msg), msg, msg);
@@ -330,7 +411,7 @@ static bool parse_message(struct dmesg_state *st, const char *msg, double t)
 			return false;
 		node->seen_dmesg = true;
 		if (b >= a)
-			node->log_present += (b + 1 - a) / 4096;
+			node->log_present_bytes += b + 1 - a;
 		if (node->nr_ranges < MI_MAX_RANGES) {
 			node->ranges[node->nr_ranges].start = a;
 			node->ranges[node->nr_ranges].end = b;
@@ -466,6 +547,7 @@ int mi_parse_dmesg(struct mi_report *r, const char *buf, const char *what)
 			       "(its log lines are stamped 0.000000): the early window cannot be "
 			       "bounded, and %s", why);
 	}
+	page_size_from_log(&st);
 	r->log_has_times = true;
 	r->sources |= MI_SRC_DMESG;
 	if (!r->log_complete)

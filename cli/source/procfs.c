@@ -114,6 +114,7 @@ int mi_read_sysfs_nodes(struct mi_report *r, const char *sysroot)
 }
 
 struct vm_area {
+	uint64_t bytes;		/* the area's, with its guard page */
 	uint64_t pages;
 	uint64_t *node_pages;
 	int nr_node_pages;
@@ -125,9 +126,14 @@ static int parse_area(const char *line, struct vm_area *a)
 	const char *p = strstr(line, " pages=");
 	int max = -1;
 
+	unsigned long long bytes;
+
 	memset(a, 0, sizeof(*a));
 	if (!p)
 		return -EINVAL;
+	/* "0x%pK-0x%pK %7ld" (mm/vmalloc.c s_show): the area's size in bytes */
+	if (sscanf(line, "%*s %llu", &bytes) == 1)
+		a->bytes = bytes;
 	a->pages = strtoull(p + 7, NULL, 10);
 	for (p = strstr(p, " N"); p; p = strstr(p + 1, " N")) {
 		char *end;
@@ -148,6 +154,27 @@ static int parse_area(const char *line, struct vm_area *a)
 	}
 	a->nr_node_pages = max + 1;
 	return 0;
+}
+
+/*
+ * The page size the areas state: a vmalloc area's bytes are its pages and
+ * one guard page (VM_NO_GUARD is not used here). One size for every area,
+ * or 0.
+ */
+static uint64_t areas_page_size(const struct vm_area *areas, size_t nr)
+{
+	uint64_t ps = 0, one;
+	size_t j;
+
+	for (j = 0; j < nr; j++) {
+		if (!areas[j].bytes || areas[j].bytes % (areas[j].pages + 1))
+			return 0;
+		one = areas[j].bytes / (areas[j].pages + 1);
+		if (!mi_page_size_valid(one) || (ps && one != ps))
+			return 0;
+		ps = one;
+	}
+	return ps;
 }
 
 int mi_parse_vmallocinfo(struct mi_report *r, const char *buf, const char *what)
@@ -175,10 +202,12 @@ int mi_parse_vmallocinfo(struct mi_report *r, const char *buf, const char *what)
 			nr++;
 		err = 0;
 	}
+	if (nr && areas_page_size(areas, nr))
+		mi_report_set_page_size(r, areas_page_size(areas, nr), "vmallocinfo");
 	/* vmallocinfo lists areas in address order, which follows allocation order. */
 	for (i = 0; i < r->nr_tables; i++) {
 		struct mi_hash_table *t = &r->tables[i];
-		uint64_t want = (t->bytes + 4095) / 4096;
+		uint64_t want = (t->bytes + mi_page_size(r) - 1) / mi_page_size(r);
 		int candidates = 0;
 
 		/* Per-node tables (futex) are vmalloc_huge_node(), not these areas. */

@@ -80,11 +80,11 @@ if $m fleet --format json "$out/fleet" > "$out/fleet.json" 2> "$out/fleet.err"; 
 else
 	fail "fleet" "$(cat "$out/fleet.err")"
 fi
-jq '.schema_version = 2' "$out/a.json" > "$out/fleet/zz-v2.json"
+jq '.schema_version = 3' "$out/a.json" > "$out/fleet/zz-v3.json"
 $m fleet "$out/fleet" > /dev/null 2> "$out/fleet.err"
-[ $? = 1 ] && grep -q "zz-v2.json: meminit-report schema version 2" "$out/fleet.err" &&
-	pass "fleet: a report of schema version 2 is an error naming the file" ||
-	fail "fleet: version 2" "$(cat "$out/fleet.err")"
+[ $? = 1 ] && grep -q "zz-v3.json: meminit-report schema version 3" "$out/fleet.err" &&
+	pass "fleet: a report of schema version 3 is an error naming the file" ||
+	fail "fleet: version 3" "$(cat "$out/fleet.err")"
 $m fleet --skip-bad "$out/fleet" > /dev/null 2> "$out/fleet.err"
-[ $? = 0 ] && grep -q "skipping .*zz-v2.json" "$out/fleet.err" &&
+[ $? = 0 ] && grep -q "skipping .*zz-v3.json" "$out/fleet.err" &&
 	pass "fleet --skip-bad: warns and goes on" || fail "fleet --skip-bad" "$(cat "$out/fleet.err")"

@@ -139,12 +139,12 @@ bad() {	# NAME EXPECTED-MESSAGE DIR-TO-CHECK-EMPTY command...
 		fail "export bad input: $name" "rc=$rc stderr='$(cat "$out/bad.err")' dir: $(ls -A "$dir" 2>/dev/null | tr '\n' ' ')"
 	fi
 }
-jq '.schema_version = 2' "$out/6.12-2node-ftrace.json" > "$out/v2.json"
+jq '.schema_version = 3' "$out/6.12-2node-ftrace.json" > "$out/v3.json"
 mkdir -p "$out/b1"
-bad "report of schema version 2" "schema version 2, this meminit reads version 1 only" "$out/b1" \
-	$m export --format prom --from "$out/v2.json" --textfile-dir "$out/b1"
-[ ! -e "$out/b1/meminit.prom" ] && pass "export bad input: version 2 leaves no .prom" ||
-	fail "export bad input: version 2 leaves no .prom" "file written"
+bad "report of schema version 3" "schema version 3, this meminit reads versions 1 to 2" "$out/b1" \
+	$m export --format prom --from "$out/v3.json" --textfile-dir "$out/b1"
+[ ! -e "$out/b1/meminit.prom" ] && pass "export bad input: version 3 leaves no .prom" ||
+	fail "export bad input: version 3 leaves no .prom" "file written"
 jq '.schema = "other-tool"' "$out/6.12-2node-ftrace.json" > "$out/other.json"
 bad "another schema" "not a meminit report" "" $m export --format csv --from "$out/other.json" -o "$out/b1/x.csv"
 [ ! -e "$out/b1/x.csv" ] && pass "export bad input: another schema leaves no CSV" ||

@@ -10,6 +10,7 @@
  * boot by boot.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -59,8 +60,9 @@ static char *dump_view(const struct mi_report *r)
 		mi_view_free(&v);
 		return NULL;
 	}
-	fprintf(f, "%s|%s|%s|%s|%d|%.17g|%.17g\n", v.kernel, v.source, v.host, v.shape,
-		v.patched, v.early_start_s, v.early_end_s);
+	fprintf(f, "%s|%s|%s|%s|%d|%.17g|%.17g|%llu|%s\n", v.kernel, v.source, v.host, v.shape,
+		v.patched, v.early_start_s, v.early_end_s, (unsigned long long)v.page_size,
+		v.page_size_from);
 	for (i = 0; i < v.nr_rows; i++) {
 		const struct mi_view_row *x = &v.rows[i];
 
@@ -218,6 +220,58 @@ static void test_console(const char *dir)
 	}
 }
 
+/*
+ * Schema versions: version 2 carries the page size; a version 1 report
+ * (before it) is read with 4 KiB pages, and says so; a later version and a
+ * page size no kernel has are refused. On the 16 KiB capture, whose log
+ * states its page size.
+ */
+static void test_versions(void)
+{
+	char dmesg[4200];
+	struct mi_collect_opts co = { .hz = 250 };
+	struct mi_report r, back;
+	json_object *o;
+	struct mi_view v;
+
+	snprintf(dmesg, sizeof(dmesg), "%s/6.12-arm64-16k-4node/dmesg.txt", unit_fixtures);
+	co.dmesg_path = dmesg;
+	mi_report_init(&r);
+	if (mi_collect(&r, &co)) {
+		printf("FAIL codec versions: cannot collect\n");
+		unit_failed = 1;
+		return;
+	}
+	o = mi_report_json(&r);
+	EXPECT("codec versions: version 2 with the log's page size",
+	       o && json_object_get_int(json_object_object_get(o, "schema_version")) == 2 &&
+	       json_object_get_int(json_object_object_get(o, "page_size")) == 16384 &&
+	       !strcmp(json_object_get_string(json_object_object_get(o, "page_size_from")),
+		       "kernel log"));
+	EXPECT("codec versions: the view's shape counts 16 KiB pages",
+	       !mi_view_build(&v, &r) && !strcmp(v.shape, "1G+0G+1.5G+0.5G"));
+	mi_view_free(&v);
+	if (!o)
+		goto out;
+	json_object_object_add(o, "schema_version", json_object_new_int(1));
+	json_object_object_del(o, "page_size");
+	json_object_object_del(o, "page_size_from");
+	EXPECT("codec versions: a version 1 report reads", !mi_read_json(&back, o, "v1"));
+	EXPECT("codec versions: ... with 4 KiB pages, and a note says so",
+	       back.page_size == 4096 && !strcmp(back.page_size_from, "schema v1") &&
+	       back.nr_notes == r.nr_notes + 1 && strstr(back.notes[0], "schema version 1"));
+	mi_report_free(&back);
+	json_object_object_add(o, "schema_version", json_object_new_int(3));
+	EXPECT("codec versions: version 3 is refused", mi_read_json(&back, o, "v3") == -EINVAL);
+	json_object_object_add(o, "schema_version", json_object_new_int(2));
+	json_object_object_add(o, "page_size", json_object_new_int(12288));
+	EXPECT("codec versions: a page size no kernel has is refused",
+	       mi_read_json(&back, o, "12k") == -EINVAL);
+	json_object_put(o);
+out:
+	mi_report_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	struct dirent **names;
@@ -241,5 +295,6 @@ int main(int argc, char **argv)
 	if (n > 0)
 		free(names);
 	EXPECT("codec: every capture with a log was tried (8 or more)", seen >= 8);
+	test_versions();
 	return unit_failed;
 }

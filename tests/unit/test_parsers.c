@@ -62,18 +62,34 @@ static int kernel_deferred_line(const char *log, int node, long *ms, double *sta
 	return found;
 }
 
-static uint64_t range_pages(const struct mi_node *n)
+static uint64_t range_pages(const struct mi_node *n, uint64_t page_size)
 {
 	uint64_t s = 0;
 	int i;
 
 	for (i = 0; i < n->nr_ranges; i++)
-		s += (n->ranges[i].end + 1 - n->ranges[i].start) / 4096;
+		s += (n->ranges[i].end + 1 - n->ranges[i].start) / page_size;
 	return s;
 }
 
-/* dmesg and zoneinfo of one boot must agree; managed pages must equal MemTotal. */
-static void test_boot(const char *dir, int nodes, int memoryless_node, int tables)
+/* Notes about the page size (a disagreement, an assumption). */
+static int page_size_notes(const struct mi_report *r)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < r->nr_notes; i++)
+		n += strstr(r->notes[i], "page size") != NULL;
+	return n;
+}
+
+/*
+ * dmesg and zoneinfo of one boot must agree; managed pages must equal
+ * MemTotal; every count is in the kernel's pages of PAGE_SIZE bytes, which
+ * the log states; s/TiB is over the node's bytes, its pages x PAGE_SIZE.
+ */
+static void test_boot(const char *dir, int nodes, int memoryless_node, int tables,
+		      uint64_t page_size)
 {
 	char *dm = load(dir, "dmesg.txt"), *zi = load(dir, "zoneinfo");
 	char *mi = load(dir, "node-meminfo"), *vm = load(dir, "vmallocinfo");
@@ -96,11 +112,14 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 	EXPECT_EQ_U64(name, r.nr_nodes, nodes);
 	snprintf(name, sizeof(name), "%s: log is complete", dir);
 	EXPECT(name, r.log_complete && r.kernel[0]);
+	snprintf(name, sizeof(name), "%s: the log states the page size, %llu bytes", dir,
+		 (unsigned long long)page_size);
+	EXPECT(name, r.page_size == page_size && !strcmp(r.page_size_from, "kernel log"));
 	for (i = 0; i < r.nr_nodes; i++) {
 		const struct mi_node *n = &r.nodes[i];
 
 		snprintf(name, sizeof(name), "%s: node %d present pages = its dmesg ranges", dir, n->id);
-		EXPECT_EQ_U64(name, mi_node_present(n), range_pages(n));
+		EXPECT_EQ_U64(name, mi_node_present(n), range_pages(n, page_size));
 		{
 			/* The same log alone: present pages from its ranges, = zoneinfo's. */
 			const struct mi_node *ln = mi_report_find_node(&log_only, n->id);
@@ -113,7 +132,7 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 			       (n->memoryless ? !from : from && !strcmp(from, "kernel log")));
 		}
 		snprintf(name, sizeof(name), "%s: node %d managed pages = node MemTotal", dir, n->id);
-		EXPECT_EQ_U64(name, mi_node_managed(n) * 4, memtotal_kb(mi, n->id));
+		EXPECT_EQ_U64(name, mi_node_managed(n) * (page_size / 1024), memtotal_kb(mi, n->id));
 		snprintf(name, sizeof(name), "%s: node %d memoryless flag", dir, n->id);
 		EXPECT(name, n->memoryless == (n->id == memoryless_node));
 		if (!n->memoryless) {
@@ -125,6 +144,12 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 			       n->deferred_ms == ms);
 			snprintf(name, sizeof(name), "%s: node %d deferred end = the line's stamp", dir, n->id);
 			EXPECT(name, fabs(n->deferred_done - stamp) < 1e-9);
+			/* The kernel's line over the node's memory: present pages x PAGE_SIZE. */
+			snprintf(name, sizeof(name), "%s: node %d s/TiB = its line over pages x %llu B",
+				 dir, n->id, (unsigned long long)page_size);
+			EXPECT(name, fabs(mi_report_s_per_tib(&r, ms / 1e3, mi_node_present(n)) -
+					  ms / 1e3 / ((double)mi_node_present(n) * page_size /
+						      (1ULL << 40))) < 1e-9);
 		}
 	}
 	snprintf(name, sizeof(name), "%s: hash tables", dir);
@@ -143,15 +168,23 @@ static void test_boot(const char *dir, int nodes, int memoryless_node, int table
 	}
 	snprintf(name, sizeof(name), "%s: vmallocinfo places every vmalloc table", dir);
 	EXPECT(name, mi_parse_vmallocinfo(&r, vm, dir) >= 0);
+	snprintf(name, sizeof(name), "%s: vmallocinfo agrees on the page size", dir);
+	EXPECT(name, r.page_size == page_size && !page_size_notes(&r));
 	for (i = 0; i < r.nr_tables; i++) {
 		const struct mi_hash_table *t = &r.tables[i];
 		uint64_t sum = 0;
-		int k;
+		int k, on = 0;
 
-		for (k = 0; k < t->nr_node_pages; k++)
+		for (k = 0; k < t->nr_node_pages; k++) {
 			sum += t->node_pages[k];
+			on += t->node_pages[k] > 0;
+		}
 		snprintf(name, sizeof(name), "%s: %s node pages add up to its size", dir, t->name);
-		EXPECT_EQ_U64(name, sum, (t->bytes + 4095) / 4096);
+		EXPECT_EQ_U64(name, sum, (t->bytes + page_size - 1) / page_size);
+		/* hashdist spreads a vmalloc table over every node with memory */
+		snprintf(name, sizeof(name), "%s: %s placed on the nodes with memory", dir, t->name);
+		EXPECT(name, t->kind == MI_HASH_LINEAR ||
+		       on == (int)(nodes - (memoryless_node >= 0)) || t->bytes <= page_size * 2);
 	}
 	mi_report_free(&r);
 	mi_report_free(&log_only);
@@ -331,7 +364,7 @@ static void test_unstamped_early(void)
 	for (i = 0; i < r.nr_nodes; i++) {
 		EXPECT("untimed early: deferred line of each node", r.nodes[i].deferred_ms >= 0);
 		EXPECT_EQ_U64("untimed early: present pages = dmesg ranges",
-			      mi_node_present(&r.nodes[i]), range_pages(&r.nodes[i]));
+			      mi_node_present(&r.nodes[i]), range_pages(&r.nodes[i], 4096));
 	}
 	/* 14 "hash table entries" lines; VFS: Dquot-cache is not alloc_large_system_hash */
 	EXPECT_EQ_U64("untimed early: 13 hash tables", r.nr_tables, 13);
@@ -412,6 +445,87 @@ static char *replace_line(const char *log, const char *find, const char *repl)
 	if (out)
 		sprintf(out, "%.*s%s%s", (int)(p - log), log, repl, eol + 1);
 	return out;
+}
+
+/* LOG without its lines that hold FIND. */
+static char *drop_lines(const char *log, const char *find)
+{
+	char *out = malloc(strlen(log) + 1), *o = out;
+	const char *p = log, *eol;
+
+	if (!out)
+		return NULL;
+	for (; *p; p = eol) {
+		eol = strchr(p, '\n');
+		eol = eol ? eol + 1 : p + strlen(p);
+		if (!memmem(p, eol - p, find, strlen(find))) {
+			memcpy(o, p, eol - p);
+			o += eol - p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * Where the page size comes from when no running kernel says (Debian's
+ * arm64-16k 6.12 of tests/fixtures/6.12-arm64-16k-4node): the log's hash
+ * table lines, vmallocinfo's areas (pages and a guard page), --page-size
+ * (which wins, and a source that disagrees is noted), else 4 KiB assumed
+ * and said.
+ */
+static void test_page_size(void)
+{
+	const char *dir = "6.12-arm64-16k-4node";
+	char *dm = load(dir, "dmesg.txt"), *vm = load(dir, "vmallocinfo"), *log = NULL;
+	struct mi_report r;
+
+	if (!dm || !vm)
+		goto out;
+	mi_report_init(&r);
+	EXPECT("page size: vmallocinfo alone parses", mi_parse_vmallocinfo(&r, vm, dir) >= 0);
+	EXPECT("page size: vmallocinfo's areas state 16 KiB",
+	       r.page_size == 16384 && !strcmp(r.page_size_from, "vmallocinfo"));
+	mi_report_free(&r);
+
+	mi_report_init(&r);
+	EXPECT("page size: --page-size first", !mi_report_set_page_size(&r, 4096, "--page-size"));
+	EXPECT("page size: then the 16k log parses", mi_parse_dmesg(&r, dm, dir) == 0);
+	EXPECT("page size: --page-size wins, the log's 16 KiB is noted",
+	       r.page_size == 4096 && !strcmp(r.page_size_from, "--page-size") &&
+	       page_size_notes(&r) == 1);
+	EXPECT("page size: a size no kernel has is refused",
+	       mi_report_set_page_size(&r, 12288, "x") == -EINVAL && r.page_size == 4096);
+	mi_report_free(&r);
+
+	log = drop_lines(dm, "hash table entries");
+	mi_report_init(&r);
+	EXPECT("page size: the log without hash lines parses",
+	       log && mi_parse_dmesg(&r, log, dir) == 0 && !r.page_size);
+	mi_report_page_size_finish(&r);
+	EXPECT("page size: none stated, 4 KiB assumed and said",
+	       r.page_size == 4096 && !strcmp(r.page_size_from, "assumed") &&
+	       page_size_notes(&r) == 1);
+	mi_report_free(&r);
+	free(log);
+
+	/* One small table: 16 KiB at order 0 fits every page size from 16 KiB up. */
+	log = drop_lines(dm, "hash table entries");
+	if (log) {
+		char *one = replace_line(log, "Initmem setup node 0 [mem",
+					 "[    0.000000] Initmem setup node 0 [mem 0x0000000040000000-0x000000007fffffff]\n"
+					 "[    0.100000] Small hash table entries: 2048 (order: 0, 16384 bytes, linear)\n");
+
+		mi_report_init(&r);
+		EXPECT("page size: one small table leaves several sizes: none stated",
+		       one && mi_parse_dmesg(&r, one, dir) == 0 && !r.page_size && r.nr_tables == 1);
+		mi_report_free(&r);
+		free(one);
+	}
+out:
+	free(log);
+	free(dm);
+	free(vm);
 }
 
 /*
@@ -560,12 +674,13 @@ out:
 int main(int argc, char **argv)
 {
 	unit_init(argc, argv);
-	test_boot("6.12-2node-ftrace", 2, -1, 13);
-	test_boot("6.12-3node-memoryless", 3, 2, 13);
-	test_boot("6.1-2node-ftrace", 2, -1, 13);
-	test_boot("6.1-2node-ftrace-localclock", 2, -1, 13);
-	test_boot("6.1-4node-uneven", 4, 3, 13);
-	test_boot("6.12-arm64-armed", 2, -1, 13);
+	test_boot("6.12-2node-ftrace", 2, -1, 13, 4096);
+	test_boot("6.12-3node-memoryless", 3, 2, 13, 4096);
+	test_boot("6.1-2node-ftrace", 2, -1, 13, 4096);
+	test_boot("6.1-2node-ftrace-localclock", 2, -1, 13, 4096);
+	test_boot("6.1-4node-uneven", 4, 3, 13, 4096);
+	test_boot("6.12-arm64-armed", 2, -1, 13, 4096);
+	test_boot("6.12-arm64-16k-4node", 4, 1, 13, 16384);
 	test_ftrace("6.12-2node-ftrace", 15);
 	test_ftrace("6.1-2node-ftrace", 15);
 	test_ftrace_61_empty();
@@ -573,6 +688,7 @@ int main(int argc, char **argv)
 	test_unstamped_early();
 	test_hash_line_formats();
 	test_line_variants();
+	test_page_size();
 	test_arm64_lagging_ticks();
 	test_records_lagging_ticks();
 	return unit_failed;

@@ -5,7 +5,7 @@
 
 # check_boot NAME DIR: every ground-truth comparison for one boot.
 check_boot() {
-	local t=$1 d=$2 ok id want got
+	local t=$1 d=$2 ok id want got bad
 	if [ "$(cat "$d/report.rc")" != 0 ]; then
 		fail "$t: report ran" "exit $(cat "$d/report.rc"): $(cat "$d/report.err")"
 		return
@@ -29,6 +29,20 @@ check_boot() {
 	done < "$d/nodes.txt"
 	[ "$(jq '.nodes | length' "$d/report.json")" = "$(wc -l < "$d/nodes.txt")" ] || ok=0
 	[ $ok = 1 ] && pass "$t: nodes and memoryless = sysfs" || fail "$t: nodes and memoryless = sysfs" "mismatch"
+	# The running kernel's page size (sysconf), which its own counts confirm:
+	# managed pages x page size = the node's MemTotal; s/TiB over those bytes.
+	ok=1
+	jq -e '.page_size_from == "sysconf"' "$d/report.json" > /dev/null || ok=0
+	while read -r id kb cpus; do
+		got=$(jq ".page_size as \$ps | .nodes[] | select(.id == $id) | .managed_pages * \$ps / 1024" "$d/report.json")
+		[ "$got" = "$kb" ] || { ok=0; echo "    node $id: managed pages x page size $got kB, sysfs MemTotal $kb kB"; }
+	done < "$d/nodes.txt"
+	bad=$(jq '.page_size as $ps | [.nodes[] | select(.deferred_init_ms != null and .present_pages > 0) |
+		select(((.deferred_s_per_tib - .deferred_init_ms / 1000 / (.present_pages * $ps / 1099511627776)) |
+		fabs) > 1e-6 * .deferred_s_per_tib)] | length' "$d/report.json")
+	[ "$bad" = 0 ] || { ok=0; echo "    $bad nodes: s/TiB not over present pages x page size"; }
+	[ $ok = 1 ] && pass "$t: page size $(jq .page_size "$d/report.json") (sysconf) = the kernel's MemTotal per node; s/TiB over it" ||
+		fail "$t: page size" "$(jq -c '{page_size, page_size_from}' "$d/report.json")"
 	# Deferred init per node = the kernel's own line.
 	ok=1 n=0
 	while read -r id ms; do
@@ -43,8 +57,8 @@ check_boot() {
 		<(jq -r '.hash_tables[] | "\(.name)|\(.entries)|\(.bytes)"' "$d/report.json") > "$d/tables.diff" &&
 		pass "$t: hash tables = kernel lines ($(jq '.hash_tables | length' "$d/report.json"))" ||
 		fail "$t: hash tables = kernel lines" "see $d/tables.diff"
-	got=$(jq '[.hash_tables[] | select(.placement | startswith("vmalloc")) |
-		select(.node_pages == null or ((.node_pages | add) != ((.bytes + 4095) / 4096 | floor)))] | length' "$d/report.json")
+	got=$(jq '.page_size as $ps | [.hash_tables[] | select(.placement | startswith("vmalloc")) |
+		select(.node_pages == null or ((.node_pages | add) != ((.bytes + $ps - 1) / $ps | floor)))] | length' "$d/report.json")
 	[ "$got" = 0 ] && pass "$t: vmalloc tables placed per node (vmallocinfo)" ||
 		fail "$t: vmalloc tables placed per node" "$got tables unplaced or wrong"
 	# The saved-log path agrees with the live one on what the log says.
@@ -55,7 +69,7 @@ check_boot() {
 		grep -q 'node 99 does not exist' "$d/badnode.err" &&
 		pass "$t: a node that does not exist: one error line" ||
 		fail "$t: a node that does not exist" "rc $(cat "$d/badnode.rc"): $(cat "$d/badnode.err")"
-	jq -e '.schema == "meminit-report" and .schema_version == 1 and (.source | type) == "string"' \
+	jq -e '.schema == "meminit-report" and .schema_version == 2 and (.source | type) == "string"' \
 		"$d/report.json" >/dev/null && pass "$t: JSON schema fields" || fail "$t: JSON schema fields" "missing"
 }
 
