@@ -28,7 +28,7 @@
 static const char *const config_keys[] = {
 	"CONFIG_DEFERRED_STRUCT_PAGE_INIT", "CONFIG_MEMORY_HOTPLUG", "CONFIG_KEXEC", "CONFIG_KEXEC_FILE",
 	"CONFIG_DEBUG_INFO_BTF", "CONFIG_NUMA", "CONFIG_KPROBES", "CONFIG_FUNCTION_TRACER",
-	"CONFIG_MEMINIT_STATS", "CONFIG_HZ",
+	"CONFIG_MEMINIT_STATS", "CONFIG_HZ", "CONFIG_PAGE_SHIFT",
 };
 
 /* The runtime struct-page paths 'meminit hotplug' and 'trace' attach to. */
@@ -45,6 +45,7 @@ struct attach_result {
 struct check {
 	struct utsname u;
 	bool root, btf, patched, kexec_loaded_file, boot_traced;
+	long page_size;		/* sysconf: what every page count of this kernel is in */
 	struct mi_kconfig kc;
 	int kc_err;
 	char cfg[ARRAY_SIZE(config_keys)][32];
@@ -115,6 +116,7 @@ static void gather(struct check *c)
 		mi_strlcpy(c->u.release, "(unknown)", sizeof(c->u.release));
 	c->root = geteuid() == 0;
 	c->btf = mi_have_btf();
+	c->page_size = sysconf(_SC_PAGESIZE);
 	c->kc_err = mi_kconfig_load(&c->kc, c->u.release);
 	for (i = 0; i < ARRAY_SIZE(config_keys); i++)
 		if (c->kc_err || !mi_kconfig_get(&c->kc, config_keys[i], c->cfg[i], sizeof(c->cfg[i])))
@@ -233,6 +235,7 @@ static void print_table(const struct check *c)
 	printf("meminit check: kernel %s (%s)\n", c->u.release, c->u.machine);
 	printf("  %-24s %s\n", "running as root", yes_no(c->root));
 	printf("  %-24s %s\n", "kernel BTF", c->btf ? "yes (/sys/kernel/btf/vmlinux)" : "no");
+	printf("  %-24s %ld KiB (sysconf)\n", "page size", c->page_size >> 10);
 	if (c->kc_err)
 		printf("  %-24s not found (/proc/config.gz, /boot/config-%s): %s\n",
 		       "kernel config", c->u.release, strerror(-c->kc_err));
@@ -292,6 +295,8 @@ static int print_json(const struct check *c)
 	json_object_object_add(root, "kernel", json_object_new_string(c->u.release));
 	json_object_object_add(root, "root", json_object_new_boolean(c->root));
 	json_object_object_add(root, "btf", json_object_new_boolean(c->btf));
+	json_object_object_add(root, "page_size", c->page_size > 0 ?
+			       json_object_new_int64(c->page_size) : NULL);
 	json_object_object_add(root, "config_source", c->kc_err ? NULL :
 			       json_object_new_string(c->kc.source));
 	o = json_object_new_object();
