@@ -12,7 +12,7 @@
 
 #include "model.h"
 
-#define MI_STRUCT_PAGE_BYTES	64	/* sizeof(struct page) on x86-64 */
+#define MI_STRUCT_PAGE_BYTES	64	/* sizeof(struct page): x86-64, arm64 of any base page size */
 
 /*
  * How split_ns divides a record (kernel-patches/0003 and 0006): stated in
