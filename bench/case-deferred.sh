@@ -226,7 +226,13 @@ label=mttcg
 [ $icount = 1 ] && label=icount
 echo "## Case study: struct page init changes of v6.16 and v6.18 on 6.12, $label"
 echo
-echo "meminit at $rev, $run_date UTC; kernel $kver. Variants (patches in the series): base = the"
+# --summarize with another meminit than the runs': the tables below are
+# that one's (compare, stats, case_method.py), and the section says so.
+now_rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null)
+git -C "$top" diff --quiet HEAD -- cli bench 2>/dev/null || now_rev="$now_rev+dirty"
+analysed=""
+[ "$now_rev" = "$rev" ] || analysed=" (the runs; their tables analysed by meminit at $now_rev)"
+echo "meminit at $rev, $run_date UTC$analysed; kernel $kver. Variants (patches in the series): base = the"
 echo "meminit series; simplify, valid-pfn, simplify-valid-pfn = kernel-patches/experiments/"
 echo "deferred-simplify, valid-pfn, simplify-valid-pfn, the same configuration ($series_of);"
 echo "hash = base with \`$hash_append\` (the control arm). Every boot: \`$soft_reserved\`. Guest:"
