@@ -229,7 +229,7 @@ echo
 # --summarize with another meminit than the runs': the tables below are
 # that one's (compare, stats, case_method.py), and the section says so.
 now_rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null)
-git -C "$top" diff --quiet HEAD -- cli bench 2>/dev/null || now_rev="$now_rev+dirty"
+git -C "$top" diff --quiet HEAD -- cli bench/case-deferred.sh bench/case_method.py 2>/dev/null || now_rev="$now_rev+dirty"
 analysed=""
 [ "$now_rev" = "$rev" ] || analysed=" (the runs; their tables analysed by meminit at $now_rev)"
 echo "meminit at $rev, $run_date UTC$analysed; kernel $kver. Variants (patches in the series): base = the"
