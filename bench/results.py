@@ -23,6 +23,10 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+import case_method  # noqa: E402  (the case study's floor rule, one place)
+
 PROG = "results.py"
 # Benchmarks in the order RESULTS.md shows them; accuracy-icount is
 # bench/accuracy.sh --icount.
@@ -436,32 +440,41 @@ def claim_outcome(lo, hi, clo, chi):
     return "not decided"
 
 
-def case_verdict(row, claim_pct, detect):
+def case_verdict(row, claim_pct, detect, floor=0.0):
     """One sentence on the claim from one compare row, derived from it: the
-    compare verdict, then the claim's outcome from the interval's bounds
-    against what the claim's whole milliseconds allow."""
+    verdict from the interval widened by the control arm's FLOOR (percent,
+    case_method.verdict: the one rule), then the claim's outcome from the
+    same interval's bounds against what the claim's whole milliseconds
+    allow."""
     base = num(row["median base"])
     shift, lo, hi = (float(x) for x in re.findall(r"-?[\d.]+(?:e-?\d+)?", row["shift [95% interval]"]))
-    rel, rlo, rhi = (x / base * 100 for x in (shift, lo, hi))
-    where = f"{pct(rel)} [{pct(rlo)}, {pct(rhi)}]"
-    v = row["verdict"]
-    if v == "too few runs":
+    v = case_method.verdict({"median_a_ms": base, "shift_ms": shift, "shift_ci_ms": [lo, hi],
+                             "verdict": row["verdict"]}, floor)
+    where = f"{pct(v['rel'])} [{pct(v['lo'])}, {pct(v['hi'])}]"
+    if v["verdict"] == "too few runs":
         return f"{where}, too few runs for a verdict"
+    rlo, rhi = v["wlo"], v["whi"]
+    if floor > 0:
+        where += f", with the control's floor of {floor:.2f}% [{pct(rlo)}, {pct(rhi)}]"
+    word = v["verdict"] if v["verdict"] != "not decided" else row["verdict"] if floor == 0 else "not decided"
     clo, chi = claim_range(*CLAIM_MS)
     allows = f"what the claim's whole milliseconds allow ({pct(clo)} to {pct(chi)})"
     out = claim_outcome(rlo, rhi, clo, chi)
-    if out == "not decided" and v not in ("faster", "slower"):
-        return (f"not decided ({where}): the interval still allows {row['bound']}, wider than the "
-                f"claimed {pct(claim_pct)}; {row['runs']} runs per variant would find a shift of {detect}%")
+    if out == "not decided" and word not in ("faster", "slower"):
+        allows_now = row["bound"] if floor == 0 else f"+-{v['reach']:.1f}%"
+        # more runs of the variants narrow the rank interval, not the floor
+        return (f"not decided ({where}): the interval still allows {allows_now}, wider than the "
+                f"claimed {pct(claim_pct)}"
+                + (f"; {row['runs']} runs per variant would find a shift of {detect}%" if floor == 0 else ""))
     if out == "held":
-        return f"{v}, {where}: the claim holds; the interval lies inside {allows}"
+        return f"{word}, {where}: the claim holds; the interval lies inside {allows}"
     if out == "not decided":
-        return (f"{v}, {where}: not decided against the claim; the interval overlaps {allows} "
+        return (f"{word}, {where}: not decided against the claim; the interval overlaps {allows} "
                 f"and extends beyond it")
     # An interval wholly across zero from the claim is a change the other way.
     if (rlo > 0 and chi < 0) or (rhi < 0 and clo > 0):
         out += " (a change the other way)"
-    return f"{v}, {where}: {out}; the interval lies outside {allows}"
+    return f"{word}, {where}: {out}; the interval lies outside {allows}"
 
 
 def case_deferred(s, F, mode):
@@ -472,7 +485,7 @@ def case_deferred(s, F, mode):
     m = s.match(r"one `meminit kexec` loop of (\d+) runs per variant\s+alternated ABBA, (\d+) collected,\s+"
                 r"(\d+) failed attempts", "loop line")
     F[f"cs {mode} loop"] = f"{m.group(1)} runs per variant ({m.group(2)} boots, {m.group(3)} failed attempts)"
-    F[f"cs {mode} run"] = s.match(r"meminit at (\w+), ([\d-]+ [\d:]+) UTC; kernel (\S+?)\.\s", "run line").group(0)[
+    F[f"cs {mode} run"] = s.match(r"meminit at (\w+), ([\d-]+ [\d:]+) UTC(?: \([^)]*\))?; kernel (\S+?)\.\s", "run line").group(0)[
         len("meminit at "):].rstrip(". \n")
     for nth, var in enumerate(CASE_VARIANTS):
         p = s.table("metric", nth)
@@ -487,9 +500,7 @@ def case_deferred(s, F, mode):
     c = s.table("phase", 0)
     detect = s.match(r"meminit compare --detect (\d+(?:\.\d+)?)", "compare command line").group(1)
     for node in ("0", "1"):
-        row = case_row(c, "deferred", node)
-        F[f"cs {mode} deferred {node}"] = case_verdict(row, claim, detect)
-        F[f"cs {mode} ns/page {node}"] = row["ns/page"]
+        F[f"cs {mode} ns/page {node}"] = case_row(c, "deferred", node)["ns/page"]
     # The valid-pfn change, alone and with simplify: node 0's reserved
     # phase holds the soft-reserved walk; both's deferred rows against
     # simplify's alone.
@@ -500,10 +511,6 @@ def case_deferred(s, F, mode):
             F[f"cs {mode} {var} reserved {node}"] = (
                 f"{r['median base']} -> {r[f'median {var}']} ms ({r['change']}, shift and interval "
                 f"{r['shift [95% interval]']} ms, {r['verdict']})")
-    t = s.table("phase", CASE_VARIANTS.index("simplify-valid-pfn"))
-    for node in ("0", "1"):
-        r = case_row(t, "deferred", node)
-        F[f"cs {mode} both deferred {node}"] = f"{r['change']} ({r['verdict']})"
     h = case_row(s.table("phase", CASE_VARIANTS.index("hash")), "hash Dentry cache", "-")
     F[f"cs {mode} hash dentry"] = (f"{h['median base']} -> {h['median hash']} ms ({h['change']}, "
                                    f"shift and interval {h['shift [95% interval]']} ms, {h['verdict']})")
@@ -525,6 +532,7 @@ def case_deferred(s, F, mode):
         F[f"cs {mode} hook pct"] = "not measurable"
         F[f"cs {mode} hook met"] = "a virtual clock"
         F[f"cs {mode} hook own"] = "not measurable either"
+        case_method_checks(s, F, mode)
         return case_chunks(s, F, mode)
     F[f"cs {mode} loop"] += (f"; a cycle of {w.group(1)} s per boot on the wall clock: the kernel's clock "
                              f"start to the hook "
@@ -546,7 +554,82 @@ def case_deferred(s, F, mode):
     F["cs loop not done"] = "" if float(k.group(3)) < LOOP_PCT else (
         f"- The loop's own share of a cycle is over the {LOOP_PCT:g}% target under multi-threaded "
         f"TCG: the hook is {k.group(3)}% of a cycle ({F[f'cs {mode} hook own']}).")
+    case_method_checks(s, F, mode)
     case_chunks(s, F, mode)
+
+
+
+# --- the case study's method checks (bench/case_method.py's tables) -----
+
+def case_method_checks(s, F, mode):
+    """The control arm's floor, states, shared CPUs and the verdicts with the
+    floor, from the method tables of one case-deferred section."""
+    fl = s.table("phase, control arm")
+
+    def floor_of(phase, node):
+        r = [x for x in fl.rows if x[0] == phase and x[fl.col("node")] == node]
+        if not r:
+            raise Missing(f"{s.name}: no control-arm floor for {phase} node {node}")
+        return r[0][fl.col("floor")], r[0][fl.col("control's change [interval]")]
+
+    f, c = floor_of("deferred, all nodes (span)", "-")
+    F[f"cs {mode} floor span"] = f"{f} (the control's change there: {c})"
+    floors = []
+    for node in ("0", "1"):
+        f, c = floor_of("deferred", node)
+        floors.append(f"node {node} {f}")
+    F[f"cs {mode} floor nodes"] = ", ".join(floors)
+
+    st = s.table("variant", 0)
+    rows = [r for r in st.rows if r[1] != "none"]
+
+    def states_of(r):
+        return ", ".join(re.sub(r"^([\d.]+)-\1 ", r"\1 ", x.strip()).replace(" (", " ms (", 1)
+                         for x in r[3].split(";"))
+    # the base kernel's, where deferred init and the reserved pass are
+    base = [r for r in rows if r[0] == "base" and r[1] in ("deferred", "reserved", "reserved, all nodes (sum)")]
+    F[f"cs {mode} states"] = (
+        "no variant's runs fell into separate states in any phase" if not rows else
+        f"{len(rows)} (variant, phase) pairs fall into separate states"
+        + (", among them the base kernel's " + "; ".join(
+            f"{r[1]}{'' if r[2] == '-' else ' node ' + r[2]}: {states_of(r)}" for r in base)
+           if base else ""))
+
+    sh = s.table("variant", 1)
+    shared = [(r[0], r[1], r[3]) for r in sh.rows if not r[3].startswith("0 of")]
+    everywhere = len(shared) == len(sh.rows) and all(k.split(" of ")[0] == k.split(" of ")[1] for _, _, k in shared)
+    F[f"cs {mode} shared"] = (
+        "no node's deferred chunks ran on a CPU at the same time as another node's, in any run"
+        if not shared else "every node's deferred chunks ran on a CPU at the same time as another "
+        "node's, in every run of every variant" if everywhere else
+        "chunks of another node ran on the same CPU at the same time for "
+        + "; ".join(f"{v} node {n} in {k} runs" for v, n, k in shared))
+
+    m = re.search(r"1 ms here is ([\d,]+) instructions", s.text)
+    F[f"cs {mode} instr"] = (f"1 ms of the guest's clock is {m.group(1)} instructions executed"
+                             if m else "its clock is not an instruction count")
+
+    # Verdicts with the floor: deferred init from the compare rows through
+    # case_verdict (the claim), the rest from the method's own table.
+    claim = (CLAIM_MS[1] - CLAIM_MS[0]) / CLAIM_MS[0] * 100
+    detect = s.match(r"meminit compare --detect (\d+(?:\.\d+)?)", "compare command line").group(1)
+    shared_runs = {n: k for _, n, k in shared}
+    vd = s.table("variant", 2)
+    for r in vd.rows:
+        var, phase, node = r[0], r[1], r[2]
+        fl_, word = r[vd.col("floor")], r[vd.col("verdict")]
+        key = f"cs {mode} {var} " + ("span" if phase == "deferred, all nodes (span)" else f"{phase} {node}")
+        if phase.startswith("deferred") and node in shared_runs:
+            F[key] = (f"{r[vd.col('change [interval]')]}: not this node's own cost (another node's "
+                      f"deferred work ran on its CPU at the same time in {shared_runs[node]} runs)")
+        elif phase.startswith("deferred"):
+            row = case_row(s.table("phase", CASE_VARIANTS.index(var)), phase, node)
+            F[key] = case_verdict(row, claim, detect, num(fl_))
+        elif key in F:
+            # A row case_deferred already gave in milliseconds keeps them.
+            F[key] = f"{F[key]}; with the control's floor of {fl_}: {word}"
+        else:
+            F[key] = f"{r[vd.col('change [interval]')]}, floor {fl_}: {word}"
 
 
 def case_chunks(s, F, mode):

@@ -22,8 +22,8 @@ def row(shift, lo, hi, verdict, base=100.0, bound="-", runs="4"):
             "verdict": verdict, "bound": bound, "runs": runs}
 
 
-def verdict(r):
-    return results.case_verdict(r, CLAIM, "5")
+def verdict(r, floor=0.0):
+    return results.case_verdict(r, CLAIM, "5", floor)
 
 
 class ClaimRange(unittest.TestCase):
@@ -113,6 +113,34 @@ class CaseVerdict(unittest.TestCase):
         # The committed -icount row of node 0: 333.427 ms base.
         v = verdict(row(-16.713, -16.75, -16.684, "faster", base=333.427))
         self.assertIn("the claim holds", v)
+
+
+class WithTheControlsFloor(unittest.TestCase):
+    """The interval widened by the control arm's floor (issue 28, item 4)."""
+
+    def test_far_beyond_the_floor_holds(self):
+        # -5.01% [-5.02%, -5.00%] with a floor of 0.16%: [-5.18%, -4.84%]
+        v = verdict(row(-5.01, -5.02, -5.00, "faster"), 0.16)
+        self.assertTrue(v.startswith("faster, -5.01% [-5.02%, -5.00%], with the control's floor of 0.16% "
+                                     "[-5.18%, -4.84%]: the claim holds;"), v)
+
+    def test_faster_inside_the_floor_is_not_faster(self):
+        # the control arm's own +0.16% came out "significant": a change
+        # that small is the loop's noise, not faster
+        v = verdict(row(-0.10, -0.15, -0.05, "faster"), 0.16)
+        self.assertTrue(v.startswith("not decided, -0.10% [-0.15%, -0.050%], with the control's floor"), v)
+        self.assertIn(": smaller than claimed;", v)
+        self.assertNotIn("holds", v)
+
+    def test_a_floor_can_undecide_the_claim(self):
+        # inside the claim's range raw, across its edge once widened
+        v = verdict(row(-4.0, -4.2, -3.8, "faster"), 0.5)
+        self.assertIn("not decided against the claim", v)
+
+    def test_wide_and_undecided(self):
+        v = verdict(row(0.3, -12.0, 11.0, "no detectable change", bound="+-12%", runs="10"), 2.0)
+        self.assertTrue(v.startswith("not decided (+0.30% [-12.0%, +11.0%], with the control's floor of 2.00%"), v)
+        self.assertIn("the interval still allows +-14.0%", v)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ fi
 copy() {
 	rm -rf "$o/c" && mkdir -p "$o/c/bench" "$o/c/tests/tools" &&
 		cp "$TOP/README.md" "$o/c/" && cp -r "$TOP/docs" "$o/c/" &&
-		cp -r "$TOP/bench/sections" "$TOP/bench/notes" "$TOP/bench/results.py" "$TOP/bench/RESULTS.md" "$o/c/bench/" &&
+		cp -r "$TOP/bench/sections" "$TOP/bench/notes" "$TOP/bench/results.py" "$TOP/bench/case_method.py" "$TOP/bench/RESULTS.md" "$o/c/bench/" &&
 		cp "$TOP/tests/tools/doc-numbers.allow" "$o/c/tests/tools/"
 }
 # planted NAME PATTERN: the checker, run on the copy, exits 1 and prints a
