@@ -10,6 +10,9 @@ o=$OUTROOT/bench-run-label
 r=$o/repo
 rm -rf "$o" && mkdir -p "$r/bench" || { fail "$T" "cannot make $r"; exit 0; }
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org
+# Fixed dates: the same commits, so the same lines, in every run (the
+# sanitizer test compares this script's output under two builds).
+export GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z
 cp "$TOP/bench/run.sh" "$r/bench/"
 # scale: a commit lands while it runs. repeat: it leaves the tree dirty
 # for the benchmark after it (bpf-cost). fresh-test: measures a clone of
