@@ -112,3 +112,83 @@ check_armed() {
 	n=$(jq '[.hash_tables[] | select(.time_ms_bound != null)] | length' "$r")
 	[ "$n" -ge 9 ] && pass "$t: $n hash tables timed" || fail "$t: hash tables timed" "only $n"
 }
+
+# kernel_page_size DIR: the guest kernel's page size in its own words
+# (tests/vm/guest-report.sh): the KernelPageSize of a mapping (smaps), which
+# its config's page size option, where it has one, must confirm. Prints it,
+# or nothing where the two disagree or smaps said nothing.
+kernel_page_size() {
+	local ps cfg
+	ps=$(cat "$1/pagesize" 2> /dev/null)
+	[[ "$ps" =~ ^[1-9][0-9]*$ ]] || return 1
+	cfg=$(awk -F= '$1 == "CONFIG_PAGE_SHIFT" {print 2 ^ $2; exit}
+		$1 ~ /^CONFIG_ARM64_[0-9]+K_PAGES$/ && $2 == "y" {s = $1; sub(/^CONFIG_ARM64_/, "", s); sub(/K_PAGES$/, "", s); print s * 1024; exit}' \
+		"$1/page-config" 2> /dev/null)
+	[ -z "$cfg" ] || [ "$cfg" = "$ps" ] || return 1
+	echo "$ps"
+}
+
+# check_page_truth NAME DIR: a report guest's per-node figures against the
+# kernel's own, in the kernel's page size (issue 26): the page size the
+# report states = the kernel's (kernel_page_size); each node's s/TiB, in the
+# JSON and in the table to its 0.1, = the kernel's deferred line (on a boot
+# armed with a trace, the traced time, which check_armed holds to the line)
+# over the node's zoneinfo present pages x that page size; every vmalloc'd
+# hash table's pages per node = what /proc/vmallocinfo says of its area (in
+# the kernel's pages), as a whole: tables of one size are matched by meminit
+# in address order, the check takes the sizes' pages per node as a
+# multiset. The areas left over are exactly the page arrays of the tables
+# vmallocinfo marks "vpages" (an area of more pages than a page of pointers
+# holds gets its array of struct page pointers vmalloc'd too, with the same
+# caller: 8 bytes a page, e.g. 2 pages for the 4 MiB Dentry cache on 4 KiB).
+check_page_truth() {
+	local t=$1 d=$2 r=$2/report.json ps ok id ms pages got want row n tib="" traced src="the kernel's deferred line"
+	if ! ps=$(kernel_page_size "$d"); then
+		fail "$t: kernel page size" "smaps '$(cat "$d/pagesize" 2> /dev/null)', config '$(tr '\n' ' ' < "$d/page-config" 2> /dev/null)'"
+		return
+	fi
+	got=$(jq -r .page_size "$r")
+	[ "$got" = "$ps" ] &&
+		pass "$t: page size $ps = the kernel's (smaps KernelPageSize; config: $(paste -sd' ' "$d/page-config"))" ||
+		fail "$t: page size" "report $got, the kernel's $ps"
+	ok=1 n=0
+	while read -r id ms; do
+		n=$((n + 1))
+		pages=$(awk -v want="$id" '/^Node/ {k = $2 + 0} $1 == "present" && k == want {s += $2} END {print s + 0}' "$d/zoneinfo")
+		got=$(jq ".nodes[] | select(.id == $id) | .deferred_s_per_tib" "$r")
+		traced=$(jq ".nodes[] | select(.id == $id) | .deferred_traced_ms // empty" "$r")
+		[ -z "$traced" ] || ms=$traced src="the boot trace's time (armed)"
+		want=$(awk -v ms="$ms" -v p="$pages" -v ps="$ps" 'BEGIN { if (p > 0) printf "%.17g", ms / 1000 / (p * ps / 1099511627776) }')
+		if [ -z "$want" ] || ! awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "null" && d <= 1e-6 * w) }'; then
+			ok=0; echo "    node $id: report ${got:-nothing} s/TiB, the kernel's ${ms} ms over $pages pages x $ps: ${want:-nothing}"
+			continue
+		fi
+		# The table's row for the node prints it to 0.1.
+		row=$(printf '%.1f' "$want")
+		grep -qE "^$id .* $row( |\$)" "$d/report.txt" ||
+			{ ok=0; echo "    node $id: no $row s/TiB in the table's row: $(grep -E "^$id " "$d/report.txt" | head -n1)"; }
+		tib="$tib node $id $row"
+	done < <(sed -n 's/.*node \([0-9]*\) deferred pages initialised in \([0-9]*\)ms.*/\1 \2/p' "$d/dmesg.txt")
+	[ $n -gt 0 ] && [ $ok = 1 ] && pass "$t: s/TiB per node = $src over zoneinfo's pages x $ps (JSON, table):$tib" ||
+		fail "$t: s/TiB per node" "against the kernel's line over zoneinfo's pages x $ps ($n lines)"
+	# Hash tables: "PAGES node=pages ..." for each area, and for each table.
+	awk '/alloc_large_system_hash/ { p = ""; s = ""
+		for (i = 1; i <= NF; i++) { if ($i ~ /^pages=/) p = substr($i, 7); if ($i ~ /^N[0-9]+=/) s = s " " substr($i, 2) }
+		print p s }' "$d/vmallocinfo" | LC_ALL=C sort > "$d/hash-vmallocinfo"
+	jq -r --argjson ps "$ps" '.hash_tables[] | select(.placement | startswith("vmalloc")) |
+		"\((.bytes + $ps - 1) / $ps | floor)" + ((.node_pages // {}) | to_entries | sort_by(.key | tonumber) |
+		map(" \(.key)=\(.value)") | join(""))' "$r" | LC_ALL=C sort > "$d/hash-report"
+	# The page arrays: for each "vpages" area of P pages, one of ceil(P x 8 / page size).
+	awk -v ps="$ps" '/alloc_large_system_hash/ && / vpages / { for (i = 1; i <= NF; i++) if ($i ~ /^pages=/)
+		print int((substr($i, 7) * 8 + ps - 1) / ps) }' "$d/vmallocinfo" | LC_ALL=C sort > "$d/hash-arrays"
+	n=$(wc -l < "$d/hash-report")
+	LC_ALL=C comm -23 "$d/hash-vmallocinfo" "$d/hash-report" | cut -d' ' -f1 | LC_ALL=C sort > "$d/hash-leftover"
+	{ echo "tables not so in vmallocinfo:"; LC_ALL=C comm -13 "$d/hash-vmallocinfo" "$d/hash-report"
+	  echo "areas left over (pages), then the vpages arrays':"; cat "$d/hash-leftover"; echo "--"; cat "$d/hash-arrays"; } \
+		> "$d/hash-placement.diff"
+	[ "$n" -gt 0 ] && [ -z "$(LC_ALL=C comm -13 "$d/hash-vmallocinfo" "$d/hash-report")" ] &&
+		cmp -s "$d/hash-leftover" "$d/hash-arrays" &&
+		pass "$t: $n vmalloc'd hash tables: pages per node = vmallocinfo's, in pages of $ps$( [ -s "$d/hash-arrays" ] &&
+			echo " (and $(wc -l < "$d/hash-arrays") vpages array(s) of $(paste -sd, "$d/hash-arrays") page(s))")" ||
+		fail "$t: hash tables' pages per node = vmallocinfo's" "$n tables; see $d/hash-placement.diff"
+}
