@@ -5,7 +5,8 @@
 # still call the same scripts, which wait for a build under way and then
 # find its result cached). Two lines of work at once:
 #   downloads: the stock Debian kernels, x86 and arm64 (tests/vm/kernel.sh),
-#              arm64's busybox (tests/vm/busybox.sh), then the
+#              arm64's busybox (tests/vm/busybox.sh), arm64's 16 KiB
+#              kernel (arm64-16k, the last arm64 guests'), then the
 #              Debian 12 root of the distribution guest (tests/distro/root.sh),
 #              mostly network and dpkg;
 #   kernels:   the patched kernel, then the case study's experiments
@@ -51,6 +52,7 @@ downloads() {
 		step kernel-6.12-arm64 "$top/tests/vm/kernel.sh" path 6.12 arm64 || rc=1
 		step kernel-6.1-arm64 "$top/tests/vm/kernel.sh" path 6.1 arm64 || rc=1
 		step busybox-arm64 "$top/tests/vm/busybox.sh" arm64 || rc=1
+		step kernel-6.12-arm64-16k "$top/tests/vm/kernel.sh" path 6.12 arm64 16k || rc=1
 	fi
 	if command -v mmdebstrap > /dev/null; then
 		step distro-root "$top/tests/distro/root.sh" || rc=1
