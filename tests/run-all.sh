@@ -134,13 +134,28 @@ finish_prepare() {
 	sed 's/^/    /' build/test-out/prepare.txt
 }
 
-if [ $# -gt 0 ]; then
+# --build CMD: meminit's own build, run once the background builds started.
+build_cmd=""
+if [ "${1:-}" = --build ]; then
+	build_cmd=${2:?run-all.sh: --build needs a command}
+	shift 2
+fi
+# The background builds are the critical path of a fresh run: they start
+# first, then meminit's own build, then the tests.
+[ $# -gt 0 ] || start_prepare
+build_failed=""
+if [ -n "$build_cmd" ]; then
+	echo "--- build: $build_cmd"
+	bash -c "$build_cmd" || { echo "FAIL build: '$build_cmd' failed" | tee -a "$log"; build_failed=1; }
+fi
+if [ -n "$build_failed" ]; then
+	:	# a failed build runs no test
+elif [ $# -gt 0 ]; then
 	# Only the scripts named (make test-scale).
 	for t in "$@"; do
 		[ -f "$t" ] && run "$t" bash "$t" || echo "FAIL $t: no such test" | tee -a "$log"
 	done
 else
-	start_prepare
 	check_vm_needs
 	units=0
 	for t in build/tests/test_*; do
