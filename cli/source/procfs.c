@@ -118,6 +118,8 @@ struct vm_area {
 	uint64_t pages;
 	uint64_t *node_pages;
 	int nr_node_pages;
+	bool vpages;		/* its page-pointer array is itself vmalloc'd */
+	bool pages_array;	/* that array: another area's, no table */
 	bool used;
 };
 
@@ -135,6 +137,7 @@ static int parse_area(const char *line, struct vm_area *a)
 	if (sscanf(line, "%*s %llu", &bytes) == 1)
 		a->bytes = bytes;
 	a->pages = strtoull(p + 7, NULL, 10);
+	a->vpages = strstr(p, " vpages") != NULL;
 	for (p = strstr(p, " N"); p; p = strstr(p + 1, " N")) {
 		char *end;
 		long id = strtol(p + 2, &end, 10);
@@ -177,6 +180,36 @@ static uint64_t areas_page_size(const struct vm_area *areas, size_t nr)
 	return ps;
 }
 
+/*
+ * A table whose page-pointer array is larger than a page has that array
+ * vmalloc'd too (__vmalloc_area_node(), 'vpages' on the table's line), with
+ * the table's caller: one more alloc_large_system_hash area of
+ * ceil(pages * 8 / page size) pages that is no table. Each such table's
+ * array is the area of that size nearest to it in the list (the two are
+ * allocated one after the other).
+ */
+static void mark_pages_arrays(struct vm_area *areas, size_t nr, uint64_t page_size)
+{
+	size_t i, j, best;
+
+	for (i = 0; i < nr; i++) {
+		uint64_t want;
+
+		if (!areas[i].vpages)
+			continue;
+		want = (areas[i].pages * sizeof(uint64_t) + page_size - 1) / page_size;
+		best = nr;
+		for (j = 0; j < nr; j++) {
+			if (j == i || areas[j].vpages || areas[j].pages_array || areas[j].pages != want)
+				continue;
+			if (best == nr || (j > i ? j - i : i - j) < (best > i ? best - i : i - best))
+				best = j;
+		}
+		if (best < nr)
+			areas[best].pages_array = true;
+	}
+}
+
 int mi_parse_vmallocinfo(struct mi_report *r, const char *buf, const char *what)
 {
 	struct vm_area *areas = NULL;
@@ -204,6 +237,7 @@ int mi_parse_vmallocinfo(struct mi_report *r, const char *buf, const char *what)
 	}
 	if (nr && areas_page_size(areas, nr))
 		mi_report_set_page_size(r, areas_page_size(areas, nr), "vmallocinfo");
+	mark_pages_arrays(areas, nr, mi_page_size(r));
 	/* vmallocinfo lists areas in address order, which follows allocation order. */
 	for (i = 0; i < r->nr_tables; i++) {
 		struct mi_hash_table *t = &r->tables[i];
@@ -214,10 +248,10 @@ int mi_parse_vmallocinfo(struct mi_report *r, const char *buf, const char *what)
 		if ((t->kind != MI_HASH_VMALLOC && t->kind != MI_HASH_VMALLOC_HUGE) || t->numa_nodes)
 			continue;
 		for (j = 0; j < nr; j++)
-			if (areas[j].pages == want)
+			if (areas[j].pages == want && !areas[j].pages_array)
 				candidates++;
 		for (j = 0; j < nr; j++) {
-			if (areas[j].used || areas[j].pages != want)
+			if (areas[j].used || areas[j].pages_array || areas[j].pages != want)
 				continue;
 			areas[j].used = true;
 			t->node_pages = areas[j].node_pages;
@@ -228,7 +262,7 @@ int mi_parse_vmallocinfo(struct mi_report *r, const char *buf, const char *what)
 		}
 	}
 	for (j = 0; j < nr; j++)
-		if (!areas[j].used)
+		if (!areas[j].used && !areas[j].pages_array)
 			unmatched++;
 	r->sources |= MI_SRC_VMALLOCINFO;
 	if (unmatched)
