@@ -381,9 +381,10 @@ def fresh_test(s, F):
     F["fresh_harness"] = f"{int(num(t.cell('harness total (s)', 'value')))} s"
     F["fresh_result"] = t.cell("result", "value")
     F["fresh_target"] = f"{FRESH_MINUTES} minutes"
-    F["fresh_met"] = (f"within the {FRESH_MINUTES} minutes issue 16 asks for" if wall <= FRESH_MINUTES * 60
-                      else f"over the {FRESH_MINUTES} minutes issue 16 asks for, "
-                           f"by {(wall - FRESH_MINUTES * 60) / 60:.0f} minutes")
+    over = wall - FRESH_MINUTES * 60
+    F["fresh_met"] = (f"within the {FRESH_MINUTES} minutes issues 16 and 28 ask for" if over <= 0
+                      else f"over the {FRESH_MINUTES} minutes issues 16 and 28 ask for, by "
+                           + (f"{over:.0f} seconds" if over < 120 else f"{over / 60:.0f} minutes"))
     F["fresh_run"] = s.match(r"meminit at (\w+), ([\d-]+)", "commit and date line").group(0)[len("meminit at "):]
     steps = s.table("background step")
     F["fresh_steps"] = ", ".join(f"{r[0]} {r[1]} s" + ("" if r[2] == "done" else f" ({r[2]})")

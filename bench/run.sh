@@ -36,7 +36,7 @@ measured_at() {
 # section came from; a rerun of some benchmarks replaces their rows only.
 record_run() {	# NAME SECONDS COMMIT
 	local rows
-	rows=$(grep -E '^\| [a-z-]+ \| [0-9]' "$host" 2>/dev/null | grep -v "^| $1 |")
+	rows=$(grep -E '^\| [a-z0-9-]+ \| [0-9]' "$host" 2>/dev/null | grep -v "^| $1 |")
 	{
 		echo "Host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 			"$(uname -sr), $(qemu-system-x86_64 --version 2>/dev/null | sed -n 1p)."

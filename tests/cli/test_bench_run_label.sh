@@ -32,6 +32,10 @@ printf '#!/bin/bash\necho "## fresh"; echo; echo "meminit at abc1234, 2026-12-03
 	> "$r/bench/fresh-test.sh"
 echo pass > "$r/bench/results.py"
 chmod +x "$r"/bench/*.sh
+# a row of an earlier run, with digits in its name: a rerun of the others keeps it
+mkdir -p "$r/bench/sections"
+printf 'Host: x\n\n| benchmark | run (UTC) | meminit at | wall (s) |\n|---|---|---|---|\n| fresh-test-arm64 | 2026-12-03 07:14 | 065cf27 | 705 |\n' \
+	> "$r/bench/sections/host.md"
 printf 'build/\n' > "$r/.gitignore"
 (cd "$r" && git init -q && git add -A && git commit -qm first) || { fail "$T" "git init failed"; exit 0; }
 first=$(git -C "$r" rev-parse --short HEAD)
@@ -49,3 +53,6 @@ at() { awk -F' \\| ' -v n="$1" '$1 == "| " n { print $3 }' "$h"; }
 [ "$(at fresh-test)" = abc1234 ] &&
 	pass "$T: a fresh test: the clone's commit its section names (abc1234)" ||
 	fail "$T: fresh test" "labeled '$(at fresh-test)', its section measured abc1234"
+[ "$(at fresh-test-arm64)" = 065cf27 ] &&
+	pass "$T: an earlier run's row is kept when others are rerun (fresh-test-arm64)" ||
+	fail "$T: earlier row" "fresh-test-arm64's row became '$(at fresh-test-arm64)' (dropped?)"
