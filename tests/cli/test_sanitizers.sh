@@ -59,10 +59,15 @@ done
 # The CLI tests that drive the meminit binary (test_probe links its own
 # driver against build/, the fuzz and sanitizer tests are not re-run, lint
 # reads the sources, the scale benchmark times build/meminit, and the guest
-# console test boots nothing of meminit's but the static build).
+# console test boots nothing of meminit's but the static build; the
+# harness, the benchmarks' figures and claims, the doc numbers and the
+# experiment series run no meminit at all, and the arm64 build test runs
+# build/arm64's: a second run of those tests nothing of the sanitizers').
 for t in "$TOP"/tests/cli/test_*.sh; do
 	case ${t##*/} in
 	test_sanitizers.sh|test_fuzz.sh|test_probe.sh|test_lint.sh|test_bench_scale.sh|test_guest_console.sh) continue ;;
+	test_harness.sh|test_bench_claim.sh|test_bench_results.sh|test_bench_run_label.sh) continue ;;
+	test_doc_numbers.sh|test_experiments.sh|test_arm64_build.sh) continue ;;
 	esac
 	suite "${t##*/}" env MEMINIT_BIN="$TOP/build/meminit" MEMINIT_TEST_OUT="$logs/plain-out" bash "$t" -- \
 		env MEMINIT_BIN="$asan/meminit" MEMINIT_TEST_OUT="$logs/asan-out" bash "$t"
