@@ -21,7 +21,7 @@ its 'meminit compare' JSON: what the runs can and cannot say.
 usage: case_method.py MODE_DIR VARIANTS [--icount-shift N]
 Reads MODE_DIR/guest/kx/runs/run-*.json and MODE_DIR/compare-VARIANT.json
 (VARIANTS: comma-separated, the control 'hash' among them); writes
-MODE_DIR/method.json (the floor and verdicts, for case-deferred.sh's
+MODE_DIR/method.json (the floors, for case-deferred.sh's
 prediction checks) and prints the Markdown section's part on stdout."""
 import glob
 import json
@@ -206,8 +206,7 @@ def main():
     fl = floors(cmp_[CONTROL])
 
     out = {"floors": [{"phase": p, "node": n, "floor_pct": f} for (p, n), f in sorted(
-        fl.items(), key=lambda x: (x[0][0], -1 if x[0][1] is None else x[0][1]))],
-        "icount_shift": shift, "variants": {}}
+        fl.items(), key=lambda x: (x[0][0], -1 if x[0][1] is None else x[0][1]))]}
     ipms = 1e6 / 2 ** shift if shift is not None else None
 
     print("### The method's checks")
@@ -242,10 +241,8 @@ def main():
         for r in by_var.get(var, []):
             for k, ms in run_values(r).items():
                 vals.setdefault(k, []).append(ms)
-        out["variants"].setdefault(var, {})["states"] = {}
         for (p, n), vs in sorted(vals.items(), key=lambda x: (x[0][0], -1 if x[0][1] is None else x[0][1])):
             st = states(vs)
-            out["variants"][var]["states"][f"{p}|{fmt_node(n)}"] = st
             if len(st) > 1:
                 nstates += 1
                 print(f"| {var} | {p} | {fmt_node(n)} | "
@@ -274,8 +271,6 @@ def main():
                   f"{counts.get(node, 0)} of {len(rs)} |")
             if counts.get(node, 0):
                 shared_any[node] = True
-        out["variants"][var]["shared_runs"] = {str(k): v for k, v in counts.items()}
-    out["shared_nodes"] = sorted(shared_any)
     print()
 
     # Verdicts with the floor.
@@ -289,7 +284,6 @@ def main():
     for var in variants:
         if var == CONTROL:
             continue
-        out["variants"][var]["verdicts"] = []
         for p, n in KEY:
             m = cmp_[var].get((p, n))
             if m is None or (p, n) not in fl:
@@ -300,8 +294,6 @@ def main():
             # sharing is of deferred init's threads; the other phases run
             # on the boot CPU alone
             own = n is None or not p.startswith("deferred") or not shared_any.get(n)
-            v.update({"phase": p, "node": n, "own_cost": own})
-            out["variants"][var]["verdicts"].append(v)
             a, b = m["median_a_ms"], m["median_b_ms"]
             med = (f"{a * ipms / 1e6:.3f} -> {b * ipms / 1e6:.3f}" if ipms else f"{a:.3f} -> {b:.3f}")
             word = v["verdict"]
